@@ -1,0 +1,262 @@
+//! The font set: every face the service may draw with, loaded once at startup.
+//!
+//! Owns the embedded fonts, one shared `fontdb::Database` for usvg, and per face the
+//! harfrust shaper data and metrics our layout measures with. Knows nothing of templates
+//! or HTTP. System fonts are never loaded, so a card renders the same on every machine.
+
+use std::sync::Arc;
+
+use fontdb::{Database, Source, ID};
+use harfrust::ShaperData;
+use skrifa::instance::{LocationRef, Size};
+use skrifa::MetadataProvider;
+
+/// The fonts compiled into the binary: `(file name, bytes)`. See `fonts/README.md`.
+const EMBEDDED: &[(&str, &[u8])] = &[
+    (
+        "NotoSansThai-Regular.ttf",
+        include_bytes!("../fonts/NotoSansThai-Regular.ttf"),
+    ),
+    (
+        "NotoSansThai-Bold.ttf",
+        include_bytes!("../fonts/NotoSansThai-Bold.ttf"),
+    ),
+    (
+        "NotoSans-Regular.ttf",
+        include_bytes!("../fonts/NotoSans-Regular.ttf"),
+    ),
+    (
+        "NotoSans-Bold.ttf",
+        include_bytes!("../fonts/NotoSans-Bold.ttf"),
+    ),
+];
+
+#[derive(Debug, thiserror::Error)]
+pub enum FontError {
+    #[error("font {0}: not a font file fontdb can read")]
+    Unreadable(String),
+    #[error("font {0}: harfrust/skrifa cannot parse it")]
+    Unparsable(String),
+}
+
+/// Index of a face in [`Fonts::faces`].
+pub type FaceIndex = usize;
+
+/// One font face with what layout needs to shape and measure with it.
+pub struct Face {
+    /// Typographic family name, as SVG `font-family` names it (`Noto Sans Thai`).
+    pub family: String,
+    /// Family + weight, for reports (`Noto Sans Thai Bold`).
+    pub name: String,
+    pub weight: u16,
+    pub italic: bool,
+    pub id: ID,
+    pub units_per_em: f32,
+    /// Ascent and descent (positive, down) in em, as usvg reads them.
+    pub ascent: f32,
+    pub descent: f32,
+    data: &'static [u8],
+    face_index: u32,
+    shaper_data: ShaperData,
+}
+
+impl Face {
+    pub fn font_ref(&self) -> harfrust::FontRef<'static> {
+        // Infallible: `Fonts::new` parsed this exact data and index successfully.
+        harfrust::FontRef::from_index(self.data, self.face_index)
+            .expect("face data was validated at load time")
+    }
+
+    pub fn shaper_data(&self) -> &ShaperData {
+        &self.shaper_data
+    }
+
+    /// Whether the face maps `c` to a glyph.
+    pub fn has_char(&self, c: char) -> bool {
+        self.font_ref().charmap().map(c).is_some()
+    }
+}
+
+/// All faces plus the database usvg renders from. Cheap to share behind an `Arc`.
+pub struct Fonts {
+    pub faces: Vec<Face>,
+    pub db: Arc<Database>,
+}
+
+impl Fonts {
+    /// Loads the embedded fonts.
+    pub fn embedded() -> Result<Fonts, FontError> {
+        Fonts::from_sources(EMBEDDED.iter().map(|(n, d)| (n.to_string(), *d)))
+    }
+
+    /// Loads fonts from `(name, bytes)` pairs. Data is `'static`: fonts live as long as
+    /// the process (extra font files are read once at startup and kept).
+    pub fn from_sources(
+        sources: impl IntoIterator<Item = (String, &'static [u8])>,
+    ) -> Result<Fonts, FontError> {
+        let mut db = Database::new();
+        let mut faces = Vec::new();
+        for (name, data) in sources {
+            let ids = db.load_font_source(Source::Binary(Arc::new(data)));
+            if ids.is_empty() {
+                return Err(FontError::Unreadable(name));
+            }
+            for id in ids {
+                let info = db.face(id).ok_or_else(|| FontError::Unreadable(name.clone()))?;
+                let family = info
+                    .families
+                    .iter()
+                    .find(|f| f.1 == fontdb::Language::English_UnitedStates)
+                    .or(info.families.first())
+                    .map(|f| f.0.clone())
+                    .ok_or_else(|| FontError::Unreadable(name.clone()))?;
+                let face_index = info.index;
+                let weight = info.weight.0;
+                let italic = info.style != fontdb::Style::Normal;
+
+                let font = skrifa::FontRef::from_index(data, face_index)
+                    .map_err(|_| FontError::Unparsable(name.clone()))?;
+                let metrics = font.metrics(Size::unscaled(), LocationRef::default());
+                let upem = f32::from(metrics.units_per_em);
+                let hr = harfrust::FontRef::from_index(data, face_index)
+                    .map_err(|_| FontError::Unparsable(name.clone()))?;
+                faces.push(Face {
+                    name: format!("{family} {}", weight_name(weight, italic)),
+                    family,
+                    weight,
+                    italic,
+                    id,
+                    units_per_em: upem,
+                    ascent: metrics.ascent / upem,
+                    descent: -metrics.descent / upem,
+                    data,
+                    face_index,
+                    shaper_data: ShaperData::new(&hr),
+                });
+            }
+        }
+        Ok(Fonts {
+            faces,
+            db: Arc::new(db),
+        })
+    }
+
+    /// The faces to try for text set in `families` at `weight`/`italic`, best first:
+    /// each listed family's closest face, then every other family's closest face in load
+    /// order. This is the fallback order of layout and of usvg's resolver alike.
+    pub fn fallback_chain(&self, families: &[String], weight: u16, italic: bool) -> Vec<FaceIndex> {
+        let mut chain = Vec::new();
+        let push_family = |family: &str, chain: &mut Vec<FaceIndex>| {
+            if let Some(best) = self.closest_face(family, weight, italic) {
+                if !chain.contains(&best) {
+                    chain.push(best);
+                }
+            }
+        };
+        for family in families {
+            push_family(family, &mut chain);
+        }
+        for face in &self.faces {
+            push_family(&face.family, &mut chain);
+        }
+        chain
+    }
+
+    /// The face of `family` closest to the requested weight and style (CSS font matching,
+    /// simplified: style first, then the smallest weight difference).
+    pub fn closest_face(&self, family: &str, weight: u16, italic: bool) -> Option<FaceIndex> {
+        self.faces
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.family.eq_ignore_ascii_case(family))
+            .min_by_key(|(_, f)| ((f.italic != italic) as u32, f.weight.abs_diff(weight)))
+            .map(|(i, _)| i)
+    }
+
+    pub fn face_by_id(&self, id: ID) -> Option<&Face> {
+        self.faces.iter().find(|f| f.id == id)
+    }
+
+    /// usvg's options with our resolver: fonts only from this set, and fallback that keeps
+    /// the weight and style of the text (usvg's default fallback ignores weight).
+    pub fn usvg_options(self: &Arc<Self>) -> usvg::Options<'static> {
+        let fonts = Arc::clone(self);
+        let mut options = usvg::Options {
+            fontdb: Arc::clone(&self.db),
+            resources_dir: None,
+            ..usvg::Options::default()
+        };
+        options.font_resolver.select_fallback = Box::new(move |c, used, _db| {
+            let base = fonts.face_by_id(*used.first()?)?;
+            fonts
+                .fallback_chain(&[], base.weight, base.italic)
+                .into_iter()
+                .map(|i| &fonts.faces[i])
+                .find(|f| !used.contains(&f.id) && f.has_char(c))
+                .map(|f| f.id)
+        });
+        options.image_href_resolver = usvg::ImageHrefResolver {
+            resolve_data: usvg::ImageHrefResolver::default_data_resolver(),
+            // Never read files: an href that is not a `data:` URI draws nothing.
+            resolve_string: Box::new(|_href, _opts| None),
+        };
+        options
+    }
+}
+
+fn weight_name(weight: u16, italic: bool) -> String {
+    let w = match weight {
+        0..=149 => "Thin",
+        150..=249 => "ExtraLight",
+        250..=349 => "Light",
+        350..=449 => "Regular",
+        450..=549 => "Medium",
+        550..=649 => "SemiBold",
+        650..=749 => "Bold",
+        750..=849 => "ExtraBold",
+        _ => "Black",
+    };
+    if italic {
+        format!("{w} Italic")
+    } else {
+        w.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_fonts_load_with_their_names() {
+        let fonts = Fonts::embedded().unwrap();
+        let names: Vec<_> = fonts.faces.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "Noto Sans Thai Regular",
+                "Noto Sans Thai Bold",
+                "Noto Sans Regular",
+                "Noto Sans Bold"
+            ]
+        );
+    }
+
+    #[test]
+    fn fallback_chain_keeps_weight() {
+        let fonts = Fonts::embedded().unwrap();
+        let chain = fonts.fallback_chain(&["Noto Sans Thai".into()], 700, false);
+        let names: Vec<_> = chain.iter().map(|&i| fonts.faces[i].name.as_str()).collect();
+        assert_eq!(names, ["Noto Sans Thai Bold", "Noto Sans Bold"]);
+        let chain = fonts.fallback_chain(&[], 400, false);
+        assert_eq!(fonts.faces[chain[1]].name, "Noto Sans Regular");
+    }
+
+    #[test]
+    fn thai_font_lacks_latin_so_fallback_is_normal() {
+        let fonts = Fonts::embedded().unwrap();
+        let thai = &fonts.faces[fonts.closest_face("Noto Sans Thai", 700, false).unwrap()];
+        assert!(thai.has_char('ก'));
+        assert!(!thai.has_char('D'));
+    }
+}

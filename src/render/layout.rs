@@ -1,0 +1,273 @@
+//! Fitting text into a slot: font size, line breaks, ellipsis, positions.
+//!
+//! Sizes are tried from the slot's largest down to its smallest in steps; at each size the
+//! text is broken greedily (the longest line that fits, as browsers do) at break
+//! opportunities. A word wider than the box is broken between grapheme clusters. When the
+//! text needs more lines than the slot allows even at the smallest size, the last line ends
+//! with `…` at a break opportunity.
+
+use crate::fonts::{FaceIndex, Fonts};
+use crate::render::breaks::break_opportunities;
+use crate::render::shape::{itemize, prefix_em, runs_width_em, Run};
+use crate::templates::{Align, Slot, VAlign};
+use unicode_segmentation::UnicodeSegmentation;
+
+/// How far, in px, a line may exceed its box before we call it too wide (float noise).
+const EPSILON: f32 = 0.01;
+
+/// One laid-out line.
+#[derive(Clone, Debug)]
+pub struct Line {
+    /// The line's text as drawn (trailing spaces dropped, `…` appended when cut).
+    pub text: String,
+    /// Left edge of the line, px.
+    pub x: f32,
+    /// Baseline, px.
+    pub y: f32,
+    /// Advance width of the line, px.
+    pub width: f32,
+    /// The font runs of `text`, each with its left edge in px.
+    pub runs: Vec<(Run, f32)>,
+}
+
+/// A slot's text, fitted.
+#[derive(Clone, Debug)]
+pub struct SlotLayout {
+    pub font_size: f32,
+    pub lines: Vec<Line>,
+    /// Whether the text was cut and ends with `…`.
+    pub truncated: bool,
+}
+
+/// Lays `text` out in `slot`. Characters no font has are appended to `missing`.
+pub fn layout_slot(text: &str, slot: &Slot, fonts: &Fonts, missing: &mut Vec<char>) -> SlotLayout {
+    let chain = fonts.fallback_chain(&slot.families, slot.weight, slot.italic);
+    if text.is_empty() {
+        return SlotLayout {
+            font_size: slot.font_size,
+            lines: Vec::new(),
+            truncated: false,
+        };
+    }
+    let runs = itemize(text, &chain, fonts, missing);
+    let paragraph = Paragraph {
+        text,
+        prefix: prefix_em(text, &runs, fonts),
+        breaks: break_opportunities(text),
+        chain: &chain,
+        fonts,
+    };
+
+    let mut size = slot.font_size;
+    loop {
+        let max_lines = lines_that_fit(slot, size);
+        let at_min = size <= slot.min_font_size + EPSILON;
+        match paragraph.break_lines(size, slot.width, max_lines) {
+            Ok(lines) => {
+                let lines = lines.into_iter().map(|l| text[l].to_string()).collect();
+                return place(slot, size, lines, false, fonts, &chain);
+            }
+            Err(lines) if at_min => {
+                let lines = paragraph.ellipsize(lines, size, slot.width);
+                return place(slot, size, lines, true, fonts, &chain);
+            }
+            Err(_) => size = (size - slot.font_step).max(slot.min_font_size),
+        }
+    }
+}
+
+/// How many lines of `size` the slot's box and its `max_lines` allow (at least one).
+fn lines_that_fit(slot: &Slot, size: f32) -> usize {
+    let by_height = (slot.height / (slot.line_height * size) + EPSILON).floor() as usize;
+    by_height.clamp(1, slot.max_lines)
+}
+
+struct Paragraph<'a> {
+    text: &'a str,
+    prefix: Vec<f32>,
+    breaks: Vec<usize>,
+    chain: &'a [FaceIndex],
+    fonts: &'a Fonts,
+}
+
+/// A line as a byte range of the paragraph, before `…` or placement.
+type Span = std::ops::Range<usize>;
+
+impl Paragraph<'_> {
+    /// Estimated width of `text[a..b]` at `size` from the prefix sums.
+    fn estimate(&self, span: &Span, size: f32) -> f32 {
+        (self.prefix[span.end] - self.prefix[span.start]) * size
+    }
+
+    /// Exact width of `s` as it will be drawn, shaped on its own.
+    fn exact(&self, s: &str, size: f32) -> f32 {
+        let runs = itemize(s, self.chain, self.fonts, &mut Vec::new());
+        runs_width_em(s, &runs, self.fonts) * size
+    }
+
+    fn fits(&self, span: &Span, size: f32, width: f32) -> bool {
+        self.exact(&self.text[span.clone()], size) <= width + EPSILON
+    }
+
+    /// `start..end` with trailing white space dropped.
+    fn trimmed(&self, start: usize, end: usize) -> Span {
+        start..start + self.text[start..end].trim_end().len()
+    }
+
+    fn skip_spaces(&self, at: usize) -> usize {
+        at + (self.text[at..].len() - self.text[at..].trim_start().len())
+    }
+
+    /// Greedy breaking into at most `max_lines` lines. `Err` carries the first
+    /// `max_lines` lines when the text needs more.
+    fn break_lines(&self, size: f32, width: f32, max_lines: usize) -> Result<Vec<Span>, Vec<Span>> {
+        let len = self.text.len();
+        let mut lines = Vec::new();
+        let mut start = self.skip_spaces(0);
+        while start < len {
+            if lines.len() == max_lines {
+                return Err(lines);
+            }
+            let end = self.line_end(start, size, width);
+            lines.push(self.trimmed(start, end));
+            start = self.skip_spaces(end);
+        }
+        Ok(lines)
+    }
+
+    /// Where the line starting at `start` ends: the furthest break opportunity whose line
+    /// fits, else (a word wider than the box) the furthest grapheme boundary that fits.
+    fn line_end(&self, start: usize, size: f32, width: f32) -> usize {
+        let len = self.text.len();
+        let candidates: Vec<usize> = self
+            .breaks
+            .iter()
+            .copied()
+            .chain(std::iter::once(len))
+            .filter(|&e| e > start)
+            .collect();
+        // Estimates grow with the line, so stop at the first candidate clearly too wide;
+        // then confirm with an exact shaping, stepping back if kerning across the cut
+        // made the estimate optimistic.
+        let plausible = candidates
+            .iter()
+            .take_while(|&&e| self.estimate(&self.trimmed(start, e), size) <= width + 1.0)
+            .count();
+        for &e in candidates[..plausible].iter().rev() {
+            if self.fits(&self.trimmed(start, e), size, width) {
+                return e;
+            }
+        }
+        self.grapheme_cut(start, candidates[0], size, width, "")
+    }
+
+    /// The furthest grapheme boundary in `start..limit` such that the text up to it, plus
+    /// `suffix`, fits; at least one grapheme, so that layout always advances.
+    fn grapheme_cut(&self, start: usize, limit: usize, size: f32, width: f32, suffix: &str) -> usize {
+        let segment = &self.text[start..limit];
+        let mut best = start + segment.graphemes(true).next().map_or(segment.len(), str::len);
+        for (i, g) in segment.grapheme_indices(true) {
+            let end = start + i + g.len();
+            let mut candidate = self.text[start..end].to_string();
+            candidate.push_str(suffix);
+            if self.exact(&candidate, size) > width + EPSILON {
+                break;
+            }
+            best = end;
+        }
+        best
+    }
+
+    /// Replaces the last of `lines` by the longest prefix of the remaining text that fits
+    /// with `…` after it, cut at a break opportunity (or a grapheme boundary when not even
+    /// the first word fits).
+    fn ellipsize(&self, mut lines: Vec<Span>, size: f32, width: f32) -> Vec<String> {
+        let last = lines.pop().map_or(0, |l| l.start);
+        let mut out: Vec<String> = lines
+            .into_iter()
+            .map(|l| self.text[l].to_string())
+            .collect();
+        let candidates = self.breaks.iter().copied().filter(|&e| e > last);
+        let mut cut = None;
+        for e in candidates {
+            let span = self.trimmed(last, e);
+            if span.is_empty() {
+                continue;
+            }
+            let with_ellipsis = format!("{}…", &self.text[span.clone()]);
+            if self.exact(&with_ellipsis, size) > width + EPSILON {
+                break;
+            }
+            cut = Some(span.end);
+        }
+        let end = cut.unwrap_or_else(|| {
+            let limit = self
+                .breaks
+                .iter()
+                .copied()
+                .find(|&e| e > last)
+                .unwrap_or(self.text.len());
+            let end = self.grapheme_cut(last, limit, size, width, "…");
+            self.trimmed(last, end).end
+        });
+        out.push(format!("{}…", &self.text[last..end]));
+        out
+    }
+}
+
+/// Positions the lines in the slot's box.
+fn place(
+    slot: &Slot,
+    size: f32,
+    lines: Vec<String>,
+    truncated: bool,
+    fonts: &Fonts,
+    chain: &[FaceIndex],
+) -> SlotLayout {
+    let line_box = slot.line_height * size;
+    let block = line_box * lines.len() as f32;
+    let top = match slot.valign {
+        VAlign::Top => slot.y,
+        VAlign::Middle => slot.y + (slot.height - block) / 2.0,
+        VAlign::Bottom => slot.y + slot.height - block,
+    };
+    // Like CSS: the strut of the first available font, half-leading above and below.
+    let primary = &fonts.faces[chain[0]];
+    let content = (primary.ascent + primary.descent) * size;
+    let baseline = (line_box - content) / 2.0 + primary.ascent * size;
+
+    let lines = lines
+        .into_iter()
+        .enumerate()
+        .map(|(i, text)| {
+            let runs = itemize(&text, chain, fonts, &mut Vec::new());
+            let width = runs_width_em(&text, &runs, fonts) * size;
+            let x = match slot.align {
+                Align::Start => slot.x,
+                Align::Center => slot.x + (slot.width - width) / 2.0,
+                Align::End => slot.x + slot.width - width,
+            };
+            let mut pen = x;
+            let runs = runs
+                .into_iter()
+                .map(|run| {
+                    let at = pen;
+                    pen += runs_width_em(&text, std::slice::from_ref(&run), fonts) * size;
+                    (run, at)
+                })
+                .collect();
+            Line {
+                text,
+                x,
+                y: top + line_box * i as f32 + baseline,
+                width,
+                runs,
+            }
+        })
+        .collect();
+    SlotLayout {
+        font_size: size,
+        lines,
+        truncated,
+    }
+}

@@ -1,0 +1,228 @@
+//! The render pipeline: `CardRequest` in, encoded bytes out.
+//!
+//! Pure and synchronous: no I/O, no HTTP, no cache. Its rooms are `breaks` and `shape`
+//! (text), `layout` (fitting), `svg` (the document), `raster` (pixels) and `encode` (PNG).
+
+pub mod breaks;
+pub mod encode;
+pub mod layout;
+pub mod raster;
+pub mod shape;
+pub mod svg;
+
+use std::path::Path;
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use crate::fonts::{FontError, Fonts};
+use crate::request::{CardRequest, Format};
+use crate::templates::{Template, TemplateError, Templates};
+use layout::{layout_slot, SlotLayout};
+
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error("unknown template `{0}`")]
+    UnknownTemplate(String),
+    #[error("generated SVG did not parse: {0}")]
+    Svg(String),
+    #[error("PNG encoding failed: {0}")]
+    Encode(String),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AssetError {
+    #[error(transparent)]
+    Font(#[from] FontError),
+    #[error(transparent)]
+    Template(#[from] TemplateError),
+}
+
+/// Everything a render reads: fonts, templates, usvg options. Built once at startup.
+pub struct Assets {
+    pub fonts: Arc<Fonts>,
+    pub templates: Templates,
+    options: usvg::Options<'static>,
+}
+
+impl Assets {
+    /// The embedded fonts and templates, plus templates from `templates_dir`.
+    pub fn load(templates_dir: Option<&Path>) -> Result<Assets, AssetError> {
+        let fonts = Arc::new(Fonts::embedded()?);
+        let templates = Templates::load(templates_dir, &fonts)?;
+        let options = fonts.usvg_options();
+        Ok(Assets {
+            fonts,
+            templates,
+            options,
+        })
+    }
+
+    fn template(&self, name: &str) -> Result<&Template, RenderError> {
+        self.templates
+            .get(name)
+            .ok_or_else(|| RenderError::UnknownTemplate(name.to_string()))
+    }
+}
+
+/// A rendered response body and its content type.
+#[derive(Clone, Debug)]
+pub struct Rendered {
+    pub bytes: Vec<u8>,
+    pub content_type: &'static str,
+}
+
+/// One line of the layout report (`format=json`).
+#[derive(Debug, Serialize)]
+pub struct LineReport {
+    pub text: String,
+    pub x: f32,
+    pub y: f32,
+    pub width: f32,
+    pub font_size: f32,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SlotReport {
+    pub name: String,
+    pub font_size: f32,
+    pub truncated: bool,
+    pub lines: Vec<LineReport>,
+}
+
+/// The layout of a card, as `format=json` returns it. `lines` are the title's.
+#[derive(Debug, Serialize)]
+pub struct LayoutReport {
+    pub width: u32,
+    pub height: u32,
+    pub template: String,
+    pub lines: Vec<LineReport>,
+    pub truncated: bool,
+    pub missing_glyphs: Vec<String>,
+    pub fonts: Vec<String>,
+    pub slots: Vec<SlotReport>,
+}
+
+/// A card laid out: every slot fitted, ready to become SVG.
+pub struct CardLayout<'a> {
+    template: &'a Template,
+    slots: Vec<SlotLayout>,
+    missing: Vec<char>,
+}
+
+/// Lays out every slot of the request's template.
+pub fn layout_card<'a>(req: &CardRequest, assets: &'a Assets) -> Result<CardLayout<'a>, RenderError> {
+    let template = assets.template(&req.template)?;
+    let mut missing = Vec::new();
+    let slots = template
+        .slots
+        .iter()
+        .map(|slot| {
+            let text = match slot.name.as_str() {
+                "title" => req.title.as_str(),
+                "site" => req.site.as_str(),
+                _ => "",
+            };
+            layout_slot(text, slot, &assets.fonts, &mut missing)
+        })
+        .collect();
+    Ok(CardLayout {
+        template,
+        slots,
+        missing,
+    })
+}
+
+impl CardLayout<'_> {
+    fn elements(&self, fonts: &Fonts) -> Vec<String> {
+        self.template
+            .slots
+            .iter()
+            .zip(&self.slots)
+            .map(|(slot, layout)| svg::slot_element(slot, layout, fonts))
+            .collect()
+    }
+
+    /// The whole card as one SVG document: the template with its slots filled.
+    pub fn to_svg(&self, fonts: &Fonts) -> String {
+        let mut elements = self.elements(fonts).into_iter();
+        self.template
+            .fill_slots(|_| elements.next().unwrap_or_default())
+    }
+
+    pub fn report(&self, fonts: &Fonts) -> LayoutReport {
+        let mut used = Vec::new();
+        let slots: Vec<SlotReport> = self
+            .template
+            .slots
+            .iter()
+            .zip(&self.slots)
+            .map(|(slot, layout)| SlotReport {
+                name: slot.name.clone(),
+                font_size: layout.font_size,
+                truncated: layout.truncated,
+                lines: layout
+                    .lines
+                    .iter()
+                    .map(|line| {
+                        for (run, _) in &line.runs {
+                            if !used.contains(&run.face) {
+                                used.push(run.face);
+                            }
+                        }
+                        LineReport {
+                            text: line.text.clone(),
+                            x: line.x,
+                            y: line.y,
+                            width: line.width,
+                            font_size: layout.font_size,
+                        }
+                    })
+                    .collect(),
+            })
+            .collect();
+        let title = slots.iter().position(|s| s.name == "title");
+        let (lines, truncated) = match title {
+            Some(i) => (
+                slots[i]
+                    .lines
+                    .iter()
+                    .map(|l| LineReport { text: l.text.clone(), ..*l })
+                    .collect(),
+                slots[i].truncated,
+            ),
+            None => (Vec::new(), false),
+        };
+        LayoutReport {
+            width: self.template.width,
+            height: self.template.height,
+            template: self.template.name.clone(),
+            lines,
+            truncated,
+            missing_glyphs: self.missing.iter().map(|c| c.to_string()).collect(),
+            fonts: used.iter().map(|&f| fonts.faces[f].name.clone()).collect(),
+            slots,
+        }
+    }
+}
+
+/// Renders `req` in its format. The render module's face.
+pub fn card(req: &CardRequest, assets: &Assets) -> Result<Rendered, RenderError> {
+    let layout = layout_card(req, assets)?;
+    let bytes = match req.format {
+        Format::Json => {
+            // Infallible: the report holds only strings and finite numbers.
+            serde_json::to_vec(&layout.report(&assets.fonts)).expect("layout report serializes")
+        }
+        Format::Svg => layout.to_svg(&assets.fonts).into_bytes(),
+        Format::Png => {
+            let overlay = svg::overlay(layout.template, &layout.elements(&assets.fonts));
+            let pixmap = raster::rasterize(&overlay, layout.template, &assets.options)?;
+            encode::encode_png(&pixmap)?
+        }
+    };
+    Ok(Rendered {
+        bytes,
+        content_type: req.format.content_type(),
+    })
+}

@@ -1,0 +1,178 @@
+//! Font runs and shaping: which face draws each grapheme, and how wide text is.
+//!
+//! Each grapheme cluster takes the first face of the fallback chain that has all of its
+//! characters (as browsers do per character), so Noto Sans Thai draws Thai and spaces, and
+//! Noto Sans draws Latin and `…`. We emit one SVG text chunk per run with that exact face,
+//! so usvg never needs its own fallback, and shape each run exactly as usvg does (harfrust,
+//! same bidi split, same buffer properties, same features): our widths are usvg's.
+
+use std::ops::Range;
+
+use harfrust::{Direction, ShapeOptions, UnicodeBuffer};
+use unicode_segmentation::UnicodeSegmentation;
+
+use crate::fonts::{Face, FaceIndex, Fonts};
+
+/// A maximal span of text drawn with one face.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Run {
+    pub range: Range<usize>,
+    pub face: FaceIndex,
+}
+
+/// Splits `text` into runs over the fallback `chain`, and appends to `missing` every
+/// character that no face of the chain can draw.
+pub fn itemize(text: &str, chain: &[FaceIndex], fonts: &Fonts, missing: &mut Vec<char>) -> Vec<Run> {
+    let mut runs: Vec<Run> = Vec::new();
+    for (at, grapheme) in text.grapheme_indices(true) {
+        let face = pick_face(grapheme, chain, fonts, missing);
+        match runs.last_mut() {
+            Some(run) if run.face == face => run.range.end = at + grapheme.len(),
+            _ => runs.push(Run {
+                range: at..at + grapheme.len(),
+                face,
+            }),
+        }
+    }
+    runs
+}
+
+fn pick_face(grapheme: &str, chain: &[FaceIndex], fonts: &Fonts, missing: &mut Vec<char>) -> FaceIndex {
+    let visible = || grapheme.chars().filter(|&c| !is_default_ignorable(c));
+    if let Some(&face) = chain
+        .iter()
+        .find(|&&f| visible().all(|c| fonts.faces[f].has_char(c)))
+    {
+        return face;
+    }
+    for c in visible() {
+        if !chain.iter().any(|&f| fonts.faces[f].has_char(c)) && !missing.contains(&c) {
+            missing.push(c);
+        }
+    }
+    let first = grapheme.chars().next();
+    chain
+        .iter()
+        .copied()
+        .find(|&f| first.is_some_and(|c| fonts.faces[f].has_char(c)))
+        .or(chain.first().copied())
+        .unwrap_or(0)
+}
+
+/// Characters a font need not have a glyph for: joiners, variation selectors.
+fn is_default_ignorable(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{FE00}'..='\u{FE0F}'
+        | '\u{E0100}'..='\u{E01EF}' | '\u{FEFF}')
+}
+
+/// Shapes `text` with `face` as usvg does, calling `each(cluster_byte, advance_units)`
+/// for every glyph.
+fn shape_with(text: &str, face: &Face, mut each: impl FnMut(usize, i32)) {
+    let font = face.font_ref();
+    let shaper = face.shaper_data().shaper(&font).build();
+    let bidi = unicode_bidi::BidiInfo::new(text, Some(unicode_bidi::Level::ltr()));
+    let Some(paragraph) = bidi.paragraphs.first() else {
+        return;
+    };
+    let (levels, runs) = bidi.visual_runs(paragraph, paragraph.range.clone());
+    for run in runs {
+        let sub = &text[run.clone()];
+        if sub.is_empty() {
+            continue;
+        }
+        let mut buffer = UnicodeBuffer::new();
+        buffer.push_str(sub);
+        buffer.set_direction(if levels[run.start].is_ltr() {
+            Direction::LeftToRight
+        } else {
+            Direction::RightToLeft
+        });
+        buffer.guess_segment_properties();
+        let output = shaper.shape(buffer, ShapeOptions::new());
+        for (info, pos) in output.glyph_infos().iter().zip(output.glyph_positions()) {
+            each(run.start + info.cluster as usize, pos.x_advance);
+        }
+    }
+}
+
+/// The advance of `text` set in `face`, in em.
+pub fn width_em(text: &str, face: &Face) -> f32 {
+    let mut units = 0i64;
+    shape_with(text, face, |_, adv| units += i64::from(adv));
+    units as f32 / face.units_per_em
+}
+
+/// The advance of `text` when drawn as `runs`, in em.
+pub fn runs_width_em(text: &str, runs: &[Run], fonts: &Fonts) -> f32 {
+    runs.iter()
+        .map(|r| width_em(&text[r.range.clone()], &fonts.faces[r.face]))
+        .sum()
+}
+
+/// Prefix sums of advances: `out[b]` is the advance, in em, of every glyph whose cluster
+/// starts before byte `b`. `out.len() == text.len() + 1`. Width of `text[a..b]` when both
+/// are cluster boundaries is `out[b] - out[a]`, up to kerning across `a` and `b`.
+pub fn prefix_em(text: &str, runs: &[Run], fonts: &Fonts) -> Vec<f32> {
+    let mut at_byte = vec![0f32; text.len() + 1];
+    for run in runs {
+        let face = &fonts.faces[run.face];
+        let start = run.range.start;
+        shape_with(&text[run.range.clone()], face, |cluster, adv| {
+            at_byte[start + cluster] += adv as f32 / face.units_per_em;
+        });
+    }
+    let mut sum = 0f32;
+    for v in at_byte.iter_mut() {
+        let here = *v;
+        *v = sum;
+        sum += here;
+    }
+    at_byte
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thai_and_latin_get_their_own_faces() {
+        let fonts = Fonts::embedded().unwrap();
+        let chain = fonts.fallback_chain(&["Noto Sans Thai".into(), "Noto Sans".into()], 700, false);
+        let text = "ของ DeepSeek: ข้อมูล";
+        let mut missing = vec![];
+        let runs = itemize(text, &chain, &fonts, &mut missing);
+        let named: Vec<_> = runs
+            .iter()
+            .map(|r| (&text[r.range.clone()], fonts.faces[r.face].name.as_str()))
+            .collect();
+        assert_eq!(
+            named,
+            [
+                ("ของ ", "Noto Sans Thai Bold"),
+                ("DeepSeek:", "Noto Sans Bold"),
+                (" ข้อมูล", "Noto Sans Thai Bold"),
+            ]
+        );
+        assert!(missing.is_empty());
+    }
+
+    #[test]
+    fn uncovered_characters_are_reported_once() {
+        let fonts = Fonts::embedded().unwrap();
+        let chain = fonts.fallback_chain(&[], 400, false);
+        let mut missing = vec![];
+        itemize("漢字漢", &chain, &fonts, &mut missing);
+        assert_eq!(missing, ['漢', '字']);
+    }
+
+    #[test]
+    fn prefix_sums_add_up_to_the_whole_width() {
+        let fonts = Fonts::embedded().unwrap();
+        let chain = fonts.fallback_chain(&["Noto Sans Thai".into()], 700, false);
+        let text = "การปฏิวัติแบบโอเพนซอร์ส DeepSeek";
+        let runs = itemize(text, &chain, &fonts, &mut vec![]);
+        let prefix = prefix_em(text, &runs, &fonts);
+        let whole = runs_width_em(text, &runs, &fonts);
+        assert!((prefix[text.len()] - whole).abs() < 1e-4);
+    }
+}

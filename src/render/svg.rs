@@ -1,0 +1,89 @@
+//! Laid-out lines → SVG text.
+//!
+//! Every user string passes through [`escape`] before it enters the document; none ever
+//! becomes an element, an attribute name, a path or a URL.
+
+use std::borrow::Cow;
+use std::fmt::Write;
+
+use crate::fonts::Fonts;
+use crate::render::layout::SlotLayout;
+use crate::templates::{Slot, Template};
+
+/// Escapes `s` for use as XML character data or a double-quoted attribute value.
+pub fn escape(s: &str) -> Cow<'_, str> {
+    if !s.contains(['<', '>', '&', '"', '\'']) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 16);
+    for c in s.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// The `<text>` element of one laid-out slot: one `<tspan>` per font run, each placed
+/// absolutely so that usvg shapes it as its own chunk in exactly the face we measured.
+pub fn slot_element(slot: &Slot, layout: &SlotLayout, fonts: &Fonts) -> String {
+    if layout.lines.is_empty() {
+        return String::new();
+    }
+    let mut out = String::with_capacity(256);
+    // Infallible: `fmt::Write` for `String` never fails.
+    let _ = write!(
+        out,
+        "<text{} font-size=\"{}\" xml:space=\"preserve\">",
+        slot.attributes, layout.font_size
+    );
+    for line in &layout.lines {
+        for (run, x) in &line.runs {
+            let face = &fonts.faces[run.face];
+            let _ = write!(
+                out,
+                "<tspan x=\"{x:.3}\" y=\"{:.3}\" font-family=\"{}\" font-weight=\"{}\" font-style=\"{}\">{}</tspan>",
+                line.y,
+                escape(&face.family),
+                face.weight,
+                if face.italic { "italic" } else { "normal" },
+                escape(&line.text[run.range.clone()]),
+            );
+        }
+    }
+    out.push_str("</text>");
+    out
+}
+
+/// An SVG of only the slot elements, to draw over the template's pre-rendered background.
+pub fn overlay(template: &Template, elements: &[String]) -> String {
+    let mut out = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\">",
+        w = template.width,
+        h = template.height
+    );
+    for e in elements {
+        out.push_str(e);
+    }
+    out.push_str("</svg>");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup_and_quotes() {
+        assert_eq!(
+            escape(r#"<a href="x">&'"#),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&apos;"
+        );
+        assert!(matches!(escape("การ AI"), Cow::Borrowed(_)));
+    }
+}

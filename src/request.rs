@@ -1,0 +1,286 @@
+//! The query string → a validated [`CardRequest`], once, at the edge.
+//!
+//! Owns decoding (`application/x-www-form-urlencoded`: `+` is a space, `%XX` is a UTF-8
+//! byte, raw UTF-8 is accepted as is), text normalisation and parameter validation.
+//! Knows nothing of HTTP status codes, fonts or pixels: downstream code only ever sees a
+//! `CardRequest`.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use percent_encoding::percent_decode;
+use unicode_normalization::UnicodeNormalization;
+
+/// Output formats of `/api/og`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Format {
+    Png,
+    Svg,
+    Json,
+}
+
+impl Format {
+    fn parse(s: &str) -> Option<Format> {
+        match s {
+            "png" => Some(Format::Png),
+            "svg" => Some(Format::Svg),
+            "json" => Some(Format::Json),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Png => "png",
+            Format::Svg => "svg",
+            Format::Json => "json",
+        }
+    }
+
+    /// The `Content-Type` of a response in this format.
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Format::Png => "image/png",
+            Format::Svg => "image/svg+xml",
+            Format::Json => "application/json",
+        }
+    }
+}
+
+/// A normalised text parameter: NFC, no control characters, white space collapsed to
+/// single spaces, trimmed. May be empty.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
+pub struct Text(String);
+
+impl Text {
+    pub fn new(raw: &str) -> Text {
+        Text(normalize(raw))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl fmt::Display for Text {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// One card to render: everything the render pipeline needs, already validated.
+///
+/// Two requests that are equal render to the same bytes, so [`CardRequest::cache_key`]
+/// identifies a card.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct CardRequest {
+    pub title: Text,
+    pub site: Text,
+    pub template: String,
+    pub format: Format,
+}
+
+impl CardRequest {
+    /// The canonical form of this request: equal for requests that render the same card,
+    /// whatever order or encoding their query used. Unknown parameters are not part of it.
+    pub fn cache_key(&self) -> String {
+        // `\n` cannot occur in a normalised text, so the fields cannot run into each other.
+        format!(
+            "{}\n{}\n{}\n{}",
+            self.template,
+            self.format.as_str(),
+            self.title,
+            self.site
+        )
+    }
+}
+
+/// What is wrong with a query, in words a client can act on.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ParamError {
+    #[error("parameter `{0}` is not valid UTF-8 after percent-decoding")]
+    NotUtf8(&'static str),
+    #[error("unknown format `{0}` (expected png, svg or json)")]
+    UnknownFormat(String),
+    #[error("template name `{0}` is invalid")]
+    BadTemplateName(String),
+}
+
+/// Defaults a request falls back on when a parameter is missing or empty.
+#[derive(Clone, Debug)]
+pub struct Defaults {
+    pub title: Text,
+    pub site: Text,
+    pub template: String,
+}
+
+/// Parses a raw query string (the part after `?`, still percent-encoded) into a request.
+///
+/// The last occurrence of a parameter wins, like most form decoders.
+pub fn parse_query(query: &str, defaults: &Defaults) -> Result<CardRequest, ParamError> {
+    let mut title = None;
+    let mut site = None;
+    let mut template = None;
+    let mut format = None;
+
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let slot = match decode_component(name).as_deref() {
+            Ok("title") => (&mut title, "title"),
+            Ok("site") => (&mut site, "site"),
+            Ok("template") => (&mut template, "template"),
+            Ok("format") => (&mut format, "format"),
+            // Unknown (or undecodable) names are ignored: they do not change the card.
+            _ => continue,
+        };
+        *slot.0 = Some(decode_component(value).map_err(|_| ParamError::NotUtf8(slot.1))?);
+    }
+
+    let title = title.map(|t| Text::new(&t)).filter(|t| !t.is_empty());
+    let site = site.map(|t| Text::new(&t));
+    let template = match template.filter(|t| !t.is_empty()) {
+        None => defaults.template.clone(),
+        Some(name) if is_template_name(&name) => name,
+        Some(name) => return Err(ParamError::BadTemplateName(name)),
+    };
+    let format = match format.filter(|f| !f.is_empty()) {
+        None => Format::Png,
+        Some(f) => Format::parse(&f).ok_or(ParamError::UnknownFormat(f))?,
+    };
+
+    Ok(CardRequest {
+        title: title.unwrap_or_else(|| defaults.title.clone()),
+        site: site.unwrap_or_else(|| defaults.site.clone()),
+        template,
+        format,
+    })
+}
+
+/// A template name is a short identifier: it never becomes a path.
+pub fn is_template_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 64
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// Decodes one form-urlencoded component: `+` → space, then `%XX` → byte, then UTF-8.
+fn decode_component(raw: &str) -> Result<String, std::str::Utf8Error> {
+    let plus_decoded: Cow<'_, str> = if raw.contains('+') {
+        Cow::Owned(raw.replace('+', " "))
+    } else {
+        Cow::Borrowed(raw)
+    };
+    let bytes: Cow<'_, [u8]> = percent_decode(plus_decoded.as_bytes()).into();
+    Ok(std::str::from_utf8(&bytes)?.to_owned())
+}
+
+/// NFC, control characters dropped, runs of white space collapsed to one space, trimmed.
+fn normalize(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut pending_space = false;
+    for c in raw.nfc() {
+        if c.is_whitespace() {
+            pending_space = !out.is_empty();
+        } else if c.is_control() {
+            continue;
+        } else {
+            if pending_space {
+                out.push(' ');
+                pending_space = false;
+            }
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn defaults() -> Defaults {
+        Defaults {
+            title: Text::new("Default"),
+            site: Text::new("example.com"),
+            template: "default".into(),
+        }
+    }
+
+    #[test]
+    fn decodes_plus_percent_and_raw_utf8_alike() {
+        let d = defaults();
+        let a = parse_query("title=%E0%B8%81%E0%B8%B2%E0%B8%A3+AI", &d).unwrap();
+        let b = parse_query("title=การ%20AI", &d).unwrap();
+        let c = parse_query("title=การ AI", &d).unwrap();
+        assert_eq!(a.title.as_str(), "การ AI");
+        assert_eq!(a, b);
+        assert_eq!(b, c);
+    }
+
+    #[test]
+    fn percent_encoded_plus_stays_a_plus() {
+        let r = parse_query("title=C%2B%2B+is+fun", &defaults()).unwrap();
+        assert_eq!(r.title.as_str(), "C++ is fun");
+    }
+
+    #[test]
+    fn normalises_white_space_controls_and_nfc() {
+        // "e" + COMBINING ACUTE → "é"; tab/newline collapse; BEL dropped.
+        let r = parse_query("title=%20%20Cafe%CC%81%09%0A%07bar%20", &defaults()).unwrap();
+        assert_eq!(r.title.as_str(), "Café bar");
+    }
+
+    #[test]
+    fn missing_or_empty_title_uses_default() {
+        let d = defaults();
+        assert_eq!(parse_query("", &d).unwrap().title.as_str(), "Default");
+        assert_eq!(parse_query("title=", &d).unwrap().title.as_str(), "Default");
+        assert_eq!(
+            parse_query("title=%20%0A", &d).unwrap().title.as_str(),
+            "Default"
+        );
+    }
+
+    #[test]
+    fn empty_site_is_kept_empty() {
+        let r = parse_query("site=", &defaults()).unwrap();
+        assert!(r.site.is_empty());
+        let r = parse_query("", &defaults()).unwrap();
+        assert_eq!(r.site.as_str(), "example.com");
+    }
+
+    #[test]
+    fn invalid_utf8_is_an_error() {
+        assert_eq!(
+            parse_query("title=%E0%B8", &defaults()),
+            Err(ParamError::NotUtf8("title"))
+        );
+    }
+
+    #[test]
+    fn unknown_format_and_bad_template_name_are_errors() {
+        let d = defaults();
+        assert!(matches!(
+            parse_query("format=gif", &d),
+            Err(ParamError::UnknownFormat(_))
+        ));
+        assert!(matches!(
+            parse_query("template=../etc/passwd", &d),
+            Err(ParamError::BadTemplateName(_))
+        ));
+    }
+
+    #[test]
+    fn unknown_parameters_do_not_change_the_key() {
+        let d = defaults();
+        let a = parse_query("title=x&utm_source=fb", &d).unwrap();
+        let b = parse_query("utm=1&title=x", &d).unwrap();
+        assert_eq!(a.cache_key(), b.cache_key());
+    }
+}

@@ -1,0 +1,195 @@
+//! The HTTP contract, through `app()` and through a real socket.
+
+mod common;
+
+use common::*;
+
+#[tokio::test]
+async fn seed_title_lines_are_chromiums() {
+    let app = app();
+    let layout = get_json(&app, SEED_QUERY_RAW).await;
+    assert_eq!(
+        line_texts(&layout),
+        [
+            "การปฏิวัติแบบโอเพนซอร์สของ",
+            "DeepSeek: ข้อมูลเชิงลึกจากการ",
+            "ประชุมสุดยอด AI แบบปิดประตู"
+        ]
+    );
+    for line in layout["lines"].as_array().unwrap() {
+        assert_eq!(line["font_size"], 64.0);
+        assert_eq!(line["x"], 80.0);
+        assert!(line["width"].as_f64().unwrap() <= 1040.0);
+    }
+    assert_eq!(layout["missing_glyphs"].as_array().unwrap().len(), 0);
+    assert_eq!(layout["fonts"][0], "Noto Sans Thai Bold");
+    assert_eq!(layout["fonts"][1], "Noto Sans Bold");
+}
+
+#[tokio::test]
+async fn seed_url_answers_a_1200x630_png_raw_or_percent_encoded() {
+    let app = app();
+    let (raw, raw_body) = send(&app, "GET", &format!("/api/og?{SEED_QUERY_RAW}")).await;
+    let encoded_uri = format!("/api/og?title={}", encode(SEED_TITLE));
+    let (enc, enc_body) = send(&app, "GET", &encoded_uri).await;
+    for res in [&raw, &enc] {
+        assert_eq!(res.status(), 200);
+        assert_eq!(res.headers()["content-type"], "image/png");
+        assert_eq!(
+            res.headers()["cache-control"],
+            "public, max-age=31536000, immutable"
+        );
+    }
+    assert_eq!(
+        raw.headers()["content-length"],
+        raw_body.len().to_string().as_str()
+    );
+    assert_eq!(raw_body, enc_body, "both spellings are the same card");
+    let (w, h, _) = decode_png(&raw_body);
+    assert_eq!((w, h), (1200, 630));
+}
+
+#[tokio::test]
+async fn head_has_the_get_headers_and_no_body() {
+    let app = app();
+    let uri = "/api/og?title=Hello%20HEAD";
+    let (get, get_body) = send(&app, "GET", uri).await;
+    let (head, head_body) = send(&app, "HEAD", uri).await;
+    assert_eq!(head.status(), 200);
+    assert!(head_body.is_empty());
+    for name in ["content-type", "content-length", "cache-control"] {
+        assert_eq!(head.headers().get(name), get.headers().get(name), "{name}");
+    }
+    assert_eq!(
+        head.headers()["content-length"],
+        get_body.len().to_string().as_str()
+    );
+}
+
+#[tokio::test]
+async fn markup_in_a_title_is_drawn_literally_and_svg_stays_well_formed() {
+    let app = app();
+    let title = r#"<b>Tom & "Jerry"</b> 'quoted' ]]> {{title}}"#;
+    let layout = get_json(&app, &format!("title={}", encode(title))).await;
+    assert_eq!(line_texts(&layout).join(" "), title);
+
+    let (res, body) = send(&app, "GET", &format!("/api/og?format=svg&title={}", encode(title))).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "image/svg+xml");
+    let svg = String::from_utf8(body).unwrap();
+    let doc = roxmltree::Document::parse(&svg).expect("well-formed SVG");
+    let drawn: String = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("tspan"))
+        .filter_map(|n| n.text())
+        .collect();
+    assert!(drawn.contains(r#"<b>Tom & "Jerry"</b>"#), "{drawn}");
+    assert!(!doc.descendants().any(|n| n.has_tag_name("b")));
+}
+
+#[tokio::test]
+async fn missing_title_renders_the_configured_default() {
+    let app = app_with(&["--default-title", "สวัสดี ogcard", "--default-site", "blog.example"]);
+    let layout = get_json(&app, "").await;
+    assert_eq!(line_texts(&layout), ["สวัสดี ogcard"]);
+    let site = &layout["slots"].as_array().unwrap()[1];
+    assert_eq!(site["name"], "site");
+    assert_eq!(site["lines"][0]["text"], "blog.example");
+    assert_eq!(site["font_size"], 28.0);
+}
+
+#[tokio::test]
+async fn bad_parameters_are_400_with_a_reason() {
+    let app = app();
+    for (query, reason) in [
+        ("template=nope", "unknown template `nope`"),
+        ("format=gif", "unknown format `gif`"),
+        ("title=%E0%B8", "parameter `title` is not valid UTF-8"),
+        ("template=..%2Fetc", "template name `../etc` is invalid"),
+    ] {
+        let (res, body) = send(&app, "GET", &format!("/api/og?{query}")).await;
+        assert_eq!(res.status(), 400, "{query}");
+        assert_eq!(res.headers()["content-type"], "text/plain; charset=utf-8");
+        let body = String::from_utf8(body).unwrap();
+        assert!(body.starts_with(reason), "{query}: {body}");
+        assert_eq!(body.lines().count(), 1);
+    }
+}
+
+#[tokio::test]
+async fn other_methods_are_405_and_unknown_paths_404() {
+    let app = app();
+    let (res, body) = send(&app, "POST", "/api/og?title=x").await;
+    assert_eq!(res.status(), 405);
+    assert_eq!(res.headers()["allow"], "GET, HEAD");
+    assert!(String::from_utf8(body).unwrap().contains("method not allowed"));
+    let (res, _) = send(&app, "GET", "/nope").await;
+    assert_eq!(res.status(), 404);
+    let (res, body) = send(&app, "GET", "/healthz").await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(body, b"ok\n");
+}
+
+#[tokio::test]
+async fn long_title_shrinks_then_ends_with_an_ellipsis_at_a_break() {
+    let app = app();
+    let title = "ข้อมูลเชิงลึกจากการประชุมสุดยอด ".repeat(20);
+    let layout = get_json(&app, &format!("title={}", encode(&title))).await;
+    let lines = line_texts(&layout);
+    assert_eq!(lines.len(), 4);
+    assert_eq!(layout["lines"][0]["font_size"], 40.0);
+    assert_eq!(layout["truncated"], true);
+    let last = lines.last().unwrap();
+    assert!(last.ends_with('…'));
+    // The cut is at a break opportunity: what precedes `…` is a whole number of words.
+    let kept = lines.concat().replace(' ', "");
+    let kept = kept.trim_end_matches('…');
+    assert!(title.replace(' ', "").starts_with(kept), "{kept}");
+    assert!(
+        kept.ends_with("ข้อมูล") || kept.ends_with("เชิงลึก") || kept.ends_with("จาก")
+            || kept.ends_with("การ") || kept.ends_with("ประชุม") || kept.ends_with("สุดยอด"),
+        "{kept}"
+    );
+}
+
+#[tokio::test]
+async fn identical_requests_are_served_from_the_cache() {
+    let app = app();
+    let uri = "/api/og?title=cache%20me";
+    let (_, first) = send(&app, "GET", uri).await;
+    let (_, second) = send(&app, "GET", &format!("{uri}&utm_source=x")).await;
+    assert_eq!(first, second);
+}
+
+/// Only a socket shows that raw UTF-8 bytes in the request line are accepted.
+#[tokio::test]
+async fn raw_utf8_request_line_over_a_real_socket() {
+    use std::future::IntoFuture;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = tokio::spawn(axum::serve(listener, app()).into_future());
+
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let request = format!(
+        "GET /api/og?{SEED_QUERY_RAW}&format=json HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+    );
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).await.unwrap();
+    let response = String::from_utf8(response).unwrap();
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    assert!(response.contains("การปฏิวัติแบบโอเพนซอร์สของ"), "{response}");
+
+    // Bytes that are not UTF-8 are refused by the HTTP layer, not rendered.
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    stream
+        .write_all(b"GET /api/og?title=\xE0\xB8 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+        .await
+        .unwrap();
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).await.unwrap();
+    assert!(response.starts_with(b"HTTP/1.1 400"), "{}", String::from_utf8_lossy(&response));
+    server.abort();
+}
