@@ -1,1 +1,57 @@
-fn main() {}
+//! Criterion benches of the render pipeline, one per stage plus the whole card, on the
+//! seed title with the default template at 1200×630. Setup stays outside the timed code.
+
+use criterion::{black_box, criterion_group, criterion_main, Criterion};
+use ogcard::render::{self, breaks, encode, layout_card, raster, Assets};
+use ogcard::request::{parse_query, Defaults, Text};
+
+const SEED: &str =
+    "title=การปฏิวัติแบบโอเพนซอร์สของ%20DeepSeek:%20ข้อมูลเชิงลึกจากการประชุมสุดยอด%20AI%20แบบปิดประตู";
+
+fn stages(c: &mut Criterion) {
+    let assets = Assets::load(None).expect("assets");
+    let defaults = Defaults {
+        title: Text::new("ogcard"),
+        site: Text::new("blog.example.com"),
+        template: "default".into(),
+    };
+    let req = parse_query(SEED, &defaults).expect("seed query");
+    let title = req.title.as_str().to_string();
+
+    c.bench_function("params", |b| {
+        b.iter(|| parse_query(black_box(SEED), &defaults))
+    });
+    c.bench_function("breaks", |b| {
+        b.iter(|| breaks::break_opportunities(black_box(&title)))
+    });
+    c.bench_function("layout", |b| {
+        b.iter(|| layout_card(black_box(&req), &assets).map(|_| ()))
+    });
+
+    let layout = layout_card(&req, &assets).expect("layout");
+    c.bench_function("svg", |b| b.iter(|| layout.overlay_svg(&assets.fonts)));
+
+    let overlay = layout.overlay_svg(&assets.fonts);
+    let options = assets.usvg_options();
+    c.bench_function("raster", |b| {
+        b.iter(|| raster::rasterize(black_box(&overlay), layout.template(), options))
+    });
+
+    let pixmap = raster::rasterize(&overlay, layout.template(), options).expect("raster");
+    c.bench_function("encode", |b| {
+        b.iter(|| encode::encode_png(black_box(&pixmap)))
+    });
+
+    c.bench_function("card", |b| {
+        b.iter(|| render::card(black_box(&req), &assets))
+    });
+    let png = render::card(&req, &assets).expect("card").bytes;
+    eprintln!("seed card PNG: {} bytes", png.len());
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(50);
+    targets = stages
+}
+criterion_main!(benches);

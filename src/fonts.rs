@@ -102,7 +102,9 @@ impl Fonts {
                 return Err(FontError::Unreadable(name));
             }
             for id in ids {
-                let info = db.face(id).ok_or_else(|| FontError::Unreadable(name.clone()))?;
+                let info = db
+                    .face(id)
+                    .ok_or_else(|| FontError::Unreadable(name.clone()))?;
                 let family = info
                     .families
                     .iter()
@@ -246,7 +248,10 @@ mod tests {
     fn fallback_chain_keeps_weight() {
         let fonts = Fonts::embedded().unwrap();
         let chain = fonts.fallback_chain(&["Noto Sans Thai".into()], 700, false);
-        let names: Vec<_> = chain.iter().map(|&i| fonts.faces[i].name.as_str()).collect();
+        let names: Vec<_> = chain
+            .iter()
+            .map(|&i| fonts.faces[i].name.as_str())
+            .collect();
         assert_eq!(names, ["Noto Sans Thai Bold", "Noto Sans Bold"]);
         let chain = fonts.fallback_chain(&[], 400, false);
         assert_eq!(fonts.faces[chain[1]].name, "Noto Sans Regular");

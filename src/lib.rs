@@ -33,8 +33,12 @@ pub fn state(config: &Config) -> anyhow::Result<AppState> {
             assets.templates.names().collect::<Vec<_>>().join(", ")
         );
     }
-    let cache_control = HeaderValue::from_str(&config.cache_control)
-        .map_err(|_| anyhow::anyhow!("cache-control {:?} is not a valid header value", config.cache_control))?;
+    let cache_control = HeaderValue::from_str(&config.cache_control).map_err(|_| {
+        anyhow::anyhow!(
+            "cache-control {:?} is not a valid header value",
+            config.cache_control
+        )
+    })?;
     Ok(AppState {
         assets: Arc::new(assets),
         defaults: Arc::new(Defaults {

@@ -25,10 +25,7 @@ pub enum TemplateError {
     #[error("template {file}: {problem}")]
     Invalid { file: String, problem: String },
     #[error("templates directory {dir}: {source}")]
-    Io {
-        dir: String,
-        source: std::io::Error,
-    },
+    Io { dir: String, source: std::io::Error },
 }
 
 /// Horizontal alignment of the lines in a slot's box.
@@ -104,12 +101,10 @@ impl Template {
         if root.tag_name().name() != "svg" {
             return Err(invalid("the root element is not <svg>".into()));
         }
-        let width = side(root.attribute("width")).ok_or_else(|| {
-            invalid(format!("<svg> needs an integer width in 1..={MAX_SIDE}"))
-        })?;
-        let height = side(root.attribute("height")).ok_or_else(|| {
-            invalid(format!("<svg> needs an integer height in 1..={MAX_SIDE}"))
-        })?;
+        let width = side(root.attribute("width"))
+            .ok_or_else(|| invalid(format!("<svg> needs an integer width in 1..={MAX_SIDE}")))?;
+        let height = side(root.attribute("height"))
+            .ok_or_else(|| invalid(format!("<svg> needs an integer height in 1..={MAX_SIDE}")))?;
         if let Some(vb) = root.attribute("viewBox") {
             let nums: Vec<f32> = vb
                 .split([' ', ','])
@@ -124,7 +119,10 @@ impl Template {
         }
 
         let mut slots = Vec::new();
-        for node in doc.descendants().filter(|n| n.attribute("data-slot").is_some()) {
+        for node in doc
+            .descendants()
+            .filter(|n| n.attribute("data-slot").is_some())
+        {
             let slot = parse_slot(node, fonts).map_err(|p| {
                 let pos = doc.text_pos_at(node.range().start);
                 invalid(format!("line {}: {p}", pos.row))
@@ -184,12 +182,17 @@ fn side(value: Option<&str>) -> Option<u32> {
 fn parse_slot(node: roxmltree::Node, fonts: &Fonts) -> Result<Slot, String> {
     let name = node.attribute("data-slot").unwrap_or_default().to_string();
     if !is_template_name(&name) {
-        return Err(format!("slot name `{name}` must be letters, digits, - or _"));
+        return Err(format!(
+            "slot name `{name}` must be letters, digits, - or _"
+        ));
     }
     if node.tag_name().name() != "text" {
         return Err(format!("slot `{name}` must be a <text> element"));
     }
-    if node.parent_element().is_none_or(|p| p.parent_element().is_some()) {
+    if node
+        .parent_element()
+        .is_none_or(|p| p.parent_element().is_some())
+    {
         return Err(format!(
             "slot `{name}` must be a direct child of <svg> (no transformed groups)"
         ));
@@ -240,13 +243,21 @@ fn parse_slot(node: roxmltree::Node, fonts: &Fonts) -> Result<Slot, String> {
         "start" => Align::Start,
         "center" | "middle" => Align::Center,
         "end" => Align::End,
-        other => return Err(format!("slot `{name}`: data-align=\"{other}\" (start|center|end)")),
+        other => {
+            return Err(format!(
+                "slot `{name}`: data-align=\"{other}\" (start|center|end)"
+            ))
+        }
     };
     let valign = match node.attribute("data-valign").unwrap_or("top") {
         "top" => VAlign::Top,
         "middle" | "center" => VAlign::Middle,
         "bottom" => VAlign::Bottom,
-        other => return Err(format!("slot `{name}`: data-valign=\"{other}\" (top|middle|bottom)")),
+        other => {
+            return Err(format!(
+                "slot `{name}`: data-valign=\"{other}\" (top|middle|bottom)"
+            ))
+        }
     };
 
     let families: Vec<String> = node
@@ -260,7 +271,9 @@ fn parse_slot(node: roxmltree::Node, fonts: &Fonts) -> Result<Slot, String> {
         .iter()
         .find(|f| fonts.closest_face(f, 400, false).is_none())
     {
-        return Err(format!("slot `{name}`: font-family `{unknown}` is not in the font set"));
+        return Err(format!(
+            "slot `{name}`: font-family `{unknown}` is not in the font set"
+        ));
     }
     let weight = match node.attribute("font-weight").unwrap_or("normal") {
         "normal" => 400,
@@ -273,6 +286,23 @@ fn parse_slot(node: roxmltree::Node, fonts: &Fonts) -> Result<Slot, String> {
     };
     let italic = matches!(node.attribute("font-style"), Some("italic" | "oblique"));
 
+    // Attributes that would move glyphs away from where layout measured them.
+    const UNSUPPORTED: &[&str] = &[
+        "transform",
+        "letter-spacing",
+        "word-spacing",
+        "writing-mode",
+        "textLength",
+        "lengthAdjust",
+        "font-variant",
+        "font-stretch",
+        "style",
+    ];
+    if let Some(attr) = UNSUPPORTED.iter().find(|a| node.attribute(**a).is_some()) {
+        return Err(format!(
+            "slot `{name}`: `{attr}` is not supported on a slot"
+        ));
+    }
     const OWN: &[&str] = &[
         "x",
         "y",
@@ -286,7 +316,10 @@ fn parse_slot(node: roxmltree::Node, fonts: &Fonts) -> Result<Slot, String> {
     ];
     let mut attributes = String::new();
     for attr in node.attributes() {
-        if attr.namespace().is_some() || attr.name().starts_with("data-") || OWN.contains(&attr.name()) {
+        if attr.namespace().is_some()
+            || attr.name().starts_with("data-")
+            || OWN.contains(&attr.name())
+        {
             continue;
         }
         attributes.push(' ');
@@ -317,10 +350,19 @@ fn parse_slot(node: roxmltree::Node, fonts: &Fonts) -> Result<Slot, String> {
     })
 }
 
-fn rasterize_static(svg: &str, width: u32, height: u32, fonts: &Arc<Fonts>) -> Result<Pixmap, String> {
+fn rasterize_static(
+    svg: &str,
+    width: u32,
+    height: u32,
+    fonts: &Arc<Fonts>,
+) -> Result<Pixmap, String> {
     let tree = usvg::Tree::from_str(svg, &fonts.usvg_options()).map_err(|e| e.to_string())?;
     let mut pixmap = Pixmap::new(width, height).ok_or("cannot allocate the canvas")?;
-    resvg::render(&tree, tiny_skia::Transform::identity(), &mut pixmap.as_mut());
+    resvg::render(
+        &tree,
+        tiny_skia::Transform::identity(),
+        &mut pixmap.as_mut(),
+    );
     Ok(pixmap)
 }
 
@@ -364,10 +406,11 @@ impl Templates {
                         problem: "file name must be letters, digits, - or _ then .svg".into(),
                     })?
                     .to_string();
-                let source = std::fs::read_to_string(&path).map_err(|e| TemplateError::Invalid {
-                    file: file.clone(),
-                    problem: e.to_string(),
-                })?;
+                let source =
+                    std::fs::read_to_string(&path).map_err(|e| TemplateError::Invalid {
+                        file: file.clone(),
+                        problem: e.to_string(),
+                    })?;
                 let t = Template::parse(&name, &file, source, fonts)?;
                 by_name.insert(name, t);
             }

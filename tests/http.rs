@@ -73,7 +73,12 @@ async fn markup_in_a_title_is_drawn_literally_and_svg_stays_well_formed() {
     let layout = get_json(&app, &format!("title={}", encode(title))).await;
     assert_eq!(line_texts(&layout).join(" "), title);
 
-    let (res, body) = send(&app, "GET", &format!("/api/og?format=svg&title={}", encode(title))).await;
+    let (res, body) = send(
+        &app,
+        "GET",
+        &format!("/api/og?format=svg&title={}", encode(title)),
+    )
+    .await;
     assert_eq!(res.status(), 200);
     assert_eq!(res.headers()["content-type"], "image/svg+xml");
     let svg = String::from_utf8(body).unwrap();
@@ -89,7 +94,12 @@ async fn markup_in_a_title_is_drawn_literally_and_svg_stays_well_formed() {
 
 #[tokio::test]
 async fn missing_title_renders_the_configured_default() {
-    let app = app_with(&["--default-title", "สวัสดี ogcard", "--default-site", "blog.example"]);
+    let app = app_with(&[
+        "--default-title",
+        "สวัสดี ogcard",
+        "--default-site",
+        "blog.example",
+    ]);
     let layout = get_json(&app, "").await;
     assert_eq!(line_texts(&layout), ["สวัสดี ogcard"]);
     let site = &layout["slots"].as_array().unwrap()[1];
@@ -122,7 +132,9 @@ async fn other_methods_are_405_and_unknown_paths_404() {
     let (res, body) = send(&app, "POST", "/api/og?title=x").await;
     assert_eq!(res.status(), 405);
     assert_eq!(res.headers()["allow"], "GET, HEAD");
-    assert!(String::from_utf8(body).unwrap().contains("method not allowed"));
+    assert!(String::from_utf8(body)
+        .unwrap()
+        .contains("method not allowed"));
     let (res, _) = send(&app, "GET", "/nope").await;
     assert_eq!(res.status(), 404);
     let (res, body) = send(&app, "GET", "/healthz").await;
@@ -146,8 +158,12 @@ async fn long_title_shrinks_then_ends_with_an_ellipsis_at_a_break() {
     let kept = kept.trim_end_matches('…');
     assert!(title.replace(' ', "").starts_with(kept), "{kept}");
     assert!(
-        kept.ends_with("ข้อมูล") || kept.ends_with("เชิงลึก") || kept.ends_with("จาก")
-            || kept.ends_with("การ") || kept.ends_with("ประชุม") || kept.ends_with("สุดยอด"),
+        kept.ends_with("ข้อมูล")
+            || kept.ends_with("เชิงลึก")
+            || kept.ends_with("จาก")
+            || kept.ends_with("การ")
+            || kept.ends_with("ประชุม")
+            || kept.ends_with("สุดยอด"),
         "{kept}"
     );
 }
@@ -185,11 +201,17 @@ async fn raw_utf8_request_line_over_a_real_socket() {
     // Bytes that are not UTF-8 are refused by the HTTP layer, not rendered.
     let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
     stream
-        .write_all(b"GET /api/og?title=\xE0\xB8 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+        .write_all(
+            b"GET /api/og?title=\xE0\xB8 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+        )
         .await
         .unwrap();
     let mut response = Vec::new();
     stream.read_to_end(&mut response).await.unwrap();
-    assert!(response.starts_with(b"HTTP/1.1 400"), "{}", String::from_utf8_lossy(&response));
+    assert!(
+        response.starts_with(b"HTTP/1.1 400"),
+        "{}",
+        String::from_utf8_lossy(&response)
+    );
     server.abort();
 }

@@ -58,7 +58,10 @@ async fn og(State(state): State<AppState>, uri: Uri) -> Result<Response, ApiErro
     };
     Ok((
         [
-            (header::CONTENT_TYPE, HeaderValue::from_static(entry.content_type)),
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static(entry.content_type),
+            ),
             (header::CACHE_CONTROL, state.cache_control.clone()),
             (header::CONTENT_LENGTH, HeaderValue::from(entry.bytes.len())),
         ],

@@ -163,9 +163,20 @@ impl Paragraph<'_> {
 
     /// The furthest grapheme boundary in `start..limit` such that the text up to it, plus
     /// `suffix`, fits; at least one grapheme, so that layout always advances.
-    fn grapheme_cut(&self, start: usize, limit: usize, size: f32, width: f32, suffix: &str) -> usize {
+    fn grapheme_cut(
+        &self,
+        start: usize,
+        limit: usize,
+        size: f32,
+        width: f32,
+        suffix: &str,
+    ) -> usize {
         let segment = &self.text[start..limit];
-        let mut best = start + segment.graphemes(true).next().map_or(segment.len(), str::len);
+        let mut best = start
+            + segment
+                .graphemes(true)
+                .next()
+                .map_or(segment.len(), str::len);
         for (i, g) in segment.grapheme_indices(true) {
             let end = start + i + g.len();
             let mut candidate = self.text[start..end].to_string();
@@ -231,10 +242,13 @@ fn place(
         VAlign::Middle => slot.y + (slot.height - block) / 2.0,
         VAlign::Bottom => slot.y + slot.height - block,
     };
-    // Like CSS: the strut of the first available font, half-leading above and below.
+    // Like CSS: the strut of the first available font, half-leading above and below,
+    // with ascent and descent rounded to whole pixels as Blink rounds font metrics.
     let primary = &fonts.faces[chain[0]];
-    let content = (primary.ascent + primary.descent) * size;
-    let baseline = (line_box - content) / 2.0 + primary.ascent * size;
+    let ascent = (primary.ascent * size).round();
+    let descent = (primary.descent * size).round();
+    // Blink gives the odd pixel of leading to the space below the line.
+    let baseline = ((line_box - (ascent + descent)) / 2.0).floor() + ascent;
 
     let lines = lines
         .into_iter()
@@ -259,7 +273,8 @@ fn place(
             Line {
                 text,
                 x,
-                y: top + line_box * i as f32 + baseline,
+                // Browsers draw text on a whole-pixel baseline: crisper, and the same rows.
+                y: (top + line_box * i as f32 + baseline).round(),
                 width,
                 runs,
             }

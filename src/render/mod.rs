@@ -58,6 +58,11 @@ impl Assets {
         })
     }
 
+    /// The usvg options every render uses (fonts, resolvers).
+    pub fn usvg_options(&self) -> &usvg::Options<'static> {
+        &self.options
+    }
+
     fn template(&self, name: &str) -> Result<&Template, RenderError> {
         self.templates
             .get(name)
@@ -111,7 +116,10 @@ pub struct CardLayout<'a> {
 }
 
 /// Lays out every slot of the request's template.
-pub fn layout_card<'a>(req: &CardRequest, assets: &'a Assets) -> Result<CardLayout<'a>, RenderError> {
+pub fn layout_card<'a>(
+    req: &CardRequest,
+    assets: &'a Assets,
+) -> Result<CardLayout<'a>, RenderError> {
     let template = assets.template(&req.template)?;
     let mut missing = Vec::new();
     let slots = template
@@ -141,6 +149,15 @@ impl CardLayout<'_> {
             .zip(&self.slots)
             .map(|(slot, layout)| svg::slot_element(slot, layout, fonts))
             .collect()
+    }
+
+    /// The SVG of the slots only, drawn over the template's pre-rendered background.
+    pub fn overlay_svg(&self, fonts: &Fonts) -> String {
+        svg::overlay(self.template, &self.elements(fonts))
+    }
+
+    pub fn template(&self) -> &Template {
+        self.template
     }
 
     /// The whole card as one SVG document: the template with its slots filled.
@@ -187,7 +204,10 @@ impl CardLayout<'_> {
                 slots[i]
                     .lines
                     .iter()
-                    .map(|l| LineReport { text: l.text.clone(), ..*l })
+                    .map(|l| LineReport {
+                        text: l.text.clone(),
+                        ..*l
+                    })
                     .collect(),
                 slots[i].truncated,
             ),
@@ -216,7 +236,7 @@ pub fn card(req: &CardRequest, assets: &Assets) -> Result<Rendered, RenderError>
         }
         Format::Svg => layout.to_svg(&assets.fonts).into_bytes(),
         Format::Png => {
-            let overlay = svg::overlay(layout.template, &layout.elements(&assets.fonts));
+            let overlay = layout.overlay_svg(&assets.fonts);
             let pixmap = raster::rasterize(&overlay, layout.template, &assets.options)?;
             encode::encode_png(&pixmap)?
         }

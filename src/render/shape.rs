@@ -22,7 +22,12 @@ pub struct Run {
 
 /// Splits `text` into runs over the fallback `chain`, and appends to `missing` every
 /// character that no face of the chain can draw.
-pub fn itemize(text: &str, chain: &[FaceIndex], fonts: &Fonts, missing: &mut Vec<char>) -> Vec<Run> {
+pub fn itemize(
+    text: &str,
+    chain: &[FaceIndex],
+    fonts: &Fonts,
+    missing: &mut Vec<char>,
+) -> Vec<Run> {
     let mut runs: Vec<Run> = Vec::new();
     for (at, grapheme) in text.grapheme_indices(true) {
         let face = pick_face(grapheme, chain, fonts, missing);
@@ -37,7 +42,12 @@ pub fn itemize(text: &str, chain: &[FaceIndex], fonts: &Fonts, missing: &mut Vec
     runs
 }
 
-fn pick_face(grapheme: &str, chain: &[FaceIndex], fonts: &Fonts, missing: &mut Vec<char>) -> FaceIndex {
+fn pick_face(
+    grapheme: &str,
+    chain: &[FaceIndex],
+    fonts: &Fonts,
+    missing: &mut Vec<char>,
+) -> FaceIndex {
     let visible = || grapheme.chars().filter(|&c| !is_default_ignorable(c));
     if let Some(&face) = chain
         .iter()
@@ -137,7 +147,8 @@ mod tests {
     #[test]
     fn thai_and_latin_get_their_own_faces() {
         let fonts = Fonts::embedded().unwrap();
-        let chain = fonts.fallback_chain(&["Noto Sans Thai".into(), "Noto Sans".into()], 700, false);
+        let chain =
+            fonts.fallback_chain(&["Noto Sans Thai".into(), "Noto Sans".into()], 700, false);
         let text = "ของ DeepSeek: ข้อมูล";
         let mut missing = vec![];
         let runs = itemize(text, &chain, &fonts, &mut missing);

@@ -12,7 +12,8 @@ pub const SEED_TITLE: &str =
     "การปฏิวัติแบบโอเพนซอร์สของ DeepSeek: ข้อมูลเชิงลึกจากการประชุมสุดยอด AI แบบปิดประตู";
 
 /// The seed URL's query as the blog writes it: raw Thai bytes, `%20` for spaces.
-pub const SEED_QUERY_RAW: &str = "title=การปฏิวัติแบบโอเพนซอร์สของ%20DeepSeek:%20ข้อมูลเชิงลึกจากการประชุมสุดยอด%20AI%20แบบปิดประตู";
+pub const SEED_QUERY_RAW: &str =
+    "title=การปฏิวัติแบบโอเพนซอร์สของ%20DeepSeek:%20ข้อมูลเชิงลึกจากการประชุมสุดยอด%20AI%20แบบปิดประตู";
 
 /// The service as `cargo run` builds it, with `args` as extra flags.
 pub fn app_with(args: &[&str]) -> Router {

@@ -1,0 +1,80 @@
+//! Golden images: whole cards compared with blessed PNGs under `tests/golden/`.
+//!
+//! A pixel differs when one channel is off by more than `TOLERANCE`; a card fails when
+//! more than `MAX_DIFFERENT` of its pixels differ. On failure a diff image (differing
+//! pixels in red over a dimmed card) goes to `target/golden-diff/`. `OGCARD_BLESS=1`
+//! rewrites the references and then fails, so that a bless is always a visible diff.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::*;
+
+const TOLERANCE: u8 = 2;
+const MAX_DIFFERENT: f64 = 0.0005;
+
+async fn check(name: &str, query: &str) {
+    let (res, body) = send(&app(), "GET", &format!("/api/og?{query}")).await;
+    assert_eq!(res.status(), 200);
+    let reference = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/golden/{name}.png"));
+    if std::env::var_os("OGCARD_BLESS").is_some() {
+        std::fs::write(&reference, &body).unwrap();
+        panic!(
+            "blessed {}: look at it, then run again without OGCARD_BLESS",
+            reference.display()
+        );
+    }
+    let expected = std::fs::read(&reference)
+        .unwrap_or_else(|_| panic!("no {}: run with OGCARD_BLESS=1", reference.display()));
+    let (w, h, actual) = decode_png(&body);
+    let (ew, eh, expected) = decode_png(&expected);
+    assert_eq!((w, h), (ew, eh), "{name}: size");
+
+    let mut diff = Vec::with_capacity(actual.len());
+    let mut different = 0usize;
+    for (a, e) in actual.chunks_exact(4).zip(expected.chunks_exact(4)) {
+        if a.iter().zip(e).any(|(x, y)| x.abs_diff(*y) > TOLERANCE) {
+            different += 1;
+            diff.extend_from_slice(&[255, 0, 0, 255]);
+        } else {
+            diff.extend_from_slice(&[a[0] / 3, a[1] / 3, a[2] / 3, 255]);
+        }
+    }
+    let share = different as f64 / (w * h) as f64;
+    if share > MAX_DIFFERENT {
+        let out = write_diff(name, w, h, &diff);
+        panic!(
+            "{name}: {different} pixels differ ({:.3}%); diff image: {}",
+            share * 100.0,
+            out.display()
+        );
+    }
+}
+
+fn write_diff(name: &str, w: u32, h: u32, rgba: &[u8]) -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/golden-diff");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(format!("{name}.png"));
+    let file = std::fs::File::create(&path).unwrap();
+    let mut encoder = png::Encoder::new(std::io::BufWriter::new(file), w, h);
+    encoder.set_color(png::ColorType::Rgba);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder
+        .write_header()
+        .unwrap()
+        .write_image_data(rgba)
+        .unwrap();
+    path
+}
+
+#[tokio::test]
+async fn seed_card() {
+    check("seed", &format!("{SEED_QUERY_RAW}&site=blog.example.com")).await;
+}
+
+#[tokio::test]
+async fn long_thai_title_shrinks_and_is_cut() {
+    let title = "ข้อมูลเชิงลึกจากการประชุมสุดยอด ".repeat(12);
+    check("long-thai", &format!("title={}", encode(&title))).await;
+}
