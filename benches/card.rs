@@ -24,6 +24,15 @@ fn stages(c: &mut Criterion) {
     c.bench_function("breaks", |b| {
         b.iter(|| breaks::break_opportunities(black_box(&title)))
     });
+    // All 20 Thai sample titles per iteration: divide by 20 for µs per title.
+    let samples: Vec<&str> = include_str!("../tests/data/thai.txt").lines().collect();
+    c.bench_function("breaks/thai-samples-x20", |b| {
+        b.iter(|| {
+            for t in &samples {
+                black_box(breaks::break_opportunities(black_box(t)));
+            }
+        })
+    });
     c.bench_function("layout", |b| {
         b.iter(|| layout_card(black_box(&req), &assets).map(|_| ()))
     });

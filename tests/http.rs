@@ -215,3 +215,24 @@ async fn raw_utf8_request_line_over_a_real_socket() {
     );
     server.abort();
 }
+
+#[tokio::test]
+async fn a_short_last_line_is_rebalanced_like_text_wrap_pretty() {
+    let app = app();
+    // Greedy breaking leaves "ที่สุด" (120 px) alone on the second line.
+    let title = "สตาร์ทอัพในประเทศไทยระดมทุนได้มากที่สุด";
+    let layout = get_json(&app, &format!("title={}", encode(title))).await;
+    let widths: Vec<f64> = layout["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["width"].as_f64().unwrap())
+        .collect();
+    assert_eq!(widths.len(), 2, "{:?}", line_texts(&layout));
+    assert!(
+        widths[1] >= 1040.0 / 3.0,
+        "last line still short: {:?} {widths:?}",
+        line_texts(&layout)
+    );
+    assert_eq!(line_texts(&layout).concat(), title);
+}

@@ -1,9 +1,10 @@
 //! Line-break opportunities: where a line may end.
 //!
-//! UAX #14 with ICU4X's complex-script model for Thai, Lao, Khmer and Burmese, then our own
-//! rules on top: never inside a grapheme cluster, never before a combining mark or a
-//! character that attaches to the one before it (ๆ ฯ ะ า ำ), never after a leading vowel
-//! (เ แ โ ใ ไ and the Lao ones), which is written before the consonant it follows in speech.
+//! UAX #14 (ICU4X) for every script, with ICU4X's dictionaries for Lao, Khmer and Burmese;
+//! Thai runs are segmented by our own dictionary matcher (`thai`), which keeps loanwords
+//! and compounds whole where ICU splits them. Then our own rules on top: never inside a
+//! grapheme cluster, never before a combining mark or a character that attaches to the one
+//! before it (ๆ ฯ ะ า ำ), never after a leading vowel (เ แ โ ใ ไ and the Lao ones).
 
 use std::sync::LazyLock;
 
@@ -11,19 +12,66 @@ use icu_segmenter::options::LineBreakOptions;
 use icu_segmenter::{LineSegmenter, LineSegmenterBorrowed};
 use unicode_segmentation::UnicodeSegmentation;
 
+use crate::render::thai;
+
 static SEGMENTER: LazyLock<LineSegmenterBorrowed<'static>> =
-    LazyLock::new(|| LineSegmenter::new_auto(LineBreakOptions::default()));
+    LazyLock::new(|| LineSegmenter::new_dictionary(LineBreakOptions::default()));
+
+/// Loads the segmenter's data now rather than on the first request.
+pub fn preload() {
+    LazyLock::force(&SEGMENTER);
+}
 
 /// Byte offsets strictly inside `text` where a line may break, ascending. A line that
 /// ends at one of them ends before that byte (trailing spaces are then not drawn).
 pub fn break_opportunities(text: &str) -> Vec<usize> {
-    let graphemes: Vec<usize> = text.grapheme_indices(true).map(|(i, _)| i).collect();
-    SEGMENTER
+    let mut breaks: Vec<usize> = SEGMENTER
         .segment_str(text)
         .filter(|&b| b > 0 && b < text.len())
-        .filter(|b| graphemes.binary_search(b).is_ok())
-        .filter(|&b| allowed_between(&text[..b], &text[b..]))
-        .collect()
+        .collect();
+    replace_thai_breaks(text, &mut breaks);
+    let graphemes: Vec<usize> = text.grapheme_indices(true).map(|(i, _)| i).collect();
+    breaks.retain(|b| {
+        graphemes.binary_search(b).is_ok() && allowed_between(&text[..*b], &text[*b..])
+    });
+    breaks
+}
+
+/// Inside each run of Thai letters, ICU's opportunities give way to `thai::boundaries`.
+fn replace_thai_breaks(text: &str, breaks: &mut Vec<usize>) {
+    let mut chars = text.char_indices().peekable();
+    let mut thai_breaks = Vec::new();
+    while let Some((start, c)) = chars.next() {
+        if !thai::is_thai_letter(c) {
+            continue;
+        }
+        let mut run = vec![(start, c)];
+        while let Some(&(i, c)) = chars.peek() {
+            if !thai::is_thai_letter(c) {
+                break;
+            }
+            run.push((i, c));
+            chars.next();
+        }
+        let end = run.last().map_or(start, |&(i, c)| i + c.len_utf8());
+        let letters: Vec<char> = run.iter().map(|&(_, c)| c).collect();
+        let icu: Vec<usize> = breaks
+            .iter()
+            .filter(|&&b| b > start && b < end)
+            .filter_map(|b| run.binary_search_by_key(b, |&(i, _)| i).ok())
+            .collect();
+        breaks.retain(|&b| b <= start || b >= end);
+        thai_breaks.extend(
+            thai::boundaries(&letters, &icu)
+                .into_iter()
+                .map(|k| run[k].0),
+        );
+    }
+    if !thai_breaks.is_empty() {
+        breaks.extend(thai_breaks);
+        breaks.sort_unstable();
+        breaks.dedup();
+    }
 }
 
 /// Our own rules, applied after UAX #14 and the dictionary/model.
@@ -90,6 +138,51 @@ mod tests {
                 let (l, r) = title.split_at(b);
                 assert!(!is_leading_vowel(l.chars().last().unwrap()), "{l}|{r}");
                 assert!(!attaches_to_previous(r.chars().next().unwrap()), "{l}|{r}");
+            }
+        }
+    }
+
+    #[test]
+    fn mai_yamok_stays_with_its_word() {
+        let parts = split("เร็ว ๆ นี้ เรื่องดีๆ กำลังจะมา");
+        assert!(parts.contains(&"เร็ว ๆ "), "{parts:?}");
+        assert!(parts.iter().any(|p| p.ends_with("ดีๆ ")), "{parts:?}");
+    }
+
+    #[test]
+    fn cjk_breaks_per_ideograph_with_kinsoku() {
+        let parts = split("深度洞察。（开源）革命");
+        // Between ideographs, but never before 。 or ）, never after （.
+        assert!(parts.contains(&"深"), "{parts:?}");
+        for p in &parts {
+            assert!(
+                !p.starts_with(['。', '）']) && !p.ends_with('（'),
+                "{parts:?}"
+            );
+        }
+        let parts = split("オープンソース革命");
+        assert!(!parts.iter().any(|p| p.starts_with('ー')), "{parts:?}");
+    }
+
+    #[test]
+    fn no_break_after_an_opening_or_before_a_closing_bracket() {
+        for p in split("ราคา (ประมาณ) สามสิบบาท") {
+            assert!(!p.ends_with('(') && !p.starts_with(')'), "{p}");
+        }
+    }
+
+    #[test]
+    fn lao_khmer_burmese_break_between_words() {
+        for text in [
+            "ການປະຕິວັດໂອເພນຊອດຂອງ",
+            "បដិវត្តន៍កូដចំហរបស់",
+            "မြန်မာနိုင်ငံသည်အရှေ့တောင်အာရှတွင်ရှိသည်",
+        ] {
+            let parts = split(text);
+            assert!(parts.len() > 1, "{parts:?}");
+            for p in &parts {
+                let first = p.chars().next().unwrap();
+                assert!(!is_combining_mark(first), "{parts:?}");
             }
         }
     }

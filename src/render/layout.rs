@@ -64,6 +64,7 @@ pub fn layout_slot(text: &str, slot: &Slot, fonts: &Fonts, missing: &mut Vec<cha
         let at_min = size <= slot.min_font_size + EPSILON;
         match paragraph.break_lines(size, slot.width, max_lines) {
             Ok(lines) => {
+                let lines = paragraph.balance(&lines, size, slot.width).unwrap_or(lines);
                 let lines = lines.into_iter().map(|l| text[l].to_string()).collect();
                 return place(slot, size, lines, false, fonts, &chain);
             }
@@ -133,6 +134,67 @@ impl Paragraph<'_> {
             start = self.skip_spaces(end);
         }
         Ok(lines)
+    }
+
+    /// Like CSS `text-wrap: pretty`: when greedy breaking leaves a short last line (under a
+    /// third of the box), the same number of lines broken as evenly as the opportunities
+    /// allow (least sum of squared slack). `None` keeps the greedy lines.
+    fn balance(&self, lines: &[Span], size: f32, width: f32) -> Option<Vec<Span>> {
+        let n = lines.len();
+        let last = lines.last()?;
+        if n < 2 || self.estimate(last, size) >= width / 3.0 {
+            return None;
+        }
+        let start = lines[0].start;
+        let stops: Vec<usize> = std::iter::once(start)
+            .chain(self.breaks.iter().copied().filter(|&b| b > start))
+            .chain(std::iter::once(self.text.len()))
+            .collect();
+        let k = stops.len();
+        // cost[l][j]: least cost of `l` lines ending at stops[j]; from[l][j]: where the
+        // last of those lines starts.
+        let mut cost = vec![vec![f32::INFINITY; k]; n + 1];
+        let mut from = vec![vec![0usize; k]; n + 1];
+        cost[0][0] = 0.0;
+        for l in 1..=n {
+            for i in 0..k - 1 {
+                if !cost[l - 1][i].is_finite() {
+                    continue;
+                }
+                let line_start = self.skip_spaces(stops[i]);
+                for j in i + 1..k {
+                    let w = self.estimate(&self.trimmed(line_start, stops[j]), size);
+                    if w > width {
+                        break;
+                    }
+                    let c = cost[l - 1][i] + (width - w).powi(2);
+                    if c < cost[l][j] {
+                        cost[l][j] = c;
+                        from[l][j] = i;
+                    }
+                }
+            }
+        }
+        if !cost[n][k - 1].is_finite() {
+            return None;
+        }
+        let mut ends = vec![k - 1];
+        for l in (1..n).rev() {
+            ends.push(from[l + 1][ends[ends.len() - 1]]);
+        }
+        ends.reverse();
+        let mut spans = Vec::with_capacity(n);
+        let mut at = start;
+        for &e in &ends {
+            let span = self.trimmed(self.skip_spaces(at), stops[e]);
+            if span.is_empty() || !self.fits(&span, size, width) {
+                return None;
+            }
+            spans.push(span);
+            at = stops[e];
+        }
+        let balanced_last = spans.last().map_or(0.0, |s| self.estimate(s, size));
+        (balanced_last > self.estimate(last, size)).then_some(spans)
     }
 
     /// Where the line starting at `start` ends: the furthest break opportunity whose line

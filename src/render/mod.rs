@@ -9,6 +9,7 @@ pub mod layout;
 pub mod raster;
 pub mod shape;
 pub mod svg;
+pub mod thai;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -48,6 +49,8 @@ pub struct Assets {
 impl Assets {
     /// The embedded fonts and templates, plus templates from `templates_dir`.
     pub fn load(templates_dir: Option<&Path>) -> Result<Assets, AssetError> {
+        thai::preload();
+        breaks::preload();
         let fonts = Arc::new(Fonts::embedded()?);
         let templates = Templates::load(templates_dir, &fonts)?;
         let options = fonts.usvg_options();
