@@ -1,71 +1,264 @@
-//! The in-process cache of encoded cards, keyed by the canonical request.
+//! The in-process cache of rendered responses, and in-flight coalescing.
 //!
-//! An LRU bounded by entry count. Values are `Bytes`, so a hit is a reference-count bump.
+//! An LRU bounded by the total bytes of its entries (bodies, keys and bookkeeping), never
+//! above its budget. A miss renders once per key however many requests ask for that key
+//! at the same time: the first runs the render, the others wait for its result. Knows
+//! nothing of HTTP or rendering: values are opaque `Entry`s, renders are futures.
 
-use std::num::NonZeroUsize;
-use std::sync::Mutex;
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use bytes::Bytes;
 use lru::LruCache;
+use tokio::sync::OnceCell;
 
-/// A cached response body and its content type.
+/// A cached response body with what its headers need.
 #[derive(Clone, Debug)]
 pub struct Entry {
     pub bytes: Bytes,
     pub content_type: &'static str,
+    /// The strong validator, quoted (`"…"`).
+    pub etag: String,
+    /// `Server-Timing` of the render that made this entry.
+    pub server_timing: String,
 }
 
-pub struct Cache {
-    inner: Mutex<LruCache<String, Entry>>,
+/// Bytes an entry costs beyond its body and key: the `Entry`, LRU node and map slot.
+const OVERHEAD: usize = 160;
+
+impl Entry {
+    fn cost(&self, key: &str) -> usize {
+        self.bytes.len() + key.len() + self.etag.len() + self.server_timing.len() + OVERHEAD
+    }
 }
 
-impl Cache {
-    pub fn new(entries: NonZeroUsize) -> Cache {
+/// Where a response came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lookup {
+    Hit,
+    Miss,
+}
+
+impl Lookup {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Lookup::Hit => "hit",
+            Lookup::Miss => "miss",
+        }
+    }
+}
+
+/// Counters, for `/metrics` and tests.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Stats {
+    pub hits: u64,
+    pub misses: u64,
+    /// Renders actually run (misses minus those that waited on another's render).
+    pub renders: u64,
+    pub entries: u64,
+    pub bytes: u64,
+    pub budget: u64,
+}
+
+type Flight<E> = Arc<OnceCell<Result<Entry, E>>>;
+
+pub struct Cache<E> {
+    lru: Mutex<Lru>,
+    budget: usize,
+    in_flight: Mutex<HashMap<String, Flight<E>>>,
+    hits: AtomicU64,
+    misses: AtomicU64,
+    renders: AtomicU64,
+}
+
+struct Lru {
+    map: LruCache<String, Entry>,
+    bytes: usize,
+}
+
+impl<E: Clone> Cache<E> {
+    /// A cache holding at most `budget` bytes. A budget of 0 caches nothing (renders are
+    /// still coalesced).
+    pub fn new(budget: usize) -> Cache<E> {
         Cache {
-            inner: Mutex::new(LruCache::new(entries)),
+            lru: Mutex::new(Lru {
+                map: LruCache::unbounded(),
+                bytes: 0,
+            }),
+            budget,
+            in_flight: Mutex::new(HashMap::new()),
+            hits: AtomicU64::new(0),
+            misses: AtomicU64::new(0),
+            renders: AtomicU64::new(0),
         }
     }
 
-    pub fn get(&self, key: &str) -> Option<Entry> {
-        self.lock().get(key).cloned()
+    /// The entry for `key`: from the cache, or from the one render of it in flight, or
+    /// from `render` run now. A failed render is given to every waiter and not cached.
+    pub async fn get_or_render<F, Fut>(&self, key: &str, render: F) -> Result<(Entry, Lookup), E>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<Entry, E>>,
+    {
+        if let Some(entry) = self.get(key) {
+            self.hits.fetch_add(1, Ordering::Relaxed);
+            return Ok((entry, Lookup::Hit));
+        }
+        self.misses.fetch_add(1, Ordering::Relaxed);
+        let flight = Arc::clone(
+            lock(&self.in_flight)
+                .entry(key.to_string())
+                .or_insert_with(|| Arc::new(OnceCell::new())),
+        );
+        // Only one initializer runs; if its request is dropped mid-render, a waiter
+        // takes over. The winner stores the entry before the flight is retired, so a
+        // request arriving in between finds one or the other.
+        let result = flight
+            .get_or_init(|| async {
+                // A render that finished between our lookup and joining the flight.
+                if let Some(entry) = self.get(key) {
+                    return Ok(entry);
+                }
+                self.renders.fetch_add(1, Ordering::Relaxed);
+                let result = render().await;
+                if let Ok(entry) = &result {
+                    self.put(key, entry.clone());
+                }
+                result
+            })
+            .await
+            .clone();
+        let mut in_flight = lock(&self.in_flight);
+        if in_flight.get(key).is_some_and(|f| Arc::ptr_eq(f, &flight)) {
+            in_flight.remove(key);
+        }
+        result.map(|entry| (entry, Lookup::Miss))
     }
 
-    pub fn put(&self, key: String, entry: Entry) {
-        self.lock().put(key, entry);
+    fn get(&self, key: &str) -> Option<Entry> {
+        lock(&self.lru).map.get(key).cloned()
     }
 
-    pub fn len(&self) -> usize {
-        self.lock().len()
+    fn put(&self, key: &str, entry: Entry) {
+        let cost = entry.cost(key);
+        if cost > self.budget {
+            return;
+        }
+        let mut lru = lock(&self.lru);
+        if let Some(old) = lru.map.put(key.to_string(), entry) {
+            lru.bytes -= old.cost(key);
+        }
+        lru.bytes += cost;
+        while lru.bytes > self.budget {
+            match lru.map.pop_lru() {
+                Some((k, e)) => lru.bytes -= e.cost(&k),
+                None => break,
+            }
+        }
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
+    pub fn stats(&self) -> Stats {
+        let lru = lock(&self.lru);
+        Stats {
+            hits: self.hits.load(Ordering::Relaxed),
+            misses: self.misses.load(Ordering::Relaxed),
+            renders: self.renders.load(Ordering::Relaxed),
+            entries: lru.map.len() as u64,
+            bytes: lru.bytes as u64,
+            budget: self.budget as u64,
+        }
     }
+}
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, LruCache<String, Entry>> {
-        // A panic while holding the lock cannot leave the LRU half-updated in a way that
-        // matters (entries are whole values), so a poisoned lock is still usable.
-        self.inner.lock().unwrap_or_else(|p| p.into_inner())
-    }
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // Every critical section leaves the data consistent before anything that can panic,
+    // so a poisoned lock still holds valid data.
+    m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn evicts_least_recently_used() {
-        let cache = Cache::new(NonZeroUsize::new(2).unwrap());
-        let e = |s: &'static str| Entry {
-            bytes: Bytes::from_static(s.as_bytes()),
-            content_type: "text/plain",
-        };
-        cache.put("a".into(), e("1"));
-        cache.put("b".into(), e("2"));
-        assert!(cache.get("a").is_some());
-        cache.put("c".into(), e("3"));
-        assert!(cache.get("b").is_none());
-        assert!(cache.get("a").is_some());
-        assert_eq!(cache.len(), 2);
+    fn entry(size: usize) -> Entry {
+        Entry {
+            bytes: Bytes::from(vec![0u8; size]),
+            content_type: "image/png",
+            etag: "\"x\"".into(),
+            server_timing: String::new(),
+        }
+    }
+
+    async fn fill(cache: &Cache<()>, key: &str, size: usize) -> Lookup {
+        cache
+            .get_or_render(key, || async { Ok(entry(size)) })
+            .await
+            .unwrap()
+            .1
+    }
+
+    #[tokio::test]
+    async fn ten_thousand_entries_never_exceed_the_budget() {
+        let budget = 64 * 1024;
+        let cache = Cache::<()>::new(budget);
+        for i in 0..10_000 {
+            fill(&cache, &format!("title {i}"), 500 + (i * 7919) % 9000).await;
+            let stats = cache.stats();
+            assert!(stats.bytes <= budget as u64, "{stats:?} after {i}");
+        }
+        let stats = cache.stats();
+        assert!(stats.entries > 5, "{stats:?}");
+        assert_eq!(stats.renders, 10_000);
+    }
+
+    #[tokio::test]
+    async fn least_recently_used_goes_first_and_oversized_is_not_kept() {
+        let cache = Cache::<()>::new(3 * (1000 + OVERHEAD + 8));
+        assert_eq!(fill(&cache, "a", 1000).await, Lookup::Miss);
+        assert_eq!(fill(&cache, "b", 1000).await, Lookup::Miss);
+        assert_eq!(fill(&cache, "a", 1000).await, Lookup::Hit);
+        assert_eq!(fill(&cache, "c", 1000).await, Lookup::Miss);
+        assert_eq!(fill(&cache, "d", 1000).await, Lookup::Miss);
+        assert_eq!(fill(&cache, "a", 1000).await, Lookup::Hit);
+        assert_eq!(fill(&cache, "b", 1000).await, Lookup::Miss, "b was evicted");
+        let before = cache.stats().entries;
+        assert_eq!(fill(&cache, "huge", 1 << 20).await, Lookup::Miss);
+        assert_eq!(fill(&cache, "huge", 1 << 20).await, Lookup::Miss);
+        assert_eq!(cache.stats().entries, before);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn concurrent_misses_render_once() {
+        let cache = Arc::new(Cache::<()>::new(1 << 20));
+        let mut tasks = tokio::task::JoinSet::new();
+        for _ in 0..64 {
+            let cache = Arc::clone(&cache);
+            tasks.spawn(async move {
+                cache
+                    .get_or_render("same", || async {
+                        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                        Ok(entry(10))
+                    })
+                    .await
+                    .unwrap()
+            });
+        }
+        while let Some(r) = tasks.join_next().await {
+            r.unwrap();
+        }
+        assert_eq!(cache.stats().renders, 1);
+        assert_eq!(cache.stats().misses + cache.stats().hits, 64);
+    }
+
+    #[tokio::test]
+    async fn a_failed_render_is_not_cached() {
+        let cache = Cache::<&'static str>::new(1 << 20);
+        let err = cache.get_or_render("k", || async { Err("boom") }).await;
+        assert_eq!(err.unwrap_err(), "boom");
+        let ok = cache.get_or_render("k", || async { Ok(entry(1)) }).await;
+        assert_eq!(ok.unwrap().1, Lookup::Miss);
+        assert_eq!(cache.stats().renders, 2);
     }
 }

@@ -1,7 +1,6 @@
 //! Command-line flags and `OGCARD_*` environment variables, validated once at startup.
 
 use std::net::SocketAddr;
-use std::num::NonZeroUsize;
 use std::path::PathBuf;
 
 use clap::Parser;
@@ -30,9 +29,10 @@ pub struct Config {
     #[arg(long, env = "OGCARD_TEMPLATES_DIR")]
     pub templates_dir: Option<PathBuf>,
 
-    /// How many rendered cards the in-process cache keeps.
-    #[arg(long, env = "OGCARD_CACHE_ENTRIES", default_value = "1024")]
-    pub cache_entries: NonZeroUsize,
+    /// The in-process cache's budget: total bytes of cached responses (suffixes K, M, G
+    /// and KiB, MiB, GiB are powers of 1024). 0 disables caching.
+    #[arg(long, env = "OGCARD_CACHE_BYTES", default_value = "256MiB", value_parser = parse_bytes)]
+    pub cache_bytes: usize,
 
     /// The Cache-Control header of successful responses.
     #[arg(
@@ -56,5 +56,39 @@ impl Config {
             Err(_) => 3000,
         };
         Ok(SocketAddr::from(([0, 0, 0, 0], port)))
+    }
+}
+
+/// `1234`, `64K`, `256MiB`, `1G` → bytes (K/M/G are powers of 1024, as are KiB/MiB/GiB).
+pub fn parse_bytes(s: &str) -> Result<usize, String> {
+    let t = s.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    let n: usize = num
+        .parse()
+        .map_err(|_| format!("{s:?} is not a size (e.g. 268435456, 256MiB, 1G)"))?;
+    let mult: usize = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kb" | "kib" => 1 << 10,
+        "m" | "mb" | "mib" => 1 << 20,
+        "g" | "gb" | "gib" => 1 << 30,
+        _ => return Err(format!("{s:?}: unknown unit {unit:?} (use K, M, G)")),
+    };
+    n.checked_mul(mult)
+        .ok_or_else(|| format!("{s:?} is too large"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_bytes("256MiB"), Ok(256 << 20));
+        assert_eq!(parse_bytes("64K"), Ok(64 << 10));
+        assert_eq!(parse_bytes("1000"), Ok(1000));
+        assert_eq!(parse_bytes("0"), Ok(0));
+        assert!(parse_bytes("lots").is_err());
+        assert!(parse_bytes("5 parsecs").is_err());
     }
 }

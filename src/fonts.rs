@@ -175,6 +175,14 @@ impl Fonts {
             .map(|(i, _)| i)
     }
 
+    /// Feeds every face's bytes to `hash` (for the assets' version).
+    pub fn hash_into(&self, hash: &mut impl sha2::Digest) {
+        for face in &self.faces {
+            hash.update(face.data);
+            hash.update(face.face_index.to_le_bytes());
+        }
+    }
+
     pub fn face_by_id(&self, id: ID) -> Option<&Face> {
         self.faces.iter().find(|f| f.id == id)
     }

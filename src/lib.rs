@@ -46,7 +46,7 @@ pub fn state(config: &Config) -> anyhow::Result<AppState> {
             site: Text::new(&config.default_site),
             template: config.default_template.clone(),
         }),
-        cache: Arc::new(Cache::new(config.cache_entries)),
+        cache: Arc::new(Cache::new(config.cache_bytes)),
         cache_control,
     })
 }

@@ -422,6 +422,16 @@ impl Templates {
         self.by_name.get(name)
     }
 
+    /// Feeds every template's name and source to `hash` (for the assets' version).
+    pub fn hash_into(&self, hash: &mut impl sha2::Digest) {
+        for (name, t) in &self.by_name {
+            hash.update(name.as_bytes());
+            hash.update([0]);
+            hash.update(t.source.as_bytes());
+            hash.update([0]);
+        }
+    }
+
     pub fn names(&self) -> impl Iterator<Item = &str> {
         self.by_name.keys().map(String::as_str)
     }

@@ -6,7 +6,7 @@ use axum::response::{IntoResponse, Response};
 use crate::render::RenderError;
 use crate::request::ParamError;
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub enum ApiError {
     BadRequest(String),
     NotFound,
@@ -49,7 +49,11 @@ impl IntoResponse for ApiError {
         };
         let mut response = (
             status,
-            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            [
+                (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
+                // An error is about this request, not a card: no cache should keep it.
+                (header::CACHE_CONTROL, "no-store"),
+            ],
             format!("{reason}\n"),
         )
             .into_response();

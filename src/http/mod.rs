@@ -1,77 +1,159 @@
 //! The HTTP face: routes, handlers and response headers.
 //!
-//! Knows nothing of fonts or pixels: it turns a query into a `CardRequest`, asks the cache,
-//! runs `render::card` on the blocking pool on a miss, and answers with caching headers.
+//! Knows nothing of fonts or pixels: it turns a query into a `CardRequest`, asks the cache
+//! (which coalesces identical misses), runs `render::card` on the blocking pool on a miss,
+//! and answers with validators and caching headers: `ETag`, `If-None-Match` → 304,
+//! `Range` → 206/416, `X-Cache`, `Server-Timing`.
 
 mod error;
+mod range;
 
 use std::sync::Arc;
 
 use axum::extract::State;
-use axum::http::{header, HeaderValue, Uri};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use bytes::Bytes;
+use sha2::{Digest, Sha256};
 
 pub use error::ApiError;
 
-use crate::cache::{Cache, Entry};
-use crate::render::{self, Assets};
+use crate::cache::{Cache, Entry, Lookup};
+use crate::render::{self, hex, Assets};
 use crate::request::{parse_query, Defaults};
+use range::{requested_range, RangeRequest};
 
 /// Shared state of every handler.
 #[derive(Clone)]
 pub struct AppState {
     pub assets: Arc<Assets>,
     pub defaults: Arc<Defaults>,
-    pub cache: Arc<Cache>,
+    pub cache: Arc<Cache<ApiError>>,
     pub cache_control: HeaderValue,
 }
+
+const ROBOTS: &str =
+    "# Social crawlers may fetch cards.\nUser-agent: *\nAllow: /api/og\nAllow: /\n";
 
 /// The whole service, testable without a socket.
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/api/og", get(og).fallback(method_not_allowed))
         .route("/healthz", get(healthz).fallback(method_not_allowed))
+        .route("/robots.txt", get(robots).fallback(method_not_allowed))
         .fallback(not_found)
         .with_state(state)
 }
 
-async fn og(State(state): State<AppState>, uri: Uri) -> Result<Response, ApiError> {
+async fn og(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Result<Response, ApiError> {
     let req = parse_query(uri.query().unwrap_or(""), &state.defaults)?;
-    let key = req.cache_key();
-    let entry = match state.cache.get(&key) {
-        Some(entry) => entry,
-        None => {
-            let assets = Arc::clone(&state.assets);
+    let key = format!("{}\n{}", state.assets.version(), req.cache_key());
+    let assets = Arc::clone(&state.assets);
+    let (entry, lookup) = state
+        .cache
+        .get_or_render(&key, || async move {
             let rendered = tokio::task::spawn_blocking(move || render::card(&req, &assets))
                 .await
                 .map_err(|e| ApiError::Internal(format!("render task: {e}")))??;
-            let entry = Entry {
-                bytes: Bytes::from(rendered.bytes),
-                content_type: rendered.content_type,
-            };
-            state.cache.put(key, entry.clone());
-            entry
+            Ok(entry_of(rendered))
+        })
+        .await?;
+    Ok(respond(&state, &headers, entry, lookup))
+}
+
+fn entry_of(rendered: render::Rendered) -> Entry {
+    let etag = format!("\"{}\"", hex(&Sha256::digest(&rendered.bytes)[..16]));
+    let server_timing = rendered
+        .timings
+        .iter()
+        .map(|(stage, d)| format!("{stage};dur={:.2}", d.as_secs_f64() * 1000.0))
+        .collect::<Vec<_>>()
+        .join(", ");
+    Entry {
+        bytes: Bytes::from(rendered.bytes),
+        content_type: rendered.content_type,
+        etag,
+        server_timing,
+    }
+}
+
+/// 200, 206, 304 or 416 for `entry`, by the request's validators and range.
+fn respond(state: &AppState, headers: &HeaderMap, entry: Entry, lookup: Lookup) -> Response {
+    let mut out = HeaderMap::new();
+    out.insert(header::CACHE_CONTROL, state.cache_control.clone());
+    out.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
+    out.insert("x-cache", HeaderValue::from_static(lookup.as_str()));
+    if let Ok(etag) = HeaderValue::from_str(&entry.etag) {
+        out.insert(header::ETAG, etag);
+    }
+    if lookup == Lookup::Miss {
+        if let Ok(timing) = HeaderValue::from_str(&entry.server_timing) {
+            out.insert("server-timing", timing);
         }
-    };
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static(entry.content_type),
-            ),
-            (header::CACHE_CONTROL, state.cache_control.clone()),
-            (header::CONTENT_LENGTH, HeaderValue::from(entry.bytes.len())),
-        ],
-        entry.bytes,
-    )
-        .into_response())
+    }
+
+    if none_match(headers, &entry.etag) {
+        return (StatusCode::NOT_MODIFIED, out).into_response();
+    }
+
+    out.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(entry.content_type),
+    );
+    let len = entry.bytes.len();
+    match requested_range(headers, &entry.etag, len) {
+        RangeRequest::Whole => {
+            out.insert(header::CONTENT_LENGTH, HeaderValue::from(len));
+            (StatusCode::OK, out, entry.bytes).into_response()
+        }
+        RangeRequest::Part(range) => {
+            let content_range = format!("bytes {}-{}/{len}", range.start, range.end - 1);
+            out.insert(header::CONTENT_LENGTH, HeaderValue::from(range.len()));
+            if let Ok(v) = HeaderValue::from_str(&content_range) {
+                out.insert(header::CONTENT_RANGE, v);
+            }
+            (StatusCode::PARTIAL_CONTENT, out, entry.bytes.slice(range)).into_response()
+        }
+        RangeRequest::Unsatisfiable => {
+            out.remove(header::CONTENT_TYPE);
+            if let Ok(v) = HeaderValue::from_str(&format!("bytes */{len}")) {
+                out.insert(header::CONTENT_RANGE, v);
+            }
+            out.insert(header::CONTENT_LENGTH, HeaderValue::from(0));
+            (StatusCode::RANGE_NOT_SATISFIABLE, out).into_response()
+        }
+    }
+}
+
+/// Whether `If-None-Match` matches `etag` (weak comparison, as RFC 9110 asks for it).
+fn none_match(headers: &HeaderMap, etag: &str) -> bool {
+    headers
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(|t| t.trim())
+        .any(|t| t == "*" || t.trim_start_matches("W/") == etag)
 }
 
 async fn healthz() -> &'static str {
     "ok\n"
+}
+
+async fn robots() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        ROBOTS,
+    )
 }
 
 async fn method_not_allowed() -> ApiError {

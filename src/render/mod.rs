@@ -13,6 +13,9 @@ pub mod thai;
 
 use std::path::Path;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use sha2::{Digest, Sha256};
 
 use serde::Serialize;
 
@@ -44,6 +47,7 @@ pub struct Assets {
     pub fonts: Arc<Fonts>,
     pub templates: Templates,
     options: usvg::Options<'static>,
+    version: String,
 }
 
 impl Assets {
@@ -54,11 +58,24 @@ impl Assets {
         let fonts = Arc::new(Fonts::embedded()?);
         let templates = Templates::load(templates_dir, &fonts)?;
         let options = fonts.usvg_options();
+        let mut hash = Sha256::new();
+        hash.update(env!("CARGO_PKG_VERSION"));
+        fonts.hash_into(&mut hash);
+        templates.hash_into(&mut hash);
+        let version = hex(&hash.finalize()[..8]);
         Ok(Assets {
             fonts,
             templates,
             options,
+            version,
         })
+    }
+
+    /// A digest of everything that shapes a card (the code version, every font and
+    /// template byte): part of every cache key, so a deploy with changed assets never
+    /// serves a card rendered with the old ones.
+    pub fn version(&self) -> &str {
+        &self.version
     }
 
     /// The usvg options every render uses (fonts, resolvers).
@@ -73,11 +90,13 @@ impl Assets {
     }
 }
 
-/// A rendered response body and its content type.
+/// A rendered response body, its content type, and how long each stage took.
 #[derive(Clone, Debug)]
 pub struct Rendered {
     pub bytes: Vec<u8>,
     pub content_type: &'static str,
+    /// `(stage, duration)` in pipeline order: layout, svg, raster, encode.
+    pub timings: Vec<(&'static str, Duration)>,
 }
 
 /// One line of the layout report (`format=json`).
@@ -231,7 +250,15 @@ impl CardLayout<'_> {
 
 /// Renders `req` in its format. The render module's face.
 pub fn card(req: &CardRequest, assets: &Assets) -> Result<Rendered, RenderError> {
+    let mut timings = Vec::with_capacity(4);
+    let mut clock = Instant::now();
+    let mut lap = |stage: &'static str, timings: &mut Vec<_>| {
+        let now = Instant::now();
+        timings.push((stage, now - clock));
+        clock = now;
+    };
     let layout = layout_card(req, assets)?;
+    lap("layout", &mut timings);
     let bytes = match req.format {
         Format::Json => {
             // Infallible: the report holds only strings and finite numbers.
@@ -240,12 +267,27 @@ pub fn card(req: &CardRequest, assets: &Assets) -> Result<Rendered, RenderError>
         Format::Svg => layout.to_svg(&assets.fonts).into_bytes(),
         Format::Png => {
             let overlay = layout.overlay_svg(&assets.fonts);
+            lap("svg", &mut timings);
             let pixmap = raster::rasterize(&overlay, layout.template, &assets.options)?;
-            encode::encode_png(&pixmap)?
+            lap("raster", &mut timings);
+            let png = encode::encode_png(&pixmap)?;
+            lap("encode", &mut timings);
+            png
         }
     };
+    match req.format {
+        Format::Json => lap("json", &mut timings),
+        Format::Svg => lap("svg", &mut timings),
+        Format::Png => {}
+    }
     Ok(Rendered {
         bytes,
         content_type: req.format.content_type(),
+        timings,
     })
+}
+
+/// Lower-case hexadecimal of `bytes`.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -15,12 +15,17 @@ pub const SEED_TITLE: &str =
 pub const SEED_QUERY_RAW: &str =
     "title=การปฏิวัติแบบโอเพนซอร์สของ%20DeepSeek:%20ข้อมูลเชิงลึกจากการประชุมสุดยอด%20AI%20แบบปิดประตู";
 
-/// The service as `cargo run` builds it, with `args` as extra flags.
-pub fn app_with(args: &[&str]) -> Router {
+/// The application state as `cargo run` builds it, with `args` as extra flags.
+pub fn state_with(args: &[&str]) -> ogcard::http::AppState {
     let mut argv = vec!["ogcard"];
     argv.extend_from_slice(args);
     let config = ogcard::config::Config::parse_from(argv);
-    ogcard::app(ogcard::state(&config).expect("assets load"))
+    ogcard::state(&config).expect("assets load")
+}
+
+/// The service as `cargo run` builds it, with `args` as extra flags.
+pub fn app_with(args: &[&str]) -> Router {
+    ogcard::app(state_with(args))
 }
 
 pub fn app() -> Router {
@@ -32,11 +37,20 @@ pub fn encode(s: &str) -> String {
 }
 
 pub async fn send(app: &Router, method: &str, uri: &str) -> (Response<()>, Vec<u8>) {
-    let req = Request::builder()
-        .method(method)
-        .uri(uri)
-        .body(Body::empty())
-        .unwrap();
+    send_with(app, method, uri, &[]).await
+}
+
+pub async fn send_with(
+    app: &Router,
+    method: &str,
+    uri: &str,
+    headers: &[(&str, &str)],
+) -> (Response<()>, Vec<u8>) {
+    let mut req = Request::builder().method(method).uri(uri);
+    for (name, value) in headers {
+        req = req.header(*name, *value);
+    }
+    let req = req.body(Body::empty()).unwrap();
     let response = app.clone().oneshot(req).await.unwrap();
     let (parts, body) = response.into_parts();
     let bytes = body.collect().await.unwrap().to_bytes().to_vec();
@@ -67,4 +81,65 @@ pub fn decode_png(bytes: &[u8]) -> (u32, u32, Vec<u8>) {
     let info = reader.next_frame(&mut buf).unwrap();
     buf.truncate(info.buffer_size());
     (info.width, info.height, buf)
+}
+
+/// A response read off a socket: status, lower-cased headers, body.
+pub struct RawResponse {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl RawResponse {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// One HTTP/1.1 request on a fresh connection (`Connection: close`), for tests that go
+/// through a real socket or a real proxy.
+pub async fn raw_request(
+    addr: std::net::SocketAddr,
+    method: &str,
+    target: &str,
+    headers: &[(&str, &str)],
+) -> RawResponse {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let mut request =
+        format!("{method} {target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n");
+    for (n, v) in headers {
+        request.push_str(&format!("{n}: {v}\r\n"));
+    }
+    request.push_str("\r\n");
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).await.unwrap();
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("a complete response head");
+    let head = String::from_utf8_lossy(&raw[..split]).to_string();
+    let mut lines = head.split("\r\n");
+    let status = lines
+        .next()
+        .unwrap()
+        .split(' ')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_string()))
+        .collect();
+    let body = raw[split + 4..].to_vec();
+    RawResponse {
+        status,
+        headers,
+        body,
+    }
 }

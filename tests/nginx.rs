@@ -1,0 +1,140 @@
+//! A real reverse-proxy cache in front: nginx (Debian's package) with `proxy_cache`, on
+//! loopback, configured as README's CDN section says. The second request is an nginx HIT
+//! that never reaches ogcard; HEAD, 304 and Range pass through.
+//!
+//! Needs `nginx` on PATH or in /usr/sbin (`.ci/run` installs it). Without it the test says
+//! so and passes, except under CI (`CI` set), where a missing nginx fails it.
+
+mod common;
+
+use std::future::IntoFuture;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use common::*;
+
+struct Nginx {
+    child: Child,
+    addr: SocketAddr,
+}
+
+impl Drop for Nginx {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn nginx_binary() -> Option<PathBuf> {
+    let candidates = ["/usr/sbin/nginx", "/usr/local/sbin/nginx", "/usr/bin/nginx"];
+    candidates.iter().map(PathBuf::from).find(|p| p.exists())
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+async fn start_nginx(binary: &Path, upstream: SocketAddr) -> Nginx {
+    let dir = std::env::temp_dir().join(format!("ogcard-nginx-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let port = free_port();
+    let conf = include_str!("nginx/ogcard.conf")
+        .replace("@DIR@", dir.to_str().unwrap())
+        .replace("@LISTEN@", &format!("127.0.0.1:{port}"))
+        .replace("@UPSTREAM@", &upstream.to_string());
+    let conf_path = dir.join("nginx.conf");
+    std::fs::write(&conf_path, conf).unwrap();
+    let child = Command::new(binary)
+        .arg("-p")
+        .arg(&dir)
+        .arg("-c")
+        .arg(&conf_path)
+        .arg("-e")
+        .arg(dir.join("error.log"))
+        .stdin(Stdio::null())
+        .spawn()
+        .expect("nginx starts");
+    // The guard kills and reaps nginx on every path, the panic below included.
+    let nginx = Nginx {
+        child,
+        addr: ([127, 0, 0, 1], port).into(),
+    };
+    for _ in 0..200 {
+        if tokio::net::TcpStream::connect(nginx.addr).await.is_ok() {
+            return nginx;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!(
+        "nginx did not listen: {}",
+        std::fs::read_to_string(dir.join("error.log")).unwrap_or_default()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nginx_proxy_cache_hits_and_passes_head_304_and_range() {
+    let Some(binary) = nginx_binary() else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must install nginx (.ci/run does)"
+        );
+        eprintln!("skipped: nginx is not installed (apt-get install nginx-light)");
+        return;
+    };
+    let state = state_with(&[]);
+    let cache = state.cache.clone();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let upstream = listener.local_addr().unwrap();
+    let server = tokio::spawn(axum::serve(listener, ogcard::app(state)).into_future());
+    let nginx = start_nginx(&binary, upstream).await;
+
+    let target = format!("/api/og?{SEED_QUERY_RAW}");
+    let first = raw_request(nginx.addr, "GET", &target, &[]).await;
+    assert_eq!(first.status, 200);
+    assert_eq!(first.header("x-proxy-cache"), Some("MISS"));
+    assert_eq!(first.header("x-cache"), Some("miss"), "ogcard rendered it");
+    assert_eq!(decode_png(&first.body).0, 1200);
+    let seen_by_ogcard = cache.stats().hits + cache.stats().misses;
+
+    let second = raw_request(nginx.addr, "GET", &target, &[]).await;
+    assert_eq!(second.status, 200);
+    assert_eq!(second.header("x-proxy-cache"), Some("HIT"));
+    assert_eq!(second.body, first.body);
+
+    let head = raw_request(nginx.addr, "HEAD", &target, &[]).await;
+    assert_eq!(head.status, 200);
+    assert!(head.body.is_empty());
+    assert_eq!(
+        head.header("content-length"),
+        Some(first.body.len().to_string().as_str())
+    );
+    assert_eq!(head.header("x-proxy-cache"), Some("HIT"));
+
+    let etag = first
+        .header("etag")
+        .expect("an ETag through nginx")
+        .to_string();
+    let not_modified = raw_request(nginx.addr, "GET", &target, &[("If-None-Match", &etag)]).await;
+    assert_eq!(not_modified.status, 304);
+    assert!(not_modified.body.is_empty());
+
+    let part = raw_request(nginx.addr, "GET", &target, &[("Range", "bytes=0-99")]).await;
+    assert_eq!(part.status, 206);
+    assert_eq!(part.body, &first.body[..100]);
+
+    let stats = cache.stats();
+    assert_eq!(
+        stats.hits + stats.misses,
+        seen_by_ogcard,
+        "nginx answered from its cache"
+    );
+    drop(nginx);
+    server.abort();
+}
