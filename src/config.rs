@@ -3,7 +3,7 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use clap::Parser;
+use clap::{Parser, Subcommand};
 
 /// Renders Open Graph social preview cards (PNG) from a URL.
 #[derive(Debug, Parser)]
@@ -41,9 +41,58 @@ pub struct Config {
         default_value = "public, max-age=31536000, immutable"
     )]
     pub cache_control: String,
+
+    /// Renders that may run at once. Default: the number of cores.
+    #[arg(long, env = "OGCARD_RENDER_CONCURRENCY")]
+    pub render_concurrency: Option<usize>,
+
+    /// How long a request may wait for a render slot before it gets 503, in ms.
+    #[arg(long, env = "OGCARD_RENDER_WAIT_MS", default_value = "2000")]
+    pub render_wait_ms: u64,
+
+    /// How long a render may take before the request gets 503, in ms (the render still
+    /// finishes and holds its slot: this bounds the client's wait, the slots bound load).
+    #[arg(long, env = "OGCARD_RENDER_TIMEOUT_MS", default_value = "10000")]
+    pub render_timeout_ms: u64,
+
+    /// HMAC-SHA256 key for URL signing. When set, /api/og needs a valid `sig`.
+    #[arg(long, env = "OGCARD_SIGNING_KEY", hide_env_values = true)]
+    pub signing_key: Option<String>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print a signed /api/og URL for a query (needs --signing-key or OGCARD_SIGNING_KEY).
+    Sign {
+        /// The query to sign, e.g. "title=Hello&site=example.com".
+        query: String,
+        /// Where the service is reachable.
+        #[arg(long, default_value = "http://localhost:3000")]
+        base_url: String,
+    },
 }
 
 impl Config {
+    /// Checks values clap cannot: the signing key must not be empty.
+    pub fn validate(&self) -> anyhow::Result<()> {
+        if self.signing_key.as_deref().is_some_and(str::is_empty) {
+            anyhow::bail!("the signing key is empty: unset OGCARD_SIGNING_KEY or give a key");
+        }
+        if self.render_concurrency == Some(0) {
+            anyhow::bail!("render concurrency must be at least 1");
+        }
+        Ok(())
+    }
+
+    /// Render slots: `--render-concurrency`, else the number of cores.
+    pub fn render_concurrency(&self) -> usize {
+        self.render_concurrency
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()))
+    }
+
     /// The socket address to bind: `--listen`, else `$PORT` on all interfaces, else 3000.
     pub fn listen_addr(&self) -> anyhow::Result<SocketAddr> {
         if let Some(addr) = self.listen {

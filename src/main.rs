@@ -4,6 +4,9 @@ use tracing_subscriber::EnvFilter;
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let config = ogcard::config::Config::parse();
+    if let Some(command) = &config.command {
+        return ogcard::run_command(command, &config);
+    }
     tracing_subscriber::fmt()
         .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
         .init();

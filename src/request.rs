@@ -108,6 +108,8 @@ pub enum ParamError {
     UnknownFormat(String),
     #[error("template name `{0}` is invalid")]
     BadTemplateName(String),
+    #[error("parameter `{0}` is longer than {1} characters")]
+    TooLong(&'static str, usize),
 }
 
 /// Defaults a request falls back on when a parameter is missing or empty.
@@ -118,30 +120,53 @@ pub struct Defaults {
     pub template: String,
 }
 
-/// Parses a raw query string (the part after `?`, still percent-encoded) into a request.
-///
-/// The last occurrence of a parameter wins, like most form decoders.
-pub fn parse_query(query: &str, defaults: &Defaults) -> Result<CardRequest, ParamError> {
-    let mut title = None;
-    let mut site = None;
-    let mut template = None;
-    let mut format = None;
+/// The longest title accepted, in characters after normalisation; longer is a 400.
+/// (Titles that fit this cap but not the card are cut with `…` by layout.)
+pub const MAX_TITLE_CHARS: usize = 1000;
+/// The longest site label accepted, in characters after normalisation.
+pub const MAX_SITE_CHARS: usize = 200;
+/// Combining marks kept on one base character; more are dropped (a "Zalgo" flood of
+/// hundreds of marks would otherwise draw a tower outside the card).
+pub const MAX_MARKS_PER_BASE: usize = 8;
 
+/// The parameters `/api/og` knows, in canonical (sorted) order. Anything else is ignored.
+const KNOWN: [&str; 4] = ["format", "site", "template", "title"];
+
+/// The known parameters of a query, decoded (the last occurrence of each wins, like most
+/// form decoders), text ones normalised.
+fn known_params(query: &str) -> Result<[Option<String>; 4], ParamError> {
+    let mut values: [Option<String>; 4] = Default::default();
     for pair in query.split('&').filter(|p| !p.is_empty()) {
         let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-        let slot = match decode_component(name).as_deref() {
-            Ok("title") => (&mut title, "title"),
-            Ok("site") => (&mut site, "site"),
-            Ok("template") => (&mut template, "template"),
-            Ok("format") => (&mut format, "format"),
-            // Unknown (or undecodable) names are ignored: they do not change the card.
-            _ => continue,
+        // Unknown (or undecodable) names are ignored: they do not change the card.
+        let Some(i) = decode_component(name)
+            .ok()
+            .and_then(|n| KNOWN.iter().position(|k| *k == n))
+        else {
+            continue;
         };
-        *slot.0 = Some(decode_component(value).map_err(|_| ParamError::NotUtf8(slot.1))?);
+        let value = decode_component(value).map_err(|_| ParamError::NotUtf8(KNOWN[i]))?;
+        values[i] = Some(match KNOWN[i] {
+            "title" | "site" => normalize(&value),
+            _ => value,
+        });
     }
+    Ok(values)
+}
 
-    let title = title.map(|t| Text::new(&t)).filter(|t| !t.is_empty());
-    let site = site.map(|t| Text::new(&t));
+/// Parses a raw query string (the part after `?`, still percent-encoded) into a request.
+pub fn parse_query(query: &str, defaults: &Defaults) -> Result<CardRequest, ParamError> {
+    let [format, site, template, title] = known_params(query)?;
+    let title = title.filter(|t| !t.is_empty()).map(Text);
+    let site = site.map(Text);
+    for (name, text, max) in [
+        ("title", &title, MAX_TITLE_CHARS),
+        ("site", &site, MAX_SITE_CHARS),
+    ] {
+        if text.as_ref().is_some_and(|t| t.0.chars().count() > max) {
+            return Err(ParamError::TooLong(name, max));
+        }
+    }
     let template = match template.filter(|t| !t.is_empty()) {
         None => defaults.template.clone(),
         Some(name) if is_template_name(&name) => name,
@@ -158,6 +183,31 @@ pub fn parse_query(query: &str, defaults: &Defaults) -> Result<CardRequest, Para
         template,
         format,
     })
+}
+
+/// The form of a query that URL signatures cover: the known parameters present, decoded
+/// and normalised, sorted by name, re-encoded (`%XX` for all but RFC 3986 unreserved
+/// characters). Two spellings of the same request (raw UTF-8 or `%XX`, `+` or `%20`,
+/// another order, extra tracking parameters) have the same canonical query.
+pub fn canonical_query(query: &str) -> Result<String, ParamError> {
+    const RESERVED: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'.')
+        .remove(b'_')
+        .remove(b'~');
+    let values = known_params(query)?;
+    Ok(KNOWN
+        .iter()
+        .zip(values)
+        .filter_map(|(name, v)| Some((name, v?)))
+        .map(|(name, v)| {
+            format!(
+                "{name}={}",
+                percent_encoding::utf8_percent_encode(&v, RESERVED)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("&"))
 }
 
 /// A template name is a short identifier: it never becomes a path.
@@ -180,16 +230,28 @@ fn decode_component(raw: &str) -> Result<String, std::str::Utf8Error> {
     Ok(std::str::from_utf8(&bytes)?.to_owned())
 }
 
-/// NFC, control characters dropped, runs of white space collapsed to one space, trimmed.
+/// NFC; control characters, bidi embedding/override/isolate controls and combining marks
+/// past [`MAX_MARKS_PER_BASE`] dropped; runs of white space collapsed to one space; trimmed.
+/// Joiners (ZWJ, ZWNJ) and variation selectors stay: emoji and Indic scripts need them.
 fn normalize(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
     let mut pending_space = false;
+    let mut marks = 0;
     for c in raw.nfc() {
         if c.is_whitespace() {
             pending_space = !out.is_empty();
-        } else if c.is_control() {
+            marks = 0;
+        } else if c.is_control() || is_bidi_control(c) {
             continue;
         } else {
+            if unicode_normalization::char::is_combining_mark(c) {
+                marks += 1;
+                if marks > MAX_MARKS_PER_BASE {
+                    continue;
+                }
+            } else {
+                marks = 0;
+            }
             if pending_space {
                 out.push(' ');
                 pending_space = false;
@@ -198,6 +260,11 @@ fn normalize(raw: &str) -> String {
         }
     }
     out
+}
+
+/// LRE, RLE, PDF, LRO, RLO and the isolates: they would reorder what we draw.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 #[cfg(test)]
@@ -253,6 +320,43 @@ mod tests {
         assert!(r.site.is_empty());
         let r = parse_query("", &defaults()).unwrap();
         assert_eq!(r.site.as_str(), "example.com");
+    }
+
+    #[test]
+    fn bidi_overrides_go_and_joiners_stay() {
+        let r = parse_query("title=%E2%80%AEevil%E2%80%AC%20a%E2%80%8Db", &defaults()).unwrap();
+        assert_eq!(r.title.as_str(), "evil a\u{200D}b");
+    }
+
+    #[test]
+    fn a_flood_of_marks_is_capped_per_base() {
+        let flood: String = std::iter::once('ก')
+            .chain(std::iter::repeat_n('\u{0E48}', 300))
+            .collect();
+        let t = Text::new(&flood);
+        assert_eq!(t.as_str().chars().count(), 1 + MAX_MARKS_PER_BASE);
+        // Ordinary stacks are untouched.
+        assert_eq!(Text::new("ที่นี่").as_str(), "ที่นี่");
+    }
+
+    #[test]
+    fn overlong_titles_are_errors() {
+        let long = "a".repeat(MAX_TITLE_CHARS + 1);
+        assert_eq!(
+            parse_query(&format!("title={long}"), &defaults()),
+            Err(ParamError::TooLong("title", MAX_TITLE_CHARS))
+        );
+        let ok = "a".repeat(MAX_TITLE_CHARS);
+        assert!(parse_query(&format!("title={ok}"), &defaults()).is_ok());
+    }
+
+    #[test]
+    fn canonical_query_ignores_spelling_order_and_extras() {
+        let a = canonical_query("title=การ+AI&site=x.com&utm=1").unwrap();
+        let b = canonical_query("site=x.com&title=%E0%B8%81%E0%B8%B2%E0%B8%A3%20AI").unwrap();
+        assert_eq!(a, b);
+        assert_eq!(a, "site=x.com&title=%E0%B8%81%E0%B8%B2%E0%B8%A3%20AI");
+        assert_ne!(a, canonical_query("title=การ+AI").unwrap());
     }
 
     #[test]

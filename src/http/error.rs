@@ -9,8 +9,13 @@ use crate::request::ParamError;
 #[derive(Clone, Debug)]
 pub enum ApiError {
     BadRequest(String),
+    /// The signature is missing or wrong (signing is on).
+    Forbidden,
     NotFound,
     MethodNotAllowed,
+    UriTooLong(usize),
+    /// No render slot within the wait, or the render ran past its deadline.
+    Overloaded,
     /// Detail for the log only; the client sees "internal error".
     Internal(String),
 }
@@ -34,7 +39,19 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, reason) = match self {
             ApiError::BadRequest(reason) => (StatusCode::BAD_REQUEST, reason),
+            ApiError::Forbidden => (
+                StatusCode::FORBIDDEN,
+                "missing or invalid signature (`sig`)".to_string(),
+            ),
             ApiError::NotFound => (StatusCode::NOT_FOUND, "not found".to_string()),
+            ApiError::UriTooLong(max) => (
+                StatusCode::URI_TOO_LONG,
+                format!("query string longer than {max} bytes"),
+            ),
+            ApiError::Overloaded => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "overloaded, retry shortly".to_string(),
+            ),
             ApiError::MethodNotAllowed => (
                 StatusCode::METHOD_NOT_ALLOWED,
                 "method not allowed (use GET or HEAD)".to_string(),
@@ -57,6 +74,11 @@ impl IntoResponse for ApiError {
             format!("{reason}\n"),
         )
             .into_response();
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, header::HeaderValue::from_static("1"));
+        }
         if status == StatusCode::METHOD_NOT_ALLOWED {
             response
                 .headers_mut()

@@ -9,6 +9,7 @@ mod error;
 mod range;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
@@ -21,8 +22,25 @@ use sha2::{Digest, Sha256};
 pub use error::ApiError;
 
 use crate::cache::{Cache, Entry, Lookup};
-use crate::render::{self, hex, Assets};
-use crate::request::{parse_query, Defaults};
+use crate::render::{self, hex, Assets, RenderError, Rendered};
+use crate::request::{parse_query, CardRequest, Defaults};
+use crate::signing;
+
+/// The longest query string accepted, in bytes; longer is a 414.
+pub const MAX_QUERY_BYTES: usize = 16 * 1024;
+
+/// The render function: `render::card`, or a stand-in in tests.
+pub type Renderer = fn(&CardRequest, &Assets) -> Result<Rendered, RenderError>;
+
+/// Bounds on the work requests can cause.
+pub struct Limits {
+    /// One permit per render that may run at once.
+    pub render_slots: Arc<tokio::sync::Semaphore>,
+    pub render_wait: Duration,
+    pub render_timeout: Duration,
+    /// When set, `/api/og` needs a valid `sig`.
+    pub signing_key: Option<Vec<u8>>,
+}
 use range::{requested_range, RangeRequest};
 
 /// Shared state of every handler.
@@ -32,6 +50,8 @@ pub struct AppState {
     pub defaults: Arc<Defaults>,
     pub cache: Arc<Cache<ApiError>>,
     pub cache_control: HeaderValue,
+    pub limits: Arc<Limits>,
+    pub renderer: Renderer,
 }
 
 const ROBOTS: &str =
@@ -52,19 +72,46 @@ async fn og(
     headers: HeaderMap,
     uri: Uri,
 ) -> Result<Response, ApiError> {
-    let req = parse_query(uri.query().unwrap_or(""), &state.defaults)?;
+    let query = uri.query().unwrap_or("");
+    if query.len() > MAX_QUERY_BYTES {
+        return Err(ApiError::UriTooLong(MAX_QUERY_BYTES));
+    }
+    if let Some(key) = &state.limits.signing_key {
+        if !signing::verify(key, query) {
+            return Err(ApiError::Forbidden);
+        }
+    }
+    let req = parse_query(query, &state.defaults)?;
     let key = format!("{}\n{}", state.assets.version(), req.cache_key());
-    let assets = Arc::clone(&state.assets);
     let (entry, lookup) = state
         .cache
-        .get_or_render(&key, || async move {
-            let rendered = tokio::task::spawn_blocking(move || render::card(&req, &assets))
-                .await
-                .map_err(|e| ApiError::Internal(format!("render task: {e}")))??;
-            Ok(entry_of(rendered))
-        })
+        .get_or_render(&key, || render(&state, req))
         .await?;
     Ok(respond(&state, &headers, entry, lookup))
+}
+
+/// Runs the renderer on the blocking pool once a render slot is free: 503 when none frees
+/// up within the wait or the render outlives its deadline, 500 when it fails or panics.
+async fn render(state: &AppState, req: CardRequest) -> Result<Entry, ApiError> {
+    let limits = &state.limits;
+    let slots = Arc::clone(&limits.render_slots);
+    let permit = tokio::time::timeout(limits.render_wait, slots.acquire_owned())
+        .await
+        .map_err(|_| ApiError::Overloaded)?
+        .map_err(|_| ApiError::Internal("render slots closed".into()))?;
+    // The permit moves into the blocking task: a render past its deadline keeps its slot
+    // until it really ends, so abandoned renders still count against the limit.
+    let assets = Arc::clone(&state.assets);
+    let renderer = state.renderer;
+    let task = tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        renderer(&req, &assets)
+    });
+    let rendered = tokio::time::timeout(limits.render_timeout, task)
+        .await
+        .map_err(|_| ApiError::Overloaded)?
+        .map_err(|e| ApiError::Internal(format!("render task: {e}")))??;
+    Ok(entry_of(rendered))
 }
 
 fn entry_of(rendered: render::Rendered) -> Entry {

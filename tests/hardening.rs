@@ -1,0 +1,324 @@
+//! Bad input, overload and abuse: a clear 4xx or a sane card, never a 5xx, a hang or
+//! markup that escapes into the document.
+
+mod common;
+
+use std::time::Duration;
+
+use common::*;
+use ogcard::render::{self, Assets, RenderError, Rendered};
+use ogcard::request::CardRequest;
+
+const HOSTILE: &[&str] = &[
+    "<script>alert(1)</script>",
+    "</text><image href=\"file:///etc/passwd\" width=\"1200\" height=\"630\"/><text>",
+    "<!DOCTYPE svg [<!ENTITY xxe SYSTEM \"file:///etc/passwd\">]>&xxe;",
+    "]]> <![CDATA[ x ]]>",
+    "{{title}} ${title} %s {0} {{site}}",
+    "\" onload=\"alert(1)\" x=\"",
+    "' fill='red",
+    "&amp; &lt; &#x3C; &#60; &nbsp;",
+    "<image href=\"file:///etc/passwd\"/>",
+    "<use href=\"#title\"/><a href=\"javascript:alert(1)\">x</a>",
+];
+
+#[tokio::test]
+async fn hostile_titles_render_literally_and_the_svg_stays_valid() {
+    let app = app();
+    for title in HOSTILE {
+        let q = format!("title={}&site={}", encode(title), encode(title));
+        let layout = get_json(&app, &q).await;
+        assert_eq!(
+            line_texts(&layout).concat().replace(' ', ""),
+            title.replace(' ', ""),
+            "{title}"
+        );
+
+        let (res, body) = send(&app, "GET", &format!("/api/og?{q}&format=svg")).await;
+        assert_eq!(res.status(), 200);
+        let svg = String::from_utf8(body).unwrap();
+        let doc = roxmltree::Document::parse(&svg).unwrap_or_else(|e| panic!("{title}: {e}"));
+        for node in doc.descendants().filter(|n| n.is_element()) {
+            let tag = node.tag_name().name();
+            assert!(
+                ["svg", "rect", "text", "tspan"].contains(&tag),
+                "{title}: <{tag}>"
+            );
+            for attr in node.attributes() {
+                assert!(!attr.name().starts_with("on"), "{title}: {}", attr.name());
+            }
+        }
+        let (res, png) = send(&app, "GET", &format!("/api/og?{q}")).await;
+        assert_eq!(res.status(), 200, "{title}");
+        assert_eq!(decode_png(&png).0, 1200);
+    }
+}
+
+#[tokio::test]
+async fn templates_cannot_read_files_only_embedded_data_uris() {
+    let dir = std::env::temp_dir().join(format!("ogcard-href-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    // A red PNG on disk, and the same PNG as a data: URI.
+    let red = {
+        let mut out = Vec::new();
+        let mut e = png::Encoder::new(&mut out, 4, 4);
+        e.set_color(png::ColorType::Rgb);
+        e.write_header()
+            .unwrap()
+            .write_image_data(&[255, 0, 0].repeat(16))
+            .unwrap();
+        out
+    };
+    let red_path = dir.join("red.png");
+    std::fs::write(&red_path, &red).unwrap();
+    let b64 = base64(&red);
+    let template = |href: &str| {
+        format!(
+            r##"<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="630">
+  <rect width="1200" height="630" fill="#000"/>
+  <image href="{href}" x="0" y="0" width="1200" height="630" preserveAspectRatio="none" image-rendering="optimizeSpeed"/>
+  <text data-slot="title" data-box="80 72 1040 432" data-font-size="64" font-family="Noto Sans" fill="#fff">x</text>
+</svg>"##
+        )
+    };
+    std::fs::write(
+        dir.join("file.svg"),
+        template(&format!("file://{}", red_path.display())),
+    )
+    .unwrap();
+    std::fs::write(dir.join("relative.svg"), template("red.png")).unwrap();
+    std::fs::write(dir.join("http.svg"), template("http://127.0.0.1:9/red.png")).unwrap();
+    std::fs::write(
+        dir.join("data.svg"),
+        template(&format!("data:image/png;base64,{b64}")),
+    )
+    .unwrap();
+    let app = app_with(&["--templates-dir", dir.to_str().unwrap()]);
+    let red_share = |png: &[u8]| {
+        let (_, _, px) = decode_png(png);
+        px.chunks_exact(4)
+            .filter(|p| p[0] > 200 && p[1] < 50)
+            .count() as f64
+            / (px.len() / 4) as f64
+    };
+    for name in ["file", "relative", "http"] {
+        let (res, png) = send(&app, "GET", &format!("/api/og?template={name}")).await;
+        assert_eq!(res.status(), 200);
+        assert!(red_share(&png) < 0.01, "{name}: an image was loaded");
+    }
+    let (_, png) = send(&app, "GET", "/api/og?template=data").await;
+    assert!(red_share(&png) > 0.9, "the data: URI control draws");
+}
+
+fn base64(bytes: &[u8]) -> String {
+    const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(A[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn floods_and_malformed_input_get_a_4xx_or_a_sane_card() {
+    let app = app();
+    let marks: String = std::iter::once('ก')
+        .chain(std::iter::repeat_n('\u{0E48}', 300))
+        .collect();
+    let (res, png) = send(&app, "GET", &format!("/api/og?title={}", encode(&marks))).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(decode_png(&png).0, 1200);
+
+    let cases: &[(&str, u16)] = &[
+        (&*format!("title={}", "a".repeat(10_000)), 400),
+        (&*format!("title={}", encode(&"ก".repeat(5_000))), 414),
+        ("title=%E0%B8", 400),
+        ("title=%FF%FE", 400),
+        ("title=%ZZ%2", 200),
+        ("title=a%00b%07c", 200),
+        ("title=first&title=second", 200),
+        ("title=%F0%9F%98", 400),
+        ("format=png&format=svg&title=x", 200),
+        ("=&&&==&title", 200),
+    ];
+    for (query, status) in cases {
+        let (res, body) = send(&app, "GET", &format!("/api/og?{query}")).await;
+        assert_eq!(res.status(), *status, "{}", &query[..query.len().min(60)]);
+        if *status != 200 {
+            let text = String::from_utf8(body).unwrap();
+            assert_eq!(text.lines().count(), 1, "{text}");
+        }
+    }
+    let layout = get_json(&app, "title=%ZZ%2").await;
+    assert_eq!(line_texts(&layout), ["%ZZ%2"]);
+    let layout = get_json(&app, "title=a%00b%07c").await;
+    assert_eq!(line_texts(&layout), ["abc"]);
+    let layout = get_json(&app, "title=first&title=second").await;
+    assert_eq!(line_texts(&layout), ["second"], "the last occurrence wins");
+}
+
+fn slow(req: &CardRequest, assets: &Assets) -> Result<Rendered, RenderError> {
+    std::thread::sleep(Duration::from_millis(300));
+    render::card(req, assets)
+}
+
+fn panics_on_boom(req: &CardRequest, assets: &Assets) -> Result<Rendered, RenderError> {
+    if req.title.as_str() == "boom" {
+        panic!("a bug in the renderer");
+    }
+    render::card(req, assets)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn overload_is_503_with_retry_after() {
+    let mut state = state_with(&["--render-concurrency", "1", "--render-wait-ms", "50"]);
+    state.renderer = slow;
+    let app = ogcard::app(state);
+    let mut tasks = tokio::task::JoinSet::new();
+    for i in 0..6 {
+        let app = app.clone();
+        tasks.spawn(
+            async move { send(&app, "GET", &format!("/api/og?title=t{i}&format=json")).await },
+        );
+    }
+    let mut statuses = Vec::new();
+    while let Some(r) = tasks.join_next().await {
+        let (res, body) = r.unwrap();
+        if res.status() == 503 {
+            assert_eq!(res.headers()["retry-after"], "1");
+            assert!(String::from_utf8(body).unwrap().starts_with("overloaded"));
+        }
+        statuses.push(res.status().as_u16());
+    }
+    statuses.sort();
+    assert_eq!(
+        statuses.iter().filter(|&&s| s == 200).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|&&s| s == 503).count(),
+        5,
+        "{statuses:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_render_past_its_deadline_is_503() {
+    let mut state = state_with(&["--render-timeout-ms", "50"]);
+    state.renderer = slow;
+    let (res, _) = send(&ogcard::app(state), "GET", "/api/og?title=late").await;
+    assert_eq!(res.status(), 503);
+    assert_eq!(res.headers()["retry-after"], "1");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_panic_in_a_render_is_a_500_and_the_server_lives_on() {
+    let mut state = state_with(&[]);
+    state.renderer = panics_on_boom;
+    let app = ogcard::app(state);
+    let (res, body) = send(&app, "GET", "/api/og?title=boom").await;
+    assert_eq!(res.status(), 500);
+    assert_eq!(body, b"internal error\n", "no internals leak to the client");
+    let (res, _) = send(&app, "GET", "/api/og?title=fine").await;
+    assert_eq!(res.status(), 200);
+    let (res, _) = send(&app, "GET", "/healthz").await;
+    assert_eq!(res.status(), 200);
+}
+
+#[tokio::test]
+async fn a_query_over_its_cap_is_414() {
+    let long = format!(
+        "/api/og?title=a&pad={}",
+        "x".repeat(ogcard::http::MAX_QUERY_BYTES)
+    );
+    let (res, body) = send(&app(), "GET", &long).await;
+    assert_eq!(res.status(), 414);
+    assert!(String::from_utf8(body)
+        .unwrap()
+        .starts_with("query string longer than"));
+}
+
+#[tokio::test]
+async fn signing_on_requires_a_valid_sig_and_off_ignores_it() {
+    let key = "s3cret-key";
+    let on = app_with(&["--signing-key", key]);
+    let (res, body) = send(&on, "GET", "/api/og?title=hello").await;
+    assert_eq!(res.status(), 403);
+    assert!(String::from_utf8(body).unwrap().contains("signature"));
+
+    let signed = ogcard::signing::signed_query(key.as_bytes(), "title=hello&site=x.com").unwrap();
+    let (res, _) = send(&on, "GET", &format!("/api/og?{signed}&utm_source=fb")).await;
+    assert_eq!(
+        res.status(),
+        200,
+        "extra parameters do not break a signature"
+    );
+    let (res, _) = send(
+        &on,
+        "GET",
+        &format!("/api/og?{}", signed.replace("hello", "HELLO")),
+    )
+    .await;
+    assert_eq!(res.status(), 403, "a tampered title");
+    let other = ogcard::signing::signed_query(b"another key", "title=hello").unwrap();
+    let (res, _) = send(&on, "GET", &format!("/api/og?{other}")).await;
+    assert_eq!(res.status(), 403, "another key");
+
+    let off = app();
+    let (res, _) = send(&off, "GET", "/api/og?title=hello").await;
+    assert_eq!(res.status(), 200);
+    let (res, _) = send(&off, "GET", "/api/og?title=hello&sig=garbage").await;
+    assert_eq!(res.status(), 200);
+}
+
+#[tokio::test]
+async fn the_sign_subcommand_prints_a_url_the_server_accepts() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_ogcard"))
+        .args([
+            "sign",
+            "--base-url",
+            "https://cards.example.com/",
+            "title=การ AI&site=x.com",
+        ])
+        .env("OGCARD_SIGNING_KEY", "k3y")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let url = String::from_utf8(out.stdout).unwrap();
+    let path = url
+        .trim()
+        .strip_prefix("https://cards.example.com")
+        .unwrap();
+    assert!(
+        path.starts_with("/api/og?site=x.com&title=%E0%B8%81"),
+        "{path}"
+    );
+    let on = app_with(&["--signing-key", "k3y"]);
+    let (res, _) = send(&on, "GET", path).await;
+    assert_eq!(res.status(), 200);
+
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_ogcard"))
+        .args(["sign", "title=x"])
+        .env_remove("OGCARD_SIGNING_KEY")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("signing-key"));
+}

@@ -1,0 +1,167 @@
+//! The real binary as operators run it: a burst of distinct renders, graceful shutdown,
+//! and what only a socket can send.
+
+mod common;
+
+use std::net::SocketAddr;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::*;
+
+struct Server {
+    child: Child,
+    addr: SocketAddr,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+async fn start(args: &[&str]) -> Server {
+    let port = free_port();
+    let child = Command::new(env!("CARGO_BIN_EXE_ogcard"))
+        .args(args)
+        .env("OGCARD_LISTEN", format!("127.0.0.1:{port}"))
+        .env("RUST_LOG", "warn")
+        .stdin(Stdio::null())
+        .spawn()
+        .unwrap();
+    let server = Server {
+        child,
+        addr: ([127, 0, 0, 1], port).into(),
+    };
+    for _ in 0..400 {
+        if tokio::net::TcpStream::connect(server.addr).await.is_ok() {
+            return server;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("the server did not start");
+}
+
+/// Peak resident set of a process, in KiB.
+fn peak_rss_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches(" kB").trim().parse().ok())
+        .unwrap_or(0)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_burst_of_distinct_renders_gets_only_200_or_503_and_the_server_stays_healthy() {
+    let server = start(&["--render-wait-ms", "300", "--cache-bytes", "8M"]).await;
+    let addr = server.addr;
+    let started = Instant::now();
+    let (tx, mut rx) = tokio::sync::mpsc::channel(512);
+    let next = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    for _ in 0..64 {
+        let (tx, next) = (tx.clone(), next.clone());
+        tokio::spawn(async move {
+            loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                if i >= 400 {
+                    break;
+                }
+                let title = encode(&format!("การทดสอบภาระ {i} ข้อมูลเชิงลึกจากการประชุม"));
+                let res = raw_request(addr, "GET", &format!("/api/og?title={title}"), &[]).await;
+                let _ = tx.send(res).await;
+            }
+        });
+    }
+    drop(tx);
+    let (mut ok, mut busy) = (0, 0);
+    while let Some(res) = rx.recv().await {
+        match res.status {
+            200 => {
+                let (w, h, _) = decode_png(&res.body);
+                assert_eq!((w, h), (1200, 630));
+                assert_eq!(
+                    res.header("content-length"),
+                    Some(res.body.len().to_string().as_str())
+                );
+                ok += 1;
+            }
+            503 => {
+                assert_eq!(res.header("retry-after"), Some("1"));
+                busy += 1;
+            }
+            other => panic!("status {other}: {}", String::from_utf8_lossy(&res.body)),
+        }
+    }
+    assert_eq!(ok + busy, 400);
+    assert!(ok > 0);
+    let rss_mib = peak_rss_kib(server.child.id()) / 1024;
+    eprintln!(
+        "burst: {ok} × 200, {busy} × 503 in {:.1} s, peak RSS {rss_mib} MiB",
+        started.elapsed().as_secs_f64()
+    );
+    assert!(rss_mib < 256, "peak RSS {rss_mib} MiB");
+    let health = raw_request(addr, "GET", "/healthz", &[]).await;
+    assert_eq!(health.status, 200);
+    let after = raw_request(addr, "GET", "/api/og?title=after", &[]).await;
+    assert_eq!(after.status, 200);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sigterm_finishes_in_flight_renders_then_exits_0() {
+    let mut server = start(&["--render-concurrency", "1"]).await;
+    let addr = server.addr;
+    let mut tasks = tokio::task::JoinSet::new();
+    for i in 0..6 {
+        tasks.spawn(async move {
+            let title = encode(&format!("{i} การปฏิวัติแบบโอเพนซอร์สของ DeepSeek").repeat(8));
+            raw_request(addr, "GET", &format!("/api/og?title={title}"), &[]).await
+        });
+    }
+    // Let the requests arrive and queue behind the single render slot, then stop.
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let status = Command::new("kill")
+        .args(["-TERM", &server.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    while let Some(r) = tasks.join_next().await {
+        let res = r.unwrap();
+        assert_eq!(res.status, 200);
+        assert_eq!(decode_png(&res.body).0, 1200);
+    }
+    let exit = tokio::task::spawn_blocking(move || {
+        let code = server.child.wait().unwrap();
+        (code, server)
+    })
+    .await
+    .unwrap()
+    .0;
+    assert!(exit.success(), "{exit:?}");
+    assert!(
+        tokio::net::TcpStream::connect(addr).await.is_err(),
+        "stopped accepting"
+    );
+}
+
+#[tokio::test]
+async fn oversized_and_invalid_request_lines_are_refused_not_rendered() {
+    let server = start(&[]).await;
+    // 90 KB of percent-encoded Thai: over our cap (and http's URI limit).
+    let long = format!("/api/og?title={}", encode(&"ก".repeat(10_000)));
+    let res = raw_request(server.addr, "GET", &long, &[]).await;
+    assert!(res.status == 414 || res.status == 400, "{}", res.status);
+    let res = raw_request(server.addr, "GET", "/api/og?title=%E0%B8", &[]).await;
+    assert_eq!(res.status, 400);
+    let health = raw_request(server.addr, "GET", "/healthz", &[]).await;
+    assert_eq!(health.status, 200);
+}
