@@ -13,4 +13,6 @@ FROM gcr.io/distroless/cc-debian12:nonroot
 COPY --from=build /src/target/release/ogcard /usr/local/bin/ogcard
 USER nonroot
 EXPOSE 3000
+# The binary checks itself: distroless has no shell or curl.
+HEALTHCHECK --interval=10s --timeout=3s --start-period=5s CMD ["/usr/local/bin/ogcard", "healthcheck"]
 ENTRYPOINT ["/usr/local/bin/ogcard"]

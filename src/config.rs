@@ -3,7 +3,7 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 
 /// Renders Open Graph social preview cards (PNG) from a URL.
 #[derive(Debug, Parser)]
@@ -59,8 +59,19 @@ pub struct Config {
     #[arg(long, env = "OGCARD_SIGNING_KEY", hide_env_values = true)]
     pub signing_key: Option<String>,
 
+    /// Log format on stderr: `text` for people, `json` for log collectors. The level comes
+    /// from RUST_LOG (default `info`); titles are never logged at info.
+    #[arg(long, env = "OGCARD_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Subcommand)]
@@ -73,6 +84,9 @@ pub enum Command {
         #[arg(long, default_value = "http://localhost:3000")]
         base_url: String,
     },
+    /// Exit 0 when the server on this machine answers /healthz with 200, else 1 (for a
+    /// container HEALTHCHECK; no curl needed in a distroless image).
+    Healthcheck,
 }
 
 impl Config {

@@ -57,6 +57,8 @@ pub fn state(config: &Config) -> anyhow::Result<AppState> {
             signing_key: config.signing_key.clone().map(String::into_bytes),
         }),
         renderer: render::card,
+        metrics: Arc::new(http::Metrics::default()),
+        ready: Arc::new(std::sync::atomic::AtomicBool::new(true)),
     })
 }
 
@@ -78,5 +80,63 @@ pub fn run_command(command: &config::Command, config: &Config) -> anyhow::Result
             println!("{}/api/og?{signed}", base_url.trim_end_matches('/'));
             Ok(())
         }
+        config::Command::Healthcheck => healthcheck(config.listen_addr()?),
     }
+}
+
+/// GET /healthz on the local listener with a plain socket and a short timeout.
+fn healthcheck(listen: std::net::SocketAddr) -> anyhow::Result<()> {
+    use std::io::{Read, Write};
+    use std::time::Duration;
+    let ip = if listen.ip().is_unspecified() {
+        std::net::IpAddr::from([127, 0, 0, 1])
+    } else {
+        listen.ip()
+    };
+    let addr = std::net::SocketAddr::new(ip, listen.port());
+    let mut stream = std::net::TcpStream::connect_timeout(&addr, Duration::from_secs(2))?;
+    stream.set_read_timeout(Some(Duration::from_secs(2)))?;
+    stream.write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")?;
+    let mut head = [0u8; 12];
+    stream.read_exact(&mut head)?;
+    if head.starts_with(b"HTTP/1.1 200") {
+        Ok(())
+    } else {
+        anyhow::bail!("{addr}/healthz: {}", String::from_utf8_lossy(&head))
+    }
+}
+
+/// Installs the tracing subscriber (text or JSON); `log` records (usvg's warnings) are
+/// bridged into it.
+pub fn init_logging(format: config::LogFormat) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match format {
+        config::LogFormat::Text => builder.init(),
+        config::LogFormat::Json => builder.json().init(),
+    }
+}
+
+/// Resolves on SIGINT or SIGTERM; axum then stops accepting and finishes in-flight requests.
+pub async fn shutdown_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = interrupt => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down: finishing in-flight requests");
 }

@@ -1,5 +1,4 @@
 use clap::Parser;
-use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -7,9 +6,7 @@ async fn main() -> anyhow::Result<()> {
     if let Some(command) = &config.command {
         return ogcard::run_command(command, &config);
     }
-    tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
-        .init();
+    ogcard::init_logging(config.log_format);
 
     let started = std::time::Instant::now();
     let state = ogcard::state(&config)?;
@@ -17,29 +14,12 @@ async fn main() -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!(%addr, ready_ms = started.elapsed().as_millis() as u64, "listening");
 
+    let ready = state.ready.clone();
     axum::serve(listener, ogcard::app(state))
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(async move {
+            ogcard::shutdown_signal().await;
+            ready.store(false, std::sync::atomic::Ordering::Relaxed);
+        })
         .await?;
     Ok(())
-}
-
-/// Resolves on SIGINT or SIGTERM; axum then stops accepting and finishes in-flight requests.
-async fn shutdown_signal() {
-    let interrupt = tokio::signal::ctrl_c();
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        _ = interrupt => {},
-        _ = terminate => {},
-    }
-    tracing::info!("shutting down");
 }

@@ -30,12 +30,18 @@ fn free_port() -> u16 {
 }
 
 async fn start(args: &[&str]) -> Server {
+    start_with(args, &[], Stdio::inherit()).await
+}
+
+async fn start_with(args: &[&str], env: &[(&str, &str)], stderr: Stdio) -> Server {
     let port = free_port();
     let child = Command::new(env!("CARGO_BIN_EXE_ogcard"))
         .args(args)
         .env("OGCARD_LISTEN", format!("127.0.0.1:{port}"))
         .env("RUST_LOG", "warn")
+        .envs(env.iter().copied())
         .stdin(Stdio::null())
+        .stderr(stderr)
         .spawn()
         .unwrap();
     let server = Server {
@@ -164,4 +170,61 @@ async fn oversized_and_invalid_request_lines_are_refused_not_rendered() {
     assert_eq!(res.status, 400);
     let health = raw_request(server.addr, "GET", "/healthz", &[]).await;
     assert_eq!(health.status, 200);
+}
+
+#[tokio::test]
+async fn the_healthcheck_subcommand_reports_the_local_server() {
+    let server = start(&[]).await;
+    let ok = Command::new(env!("CARGO_BIN_EXE_ogcard"))
+        .arg("healthcheck")
+        .env("OGCARD_LISTEN", format!("0.0.0.0:{}", server.addr.port()))
+        .status()
+        .unwrap();
+    assert!(ok.success());
+    drop(server);
+    let down = Command::new(env!("CARGO_BIN_EXE_ogcard"))
+        .arg("healthcheck")
+        .env("OGCARD_LISTEN", format!("127.0.0.1:{}", free_port()))
+        .output()
+        .unwrap();
+    assert!(!down.status.success());
+}
+
+#[tokio::test]
+async fn json_logs_name_route_status_and_cache_but_never_the_title() {
+    let log = std::env::temp_dir().join(format!("ogcard-log-{}.json", std::process::id()));
+    let file = std::fs::File::create(&log).unwrap();
+    let mut server = start_with(
+        &["--log-format", "json"],
+        &[("RUST_LOG", "info")],
+        Stdio::from(file),
+    )
+    .await;
+    let secret = "ความลับสุดยอด-do-not-log";
+    let res = raw_request(
+        server.addr,
+        "GET",
+        &format!("/api/og?title={}", encode(secret)),
+        &[],
+    )
+    .await;
+    assert_eq!(res.status, 200);
+    Command::new("kill")
+        .args(["-TERM", &server.child.id().to_string()])
+        .status()
+        .unwrap();
+    let _ = server.child.wait();
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        !text.contains(secret) && !text.contains(&encode(secret)),
+        "{text}"
+    );
+    let response = text
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).expect("one JSON object a line"))
+        .find(|v| v["fields"]["message"] == "response")
+        .expect("a response line");
+    assert_eq!(response["fields"]["status"], 200);
+    assert_eq!(response["fields"]["cache"], "miss");
+    assert_eq!(response["span"]["route"], "/api/og");
 }

@@ -6,20 +6,25 @@
 //! `Range` → 206/416, `X-Cache`, `Server-Timing`.
 
 mod error;
+mod metrics;
 mod range;
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use axum::extract::State;
+use axum::extract::{MatchedPath, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
-use axum::response::{IntoResponse, Response};
+use axum::middleware::{self, Next};
+use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use bytes::Bytes;
 use sha2::{Digest, Sha256};
+use tower_http::trace::TraceLayer;
 
 pub use error::ApiError;
+pub use metrics::Metrics;
 
 use crate::cache::{Cache, Entry, Lookup};
 use crate::render::{self, hex, Assets, RenderError, Rendered};
@@ -52,6 +57,9 @@ pub struct AppState {
     pub cache_control: HeaderValue,
     pub limits: Arc<Limits>,
     pub renderer: Renderer,
+    pub metrics: Arc<Metrics>,
+    /// False once shutdown begins: `/readyz` then tells load balancers to stop sending.
+    pub ready: Arc<AtomicBool>,
 }
 
 const ROBOTS: &str =
@@ -60,11 +68,66 @@ const ROBOTS: &str =
 /// The whole service, testable without a socket.
 pub fn router(state: AppState) -> Router {
     Router::new()
+        .route("/", get(playground).fallback(method_not_allowed))
         .route("/api/og", get(og).fallback(method_not_allowed))
         .route("/healthz", get(healthz).fallback(method_not_allowed))
+        .route("/readyz", get(readyz).fallback(method_not_allowed))
+        .route("/metrics", get(metrics_text).fallback(method_not_allowed))
         .route("/robots.txt", get(robots).fallback(method_not_allowed))
         .fallback(not_found)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            count_responses,
+        ))
+        .layer(
+            TraceLayer::new_for_http()
+                // Method and route only: a query holds titles, which stay out of info logs.
+                .make_span_with(|req: &Request| {
+                    let route = req
+                        .extensions()
+                        .get::<MatchedPath>()
+                        .map_or("other", |p| route_name(p.as_str()));
+                    tracing::info_span!("request", method = %req.method(), route)
+                })
+                .on_request(())
+                .on_response(|res: &Response, latency: Duration, _span: &tracing::Span| {
+                    let cache = res
+                        .headers()
+                        .get("x-cache")
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or("-");
+                    tracing::info!(
+                        status = res.status().as_u16(),
+                        latency_ms = latency.as_secs_f64() * 1000.0,
+                        cache,
+                        "response"
+                    );
+                }),
+        )
         .with_state(state)
+}
+
+/// The routes by name, for metrics and logs (a fixed set: no label explosion).
+fn route_name(path: &str) -> &'static str {
+    match path {
+        "/" => "/",
+        "/api/og" => "/api/og",
+        "/healthz" => "/healthz",
+        "/readyz" => "/readyz",
+        "/metrics" => "/metrics",
+        "/robots.txt" => "/robots.txt",
+        _ => "other",
+    }
+}
+
+async fn count_responses(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or("other", |p| route_name(p.as_str()));
+    let response = next.run(req).await;
+    state.metrics.response(route, response.status().as_u16());
+    response
 }
 
 async fn og(
@@ -97,19 +160,30 @@ async fn render(state: &AppState, req: CardRequest) -> Result<Entry, ApiError> {
     let slots = Arc::clone(&limits.render_slots);
     let permit = tokio::time::timeout(limits.render_wait, slots.acquire_owned())
         .await
-        .map_err(|_| ApiError::Overloaded)?
+        .map_err(|_| {
+            state.metrics.rejected();
+            ApiError::Overloaded
+        })?
         .map_err(|_| ApiError::Internal("render slots closed".into()))?;
     // The permit moves into the blocking task: a render past its deadline keeps its slot
     // until it really ends, so abandoned renders still count against the limit.
     let assets = Arc::clone(&state.assets);
     let renderer = state.renderer;
+    let metrics = Arc::clone(&state.metrics);
     let task = tokio::task::spawn_blocking(move || {
         let _permit = permit;
-        renderer(&req, &assets)
+        let _in_flight = metrics.render_started();
+        let started = Instant::now();
+        let result = renderer(&req, &assets);
+        metrics.render_took(started.elapsed());
+        result
     });
     let rendered = tokio::time::timeout(limits.render_timeout, task)
         .await
-        .map_err(|_| ApiError::Overloaded)?
+        .map_err(|_| {
+            state.metrics.rejected();
+            ApiError::Overloaded
+        })?
         .map_err(|e| ApiError::Internal(format!("render task: {e}")))??;
     Ok(entry_of(rendered))
 }
@@ -191,6 +265,38 @@ fn none_match(headers: &HeaderMap, etag: &str) -> bool {
 
 async fn healthz() -> &'static str {
     "ok\n"
+}
+
+/// Ready: the assets loaded (the state exists only then) and no shutdown has begun.
+async fn readyz(State(state): State<AppState>) -> Response {
+    if state.ready.load(Ordering::Relaxed) {
+        let templates = state.assets.templates.names().count();
+        let fonts = state.assets.fonts.faces.len();
+        format!("ready: {templates} templates, {fonts} fonts\n").into_response()
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "shutting down\n").into_response()
+    }
+}
+
+async fn metrics_text(State(state): State<AppState>) -> impl IntoResponse {
+    (
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        state.metrics.render_text(&state.cache.stats()),
+    )
+}
+
+/// The playground: one page, no build step, the template names filled in.
+async fn playground(State(state): State<AppState>) -> Html<String> {
+    let options: String = state
+        .assets
+        .templates
+        .names()
+        .map(|n| format!("<option value=\"{n}\">{n}</option>"))
+        .collect();
+    Html(include_str!("playground.html").replace("<!--TEMPLATES-->", &options))
 }
 
 async fn robots() -> impl IntoResponse {

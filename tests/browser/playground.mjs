@@ -1,0 +1,70 @@
+// Types a Thai title into the playground in headless Chromium (Debian's /usr/bin/chromium,
+// driven by playwright-core), waits for the preview, and checks that the preview is a
+// 1200×630 card and that the og:image URL the page offers fetches the same PNG.
+//   node playground.mjs http://127.0.0.1:PORT
+import { chromium } from "playwright-core";
+
+const base = process.argv[2];
+const title = "สวัสดีชาวโลก: ทดสอบเบราว์เซอร์ของ ogcard";
+let passed = 0;
+let failed = 0;
+function check(name, ok, detail = "") {
+  if (ok) passed++;
+  else failed++;
+  console.log(`${ok ? "ok  " : "FAIL"} ${name}${ok ? "" : " " + detail}`);
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  args: [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+  ],
+});
+try {
+  const page = await browser.newPage();
+  await page.goto(base + "/");
+  check("page title", (await page.title()) === "ogcard playground");
+  await page.fill("#title", "");
+  await page.type("#title", title);
+  await page.waitForFunction(
+    (t) => {
+      const img = document.getElementById("card");
+      return img.dataset.loaded === img.src && decodeURIComponent(img.src).includes(t);
+    },
+    title,
+    { timeout: 20000 },
+  );
+  const [w, h] = await page.evaluate(() => {
+    const img = document.getElementById("card");
+    return [img.naturalWidth, img.naturalHeight];
+  });
+  check("preview is 1200×630", w === 1200 && h === 630, `${w}×${h}`);
+
+  const copied = (await page.textContent("#url")).trim();
+  check("og:image URL carries the title", decodeURIComponent(copied).includes(title), copied);
+  check("og:image URL is absolute", copied.startsWith(base + "/api/og?"), copied);
+  const meta = await page.textContent("#meta");
+  check("meta tags name og:image", meta.includes('property="og:image"'), meta);
+
+  const src = await page.evaluate(() => document.getElementById("card").src);
+  const [fromUrl, fromPreview] = await Promise.all(
+    [copied, src].map(async (u) => {
+      const r = await fetch(u);
+      return { status: r.status, type: r.headers.get("content-type"), bytes: Buffer.from(await r.arrayBuffer()) };
+    }),
+  );
+  check("copied URL answers a PNG", fromUrl.status === 200 && fromUrl.type === "image/png", `${fromUrl.status} ${fromUrl.type}`);
+  check("copied URL is the previewed card", fromUrl.bytes.equals(fromPreview.bytes), `${fromUrl.bytes.length} vs ${fromPreview.bytes.length} bytes`);
+  const png = fromUrl.bytes;
+  check("PNG header says 1200×630", png.readUInt32BE(16) === 1200 && png.readUInt32BE(20) === 630);
+
+  await page.screenshot({ path: process.env.SCREENSHOT || "/tmp/ogcard-playground.png" });
+} catch (e) {
+  failed++;
+  console.log(`FAIL ${e.message}`);
+} finally {
+  await browser.close();
+}
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);

@@ -1,0 +1,99 @@
+//! Layout invariants over generated titles (proptest): layout never panics, never drops
+//! text without `…`, and no line is wider than its box unless it is one unbreakable
+//! grapheme cluster.
+
+use std::sync::LazyLock;
+
+use ogcard::render::layout::layout_slot;
+use ogcard::render::Assets;
+use ogcard::request::Text;
+use ogcard::templates::Slot;
+use proptest::prelude::*;
+use unicode_segmentation::UnicodeSegmentation;
+
+static ASSETS: LazyLock<Assets> = LazyLock::new(|| Assets::load(None).unwrap());
+
+fn title_slot(width: f32, max_lines: usize) -> Slot {
+    let template = ASSETS.templates.get("default").unwrap();
+    let mut slot = template
+        .slots
+        .iter()
+        .find(|s| s.name == "title")
+        .unwrap()
+        .clone();
+    slot.width = width;
+    slot.max_lines = max_lines;
+    slot
+}
+
+fn piece() -> impl Strategy<Value = String> {
+    prop_oneof![
+        // Thai words, syllables and stray marks.
+        prop::sample::select(vec![
+            "การ",
+            "ปฏิวัติ",
+            "โอเพนซอร์ส",
+            "ข้อมูล",
+            "เชิงลึก",
+            "ประชุม",
+            "สุดยอด",
+            "ผลกระทบ",
+            "คลาวด์",
+            "ที่",
+            "ๆ",
+            "ฯ",
+            "่",
+            "ั",
+            "เ",
+            "ไม่",
+            "น้ำ",
+            "กตัญญู",
+        ])
+        .prop_map(str::to_string),
+        // Latin words, punctuation, brackets.
+        "[A-Za-z]{1,12}",
+        prop::sample::select(vec![":", ",", "(", ")", "—", "?", "…", "-", "1234567890"])
+            .prop_map(str::to_string),
+        // Spaces.
+        " {1,3}",
+        // Other scripts the font set may lack, emoji, joiners.
+        prop::sample::select(vec!["漢字", "한국어", "👩‍💻", "🚀", "\u{200D}", "é", "Ж"])
+            .prop_map(str::to_string),
+        // Anything at all.
+        any::<char>().prop_map(|c| c.to_string()),
+    ]
+}
+
+fn title() -> impl Strategy<Value = String> {
+    prop::collection::vec(piece(), 0..60).prop_map(|p| p.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn layout_keeps_every_character_or_says_so(raw in title(), width in 200f32..1100.0, lines in 1usize..5) {
+        let text = Text::new(&raw);
+        let slot = title_slot(width, lines);
+        let layout = layout_slot(text.as_str(), &slot, &ASSETS.fonts, &mut Vec::new());
+        let drawn: String = layout.lines.iter().map(|l| l.text.as_str()).collect::<String>().replace(' ', "");
+        let want = text.as_str().replace(' ', "");
+        if layout.truncated {
+            let last = &layout.lines.last().unwrap().text;
+            prop_assert!(last.ends_with('…'));
+            let kept = drawn.strip_suffix('…').unwrap();
+            prop_assert!(want.starts_with(kept), "{kept:?} is not a prefix of {want:?}");
+            prop_assert!(kept.len() < want.len());
+        } else {
+            prop_assert_eq!(drawn, want);
+        }
+        prop_assert!(layout.lines.len() <= lines);
+        for line in &layout.lines {
+            let clusters = line.text.trim_end_matches('…').graphemes(true).count();
+            prop_assert!(
+                line.width <= slot.width + 0.01 || clusters <= 1,
+                "{:?} is {} px in a {} px box", line.text, line.width, slot.width
+            );
+        }
+    }
+}
