@@ -26,7 +26,12 @@ fuzz_target!(|data: &[u8]| {
     };
     let layout = layout_card(&req, &ASSETS).expect("default template exists");
     let report = layout.report(&ASSETS.fonts);
-    let drawn: String = report.lines.iter().map(|l| l.text.as_str()).collect::<String>().replace(' ', "");
+    let drawn: String = report
+        .lines
+        .iter()
+        .map(|l| l.text.as_str())
+        .collect::<String>()
+        .replace(' ', "");
     let want = title.as_str().replace(' ', "");
     if report.truncated {
         assert!(want.starts_with(drawn.trim_end_matches('…')));
