@@ -11,24 +11,34 @@ use harfrust::ShaperData;
 use skrifa::instance::{LocationRef, Size};
 use skrifa::MetadataProvider;
 
-/// The fonts compiled into the binary: `(file name, bytes)`. See `fonts/README.md`.
-const EMBEDDED: &[(&str, &[u8])] = &[
-    (
-        "NotoSansThai-Regular.ttf",
-        include_bytes!("../fonts/NotoSansThai-Regular.ttf"),
-    ),
-    (
-        "NotoSansThai-Bold.ttf",
-        include_bytes!("../fonts/NotoSansThai-Bold.ttf"),
-    ),
-    (
-        "NotoSans-Regular.ttf",
-        include_bytes!("../fonts/NotoSans-Regular.ttf"),
-    ),
-    (
-        "NotoSans-Bold.ttf",
-        include_bytes!("../fonts/NotoSans-Bold.ttf"),
-    ),
+/// The fonts compiled into the binary: `(file name, bytes)`, in fallback order after a
+/// template's own families. See `fonts/README.md`.
+macro_rules! embedded {
+    ($($file:literal),* $(,)?) => {
+        &[$(($file, include_bytes!(concat!("../fonts/", $file)))),*]
+    };
+}
+const EMBEDDED: &[(&str, &[u8])] = embedded![
+    "NotoSansThai-Regular.ttf",
+    "NotoSansThai-Bold.ttf",
+    "NotoSans-Regular.ttf",
+    "NotoSans-Bold.ttf",
+    "NotoSansLao-Regular.ttf",
+    "NotoSansLao-Bold.ttf",
+    "NotoSansKhmer-Regular.ttf",
+    "NotoSansKhmer-Bold.ttf",
+    "NotoSansMyanmar-Regular.ttf",
+    "NotoSansMyanmar-Bold.ttf",
+    "NotoSansArabic-Regular.ttf",
+    "NotoSansArabic-Bold.ttf",
+    "NotoSansHebrew-Regular.ttf",
+    "NotoSansHebrew-Bold.ttf",
+    "NotoSansDevanagari-Regular.ttf",
+    "NotoSansDevanagari-Bold.ttf",
+    "NotoSansBengali-Regular.ttf",
+    "NotoSansBengali-Bold.ttf",
+    "NotoSansTamil-Regular.ttf",
+    "NotoSansTamil-Bold.ttf",
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -242,7 +252,7 @@ mod tests {
         let fonts = Fonts::embedded().unwrap();
         let names: Vec<_> = fonts.faces.iter().map(|f| f.name.as_str()).collect();
         assert_eq!(
-            names,
+            names[..4],
             [
                 "Noto Sans Thai Regular",
                 "Noto Sans Thai Bold",
@@ -250,6 +260,8 @@ mod tests {
                 "Noto Sans Bold"
             ]
         );
+        assert_eq!(names.len(), 20);
+        assert!(names.contains(&"Noto Sans Arabic Bold"));
     }
 
     #[test]
@@ -260,7 +272,8 @@ mod tests {
             .iter()
             .map(|&i| fonts.faces[i].name.as_str())
             .collect();
-        assert_eq!(names, ["Noto Sans Thai Bold", "Noto Sans Bold"]);
+        assert_eq!(names[..2], ["Noto Sans Thai Bold", "Noto Sans Bold"]);
+        assert!(names.iter().all(|n| n.ends_with(" Bold")), "{names:?}");
         let chain = fonts.fallback_chain(&[], 400, false);
         assert_eq!(fonts.faces[chain[1]].name, "Noto Sans Regular");
     }

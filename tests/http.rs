@@ -85,7 +85,7 @@ async fn markup_in_a_title_is_drawn_literally_and_svg_stays_well_formed() {
     let doc = roxmltree::Document::parse(&svg).expect("well-formed SVG");
     let drawn: String = doc
         .descendants()
-        .filter(|n| n.has_tag_name("tspan"))
+        .filter(|n| n.has_tag_name("text"))
         .filter_map(|n| n.text())
         .collect();
     assert!(drawn.contains(r#"<b>Tom & "Jerry"</b>"#), "{drawn}");

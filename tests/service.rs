@@ -49,7 +49,7 @@ async fn readyz_is_ready_until_shutdown_begins() {
     assert_eq!(res.status(), 200);
     assert!(String::from_utf8(body)
         .unwrap()
-        .starts_with("ready: 1 templates, 4 fonts"));
+        .starts_with("ready: 1 templates, 20 fonts"));
     ready.store(false, std::sync::atomic::Ordering::Relaxed);
     let (res, _) = send(&app, "GET", "/readyz").await;
     assert_eq!(res.status(), 503);

@@ -8,7 +8,9 @@
 
 use crate::fonts::{FaceIndex, Fonts};
 use crate::render::breaks::break_opportunities;
-use crate::render::shape::{itemize, prefix_em, runs_width_em, Run};
+use crate::render::shape::{
+    is_rtl_paragraph, itemize, prefix_em, runs_width_em, visual_order, Run,
+};
 use crate::templates::{Align, Slot, VAlign};
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -26,7 +28,8 @@ pub struct Line {
     pub y: f32,
     /// Advance width of the line, px.
     pub width: f32,
-    /// The font runs of `text`, each with its left edge in px.
+    /// The font runs of `text` in visual order (left to right), each with its left edge
+    /// in px. A run is one face and one direction.
     pub runs: Vec<(Run, f32)>,
 }
 
@@ -50,6 +53,7 @@ pub fn layout_slot(text: &str, slot: &Slot, fonts: &Fonts, missing: &mut Vec<cha
         };
     }
     let runs = itemize(text, &chain, fonts, missing);
+    let rtl = is_rtl_paragraph(text);
     let paragraph = Paragraph {
         text,
         prefix: prefix_em(text, &runs, fonts),
@@ -66,11 +70,11 @@ pub fn layout_slot(text: &str, slot: &Slot, fonts: &Fonts, missing: &mut Vec<cha
             Ok(lines) => {
                 let lines = paragraph.balance(&lines, size, slot.width).unwrap_or(lines);
                 let lines = lines.into_iter().map(|l| text[l].to_string()).collect();
-                return place(slot, size, lines, false, fonts, &chain);
+                return place(slot, size, lines, false, fonts, &chain, rtl);
             }
             Err(lines) if at_min => {
                 let lines = paragraph.ellipsize(lines, size, slot.width);
-                return place(slot, size, lines, true, fonts, &chain);
+                return place(slot, size, lines, true, fonts, &chain, rtl);
             }
             Err(_) => size = (size - slot.font_step).max(slot.min_font_size),
         }
@@ -296,6 +300,7 @@ fn place(
     truncated: bool,
     fonts: &Fonts,
     chain: &[FaceIndex],
+    rtl: bool,
 ) -> SlotLayout {
     let line_box = slot.line_height * size;
     let block = line_box * lines.len() as f32;
@@ -316,12 +321,13 @@ fn place(
         .into_iter()
         .enumerate()
         .map(|(i, text)| {
-            let runs = itemize(&text, chain, fonts, &mut Vec::new());
+            let runs = visual_order(&text, &itemize(&text, chain, fonts, &mut Vec::new()), rtl);
             let width = runs_width_em(&text, &runs, fonts) * size;
-            let x = match slot.align {
-                Align::Start => slot.x,
-                Align::Center => slot.x + (slot.width - width) / 2.0,
-                Align::End => slot.x + slot.width - width,
+            // `start` is the paragraph's own start: the right edge for Arabic or Hebrew.
+            let x = match (slot.align, rtl) {
+                (Align::Start, false) | (Align::End, true) => slot.x,
+                (Align::Center, _) => slot.x + (slot.width - width) / 2.0,
+                (Align::End, false) | (Align::Start, true) => slot.x + slot.width - width,
             };
             let mut pen = x;
             let runs = runs

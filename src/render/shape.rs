@@ -69,6 +69,49 @@ fn pick_face(
         .unwrap_or(0)
 }
 
+/// Whether `text` is a right-to-left paragraph: its first strong character is (UAX #9).
+pub fn is_rtl_paragraph(text: &str) -> bool {
+    unicode_bidi::BidiInfo::new(text, None)
+        .paragraphs
+        .first()
+        .is_some_and(|p| p.level.is_rtl())
+}
+
+/// The font runs of one line, cut further where the bidi embedding level changes and put
+/// in visual (left-to-right drawing) order by the Unicode bidi algorithm. Each piece is
+/// then one face and one direction, drawn as its own text chunk.
+pub fn visual_order(line: &str, runs: &[Run], rtl_paragraph: bool) -> Vec<Run> {
+    let level = if rtl_paragraph {
+        unicode_bidi::Level::rtl()
+    } else {
+        unicode_bidi::Level::ltr()
+    };
+    let bidi = unicode_bidi::BidiInfo::new(line, Some(level));
+    let Some(paragraph) = bidi.paragraphs.first() else {
+        return runs.to_vec();
+    };
+    let (levels, level_runs) = bidi.visual_runs(paragraph, paragraph.range.clone());
+    let mut out = Vec::with_capacity(runs.len() + level_runs.len());
+    for level_run in level_runs {
+        let mut pieces: Vec<Run> = runs
+            .iter()
+            .filter_map(|r| {
+                let start = r.range.start.max(level_run.start);
+                let end = r.range.end.min(level_run.end);
+                (start < end).then_some(Run {
+                    range: start..end,
+                    face: r.face,
+                })
+            })
+            .collect();
+        if levels[level_run.start].is_rtl() {
+            pieces.reverse();
+        }
+        out.extend(pieces);
+    }
+    out
+}
+
 /// Characters a font need not have a glyph for: joiners, variation selectors.
 fn is_default_ignorable(c: char) -> bool {
     matches!(c, '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{FE00}'..='\u{FE0F}'
@@ -165,6 +208,31 @@ mod tests {
             ]
         );
         assert!(missing.is_empty());
+    }
+
+    #[test]
+    fn right_to_left_runs_are_drawn_in_visual_order() {
+        let fonts = Fonts::embedded().unwrap();
+        let chain = fonts.fallback_chain(&["Noto Sans".into()], 700, false);
+        let text = "ثورة DeepSeek مفتوحة";
+        let runs = itemize(text, &chain, &fonts, &mut vec![]);
+        let rtl = is_rtl_paragraph(text);
+        assert!(rtl);
+        let order: Vec<&str> = visual_order(text, &runs, rtl)
+            .iter()
+            .map(|r| text[r.range.clone()].trim())
+            .filter(|s| !s.is_empty())
+            .collect();
+        assert_eq!(order, ["مفتوحة", "DeepSeek", "ثورة"]);
+        // Left-to-right text keeps its logical order.
+        let ltr = "DeepSeek ثورة";
+        let runs = itemize(ltr, &chain, &fonts, &mut vec![]);
+        let order: Vec<&str> = visual_order(ltr, &runs, false)
+            .iter()
+            .map(|r| ltr[r.range.clone()].trim())
+            .filter(|s| !s.is_empty())
+            .collect();
+        assert_eq!(order, ["DeepSeek", "ثورة"]);
     }
 
     #[test]

@@ -29,26 +29,21 @@ pub fn escape(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// The `<text>` element of one laid-out slot: one `<tspan>` per font run, each placed
-/// absolutely so that usvg shapes it as its own chunk in exactly the face we measured.
+/// The elements of one laid-out slot: one `<text>` per font run, in visual order, each
+/// placed absolutely so that usvg shapes it as its own chunk in exactly the face we
+/// measured (separate elements, so that usvg's own bidi pass cannot reorder them again).
 pub fn slot_element(slot: &Slot, layout: &SlotLayout, fonts: &Fonts) -> String {
-    if layout.lines.is_empty() {
-        return String::new();
-    }
-    let mut out = String::with_capacity(256);
-    // Infallible: `fmt::Write` for `String` never fails.
-    let _ = write!(
-        out,
-        "<text{} font-size=\"{}\" xml:space=\"preserve\">",
-        slot.attributes, layout.font_size
-    );
+    let mut out = String::with_capacity(256 * layout.lines.len());
     for line in &layout.lines {
         for (run, x) in &line.runs {
             let face = &fonts.faces[run.face];
+            // Infallible: `fmt::Write` for `String` never fails.
             let _ = write!(
                 out,
-                "<tspan x=\"{x:.3}\" y=\"{:.3}\" font-family=\"{}\" font-weight=\"{}\" font-style=\"{}\">{}</tspan>",
+                "<text{} x=\"{x:.3}\" y=\"{:.3}\" font-size=\"{}\" font-family=\"{}\" font-weight=\"{}\" font-style=\"{}\" xml:space=\"preserve\">{}</text>",
+                slot.attributes,
                 line.y,
+                layout.font_size,
                 escape(&face.family),
                 face.weight,
                 if face.italic { "italic" } else { "normal" },
@@ -56,7 +51,6 @@ pub fn slot_element(slot: &Slot, layout: &SlotLayout, fonts: &Fonts) -> String {
             );
         }
     }
-    out.push_str("</text>");
     out
 }
 
