@@ -29,6 +29,11 @@ pub struct Config {
     #[arg(long, env = "OGCARD_TEMPLATES_DIR")]
     pub templates_dir: Option<PathBuf>,
 
+    /// Directories of extra fonts (.ttf, .otf, .ttc), after the embedded ones in fallback
+    /// order; templates can name their families. Repeat the flag, or separate with `:`.
+    #[arg(long = "font-dir", env = "OGCARD_FONT_DIRS", value_delimiter = ':')]
+    pub font_dirs: Vec<PathBuf>,
+
     /// The in-process cache's budget: total bytes of cached responses (suffixes K, M, G
     /// and KiB, MiB, GiB are powers of 1024). 0 disables caching.
     #[arg(long, env = "OGCARD_CACHE_BYTES", default_value = "256MiB", value_parser = parse_bytes)]

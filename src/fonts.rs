@@ -11,6 +11,8 @@ use harfrust::ShaperData;
 use skrifa::instance::{LocationRef, Size};
 use skrifa::MetadataProvider;
 
+include!(concat!(env!("OUT_DIR"), "/fonts_digest.rs"));
+
 /// The fonts compiled into the binary: `(file name, bytes)`, in fallback order after a
 /// template's own families. See `fonts/README.md`.
 macro_rules! embedded {
@@ -39,6 +41,10 @@ const EMBEDDED: &[(&str, &[u8])] = embedded![
     "NotoSansBengali-Bold.ttf",
     "NotoSansTamil-Regular.ttf",
     "NotoSansTamil-Bold.ttf",
+    // One weight of CJK (bold, as titles are): a TTC whose JP, KR, SC, TC and HK faces
+    // share their glyphs.
+    "NotoSansCJK-Bold.ttc",
+    "NotoColorEmoji.ttf",
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -60,6 +66,8 @@ pub struct Face {
     pub name: String,
     pub weight: u16,
     pub italic: bool,
+    /// Colour glyphs (CBDT, COLR or sbix): preferred for emoji presentation.
+    pub color: bool,
     pub id: ID,
     pub units_per_em: f32,
     /// Ascent and descent (positive, down) in em, as usvg reads them.
@@ -91,12 +99,104 @@ impl Face {
 pub struct Fonts {
     pub faces: Vec<Face>,
     pub db: Arc<Database>,
+    /// Digest of the fonts loaded from directories (empty when none).
+    extra_digest: Vec<u8>,
+}
+
+/// Characters that show whether a script is covered, for the startup self-check.
+const COVERAGE_PROBES: &[(&str, &str)] = &[
+    ("Latin", "Aaẞ"),
+    ("Vietnamese", "ạỹ"),
+    ("Greek", "Ωλ"),
+    ("Cyrillic", "Жя"),
+    ("Thai", "กฎ๙"),
+    ("Lao", "ກຮ"),
+    ("Khmer", "កអ"),
+    ("Myanmar", "ကအ"),
+    ("Arabic", "عب"),
+    ("Hebrew", "אש"),
+    ("Devanagari", "कष"),
+    ("Bengali", "কষ"),
+    ("Tamil", "கஷ"),
+    ("Chinese", "汉漢"),
+    ("Japanese", "あア"),
+    ("Korean", "한글"),
+    ("Emoji", "🚀👩"),
+];
+
+#[derive(Debug, thiserror::Error)]
+#[error("font directory {dir}: {source}")]
+pub struct FontDirError {
+    dir: String,
+    source: std::io::Error,
 }
 
 impl Fonts {
     /// Loads the embedded fonts.
     pub fn embedded() -> Result<Fonts, FontError> {
         Fonts::from_sources(EMBEDDED.iter().map(|(n, d)| (n.to_string(), *d)))
+    }
+
+    /// Loads the embedded fonts, then every `.ttf`, `.otf` and `.ttc` in `dirs` (sorted by
+    /// path), which come after the embedded ones in fallback order and can be named in
+    /// templates. Read once at startup and kept for the life of the process.
+    pub fn load(dirs: &[std::path::PathBuf]) -> Result<Fonts, crate::render::AssetError> {
+        let mut extra: Vec<(String, &'static [u8])> = Vec::new();
+        for dir in dirs {
+            let io = |source| FontDirError {
+                dir: dir.display().to_string(),
+                source,
+            };
+            let mut paths: Vec<_> = std::fs::read_dir(dir)
+                .map_err(io)?
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(io)?
+                .into_iter()
+                .map(|e| e.path())
+                .filter(|p| {
+                    p.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+                        matches!(e.to_ascii_lowercase().as_str(), "ttf" | "otf" | "ttc")
+                    })
+                })
+                .collect();
+            paths.sort();
+            for path in paths {
+                let bytes = std::fs::read(&path).map_err(io)?;
+                // Fonts live as long as the process, like the embedded ones.
+                extra.push((
+                    path.display().to_string(),
+                    Box::leak(bytes.into_boxed_slice()),
+                ));
+            }
+        }
+        let mut digest = <sha2::Sha256 as sha2::Digest>::new();
+        for (name, data) in &extra {
+            sha2::Digest::update(&mut digest, name.as_bytes());
+            sha2::Digest::update(&mut digest, data);
+        }
+        let mut fonts = Fonts::from_sources(
+            EMBEDDED
+                .iter()
+                .map(|(n, d)| (n.to_string(), *d))
+                .chain(extra.clone()),
+        )?;
+        if !extra.is_empty() {
+            fonts.extra_digest = sha2::Digest::finalize(digest).to_vec();
+        }
+        Ok(fonts)
+    }
+
+    /// For each script of the self-check, whether some face draws all its probe characters.
+    pub fn coverage(&self) -> Vec<(&'static str, bool)> {
+        COVERAGE_PROBES
+            .iter()
+            .map(|(script, probe)| {
+                let covered = probe
+                    .chars()
+                    .all(|c| self.faces.iter().any(|f| f.has_char(c)));
+                (*script, covered)
+            })
+            .collect()
     }
 
     /// Loads fonts from `(name, bytes)` pairs. Data is `'static`: fonts live as long as
@@ -129,6 +229,9 @@ impl Fonts {
                 let font = skrifa::FontRef::from_index(data, face_index)
                     .map_err(|_| FontError::Unparsable(name.clone()))?;
                 let metrics = font.metrics(Size::unscaled(), LocationRef::default());
+                let color = [b"CBDT", b"COLR", b"sbix"]
+                    .iter()
+                    .any(|t| font.table_data(skrifa::Tag::new(t)).is_some());
                 let upem = f32::from(metrics.units_per_em);
                 let hr = harfrust::FontRef::from_index(data, face_index)
                     .map_err(|_| FontError::Unparsable(name.clone()))?;
@@ -137,6 +240,7 @@ impl Fonts {
                     family,
                     weight,
                     italic,
+                    color,
                     id,
                     units_per_em: upem,
                     ascent: metrics.ascent / upem,
@@ -150,6 +254,7 @@ impl Fonts {
         Ok(Fonts {
             faces,
             db: Arc::new(db),
+            extra_digest: Vec::new(),
         })
     }
 
@@ -168,10 +273,34 @@ impl Fonts {
         for family in families {
             push_family(family, &mut chain);
         }
-        for face in &self.faces {
+        // Monospaced CJK faces duplicate the proportional ones: only when asked for.
+        for face in self.faces.iter().filter(|f| !f.family.contains("Mono CJK")) {
             push_family(&face.family, &mut chain);
         }
         chain
+    }
+
+    /// Moves the CJK face whose regional glyph forms suit `text` ahead of the other CJK
+    /// faces in `chain`: Japanese when it has kana, Korean when it has Hangul, else
+    /// Simplified Chinese.
+    pub fn prefer_cjk_for(&self, chain: &mut [FaceIndex], text: &str) {
+        let region = if text.chars().any(|c| matches!(c, '\u{3040}'..='\u{30FF}' | '\u{31F0}'..='\u{31FF}')) {
+            "JP"
+        } else if text.chars().any(|c| matches!(c, '\u{AC00}'..='\u{D7AF}' | '\u{1100}'..='\u{11FF}' | '\u{3130}'..='\u{318F}')) {
+            "KR"
+        } else {
+            "SC"
+        };
+        let is_cjk = |i: &FaceIndex| self.faces[*i].family.starts_with("Noto Sans CJK ");
+        let Some(first) = chain.iter().position(is_cjk) else {
+            return;
+        };
+        if let Some(preferred) = chain
+            .iter()
+            .position(|&i| self.faces[i].family == format!("Noto Sans CJK {region}"))
+        {
+            chain[first..=preferred].rotate_right(1);
+        }
     }
 
     /// The face of `family` closest to the requested weight and style (CSS font matching,
@@ -185,10 +314,13 @@ impl Fonts {
             .map(|(i, _)| i)
     }
 
-    /// Feeds every face's bytes to `hash` (for the assets' version).
+    /// Feeds what identifies the font set to `hash` (for the assets' version): the
+    /// build-time digest of the embedded files, and every face's name.
     pub fn hash_into(&self, hash: &mut impl sha2::Digest) {
+        hash.update(EMBEDDED_FONTS_DIGEST);
+        hash.update(&self.extra_digest);
         for face in &self.faces {
-            hash.update(face.data);
+            hash.update(face.name.as_bytes());
             hash.update(face.face_index.to_le_bytes());
         }
     }
@@ -260,7 +392,8 @@ mod tests {
                 "Noto Sans Bold"
             ]
         );
-        assert_eq!(names.len(), 20);
+        assert!(names.contains(&"Noto Sans CJK JP Bold"));
+        assert!(names.contains(&"Noto Color Emoji Regular"));
         assert!(names.contains(&"Noto Sans Arabic Bold"));
     }
 
@@ -273,9 +406,38 @@ mod tests {
             .map(|&i| fonts.faces[i].name.as_str())
             .collect();
         assert_eq!(names[..2], ["Noto Sans Thai Bold", "Noto Sans Bold"]);
-        assert!(names.iter().all(|n| n.ends_with(" Bold")), "{names:?}");
+        // Bold everywhere but the emoji face, which has one weight.
+        assert!(
+            names
+                .iter()
+                .all(|n| n.ends_with(" Bold") || n.starts_with("Noto Color Emoji")),
+            "{names:?}"
+        );
         let chain = fonts.fallback_chain(&[], 400, false);
         assert_eq!(fonts.faces[chain[1]].name, "Noto Sans Regular");
+    }
+
+    #[test]
+    fn the_bundled_set_covers_every_probed_script() {
+        let fonts = Fonts::embedded().unwrap();
+        let missing: Vec<_> = fonts.coverage().into_iter().filter(|(_, ok)| !ok).collect();
+        assert!(missing.is_empty(), "{missing:?}");
+    }
+
+    #[test]
+    fn cjk_region_follows_the_text() {
+        let fonts = Fonts::embedded().unwrap();
+        let region = |text: &str| {
+            let mut chain = fonts.fallback_chain(&["Noto Sans".into()], 700, false);
+            fonts.prefer_cjk_for(&mut chain, text);
+            let first = chain
+                .iter()
+                .find(|&&i| fonts.faces[i].family.starts_with("Noto Sans CJK"));
+            fonts.faces[*first.unwrap()].family.clone()
+        };
+        assert_eq!(region("オープンソース革命"), "Noto Sans CJK JP");
+        assert_eq!(region("오픈소스 혁명"), "Noto Sans CJK KR");
+        assert_eq!(region("开源革命"), "Noto Sans CJK SC");
     }
 
     #[test]

@@ -25,7 +25,19 @@ use crate::request::{is_template_name, Defaults, Text};
 /// Builds the application state from configuration: loads and checks every asset.
 pub fn state(config: &Config) -> anyhow::Result<AppState> {
     config.validate()?;
-    let assets = Assets::load(config.templates_dir.as_deref())?;
+    let assets = Assets::load_with(config.templates_dir.as_deref(), &config.font_dirs)?;
+    let coverage = assets.fonts.coverage();
+    let uncovered: Vec<&str> = coverage
+        .iter()
+        .filter(|(_, ok)| !ok)
+        .map(|(s, _)| *s)
+        .collect();
+    tracing::info!(
+        faces = assets.fonts.faces.len(),
+        scripts = coverage.len() - uncovered.len(),
+        uncovered = ?uncovered,
+        "font coverage self-check"
+    );
     if !is_template_name(&config.default_template)
         || assets.templates.get(&config.default_template).is_none()
     {

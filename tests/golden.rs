@@ -92,7 +92,9 @@ async fn long_thai_title_shrinks_and_is_cut() {
 #[tokio::test]
 async fn scripts() {
     let mut blessed = false;
-    for tag in ["ar", "he", "hi", "lo", "km", "my", "vi", "ru"] {
+    for tag in [
+        "ar", "he", "hi", "lo", "km", "my", "vi", "ru", "zh", "ja", "ko", "emoji", "mixed",
+    ] {
         let title = include_str!("data/scripts.tsv")
             .lines()
             .find_map(|l| l.strip_prefix(&format!("{tag}\t")))

@@ -43,13 +43,13 @@ async fn metrics_count_requests_cache_and_renders() {
 #[tokio::test]
 async fn readyz_is_ready_until_shutdown_begins() {
     let state = state_with(&[]);
+    let faces = state.assets.fonts.faces.len();
     let ready = state.ready.clone();
     let app = ogcard::app(state);
     let (res, body) = send(&app, "GET", "/readyz").await;
     assert_eq!(res.status(), 200);
-    assert!(String::from_utf8(body)
-        .unwrap()
-        .starts_with("ready: 1 templates, 20 fonts"));
+    let expected = format!("ready: 1 templates, {faces} fonts");
+    assert!(String::from_utf8(body).unwrap().starts_with(&expected));
     ready.store(false, std::sync::atomic::Ordering::Relaxed);
     let (res, _) = send(&app, "GET", "/readyz").await;
     assert_eq!(res.status(), 503);
@@ -131,4 +131,28 @@ fn invalid_configuration_fails_with_a_clear_message() {
         let err = config_error(args, env);
         assert!(err.contains(expected), "{args:?}: {err}");
     }
+}
+
+#[tokio::test]
+async fn extra_font_directories_add_faces_and_change_the_asset_version() {
+    let dir = std::env::temp_dir().join(format!("ogcard-fontdir-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let font = include_bytes!("../fonts/NotoSansLao-Regular.ttf");
+    std::fs::write(dir.join("Extra.ttf"), font).unwrap();
+    std::fs::write(dir.join("README.txt"), "not a font, ignored").unwrap();
+    let plain = state_with(&[]);
+    let extra = state_with(&["--font-dir", dir.to_str().unwrap()]);
+    assert_eq!(
+        extra.assets.fonts.faces.len(),
+        plain.assets.fonts.faces.len() + 1
+    );
+    assert_ne!(extra.assets.version(), plain.assets.version());
+
+    std::fs::write(dir.join("Broken.ttf"), b"not a font").unwrap();
+    let config = Config::parse_from(["ogcard", "--font-dir", dir.to_str().unwrap()]);
+    let err = ogcard::state(&config)
+        .err()
+        .expect("a broken font fails startup")
+        .to_string();
+    assert!(err.contains("Broken.ttf"), "{err}");
 }

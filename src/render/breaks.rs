@@ -79,7 +79,15 @@ fn allowed_between(before: &str, after: &str) -> bool {
     let (Some(prev), Some(next)) = (before.chars().next_back(), after.chars().next()) else {
         return false;
     };
-    !is_leading_vowel(prev) && !attaches_to_previous(next)
+    // Korean breaks at spaces, between words, like CSS `word-break: keep-all`; UAX #14
+    // alone would break between any two syllables, or before a particle (DeepSeek|의).
+    let inside_korean_word =
+        (is_hangul(prev) || is_hangul(next)) && prev.is_alphanumeric() && next.is_alphanumeric();
+    !is_leading_vowel(prev) && !attaches_to_previous(next) && !inside_korean_word
+}
+
+fn is_hangul(c: char) -> bool {
+    matches!(c, '\u{AC00}'..='\u{D7A3}' | '\u{1100}'..='\u{11FF}' | '\u{3130}'..='\u{318F}')
 }
 
 /// Thai and Lao vowels written before the consonant they follow.
@@ -185,6 +193,21 @@ mod tests {
                 assert!(!is_combining_mark(first), "{parts:?}");
             }
         }
+    }
+
+    #[test]
+    fn korean_breaks_at_spaces_only() {
+        assert_eq!(
+            split("DeepSeek의 오픈소스 혁명: 비공개 AI 서밋에서"),
+            [
+                "DeepSeek의 ",
+                "오픈소스 ",
+                "혁명: ",
+                "비공개 ",
+                "AI ",
+                "서밋에서"
+            ]
+        );
     }
 
     #[test]

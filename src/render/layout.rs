@@ -44,7 +44,8 @@ pub struct SlotLayout {
 
 /// Lays `text` out in `slot`. Characters no font has are appended to `missing`.
 pub fn layout_slot(text: &str, slot: &Slot, fonts: &Fonts, missing: &mut Vec<char>) -> SlotLayout {
-    let chain = fonts.fallback_chain(&slot.families, slot.weight, slot.italic);
+    let mut chain = fonts.fallback_chain(&slot.families, slot.weight, slot.italic);
+    fonts.prefer_cjk_for(&mut chain, text);
     if text.is_empty() {
         return SlotLayout {
             font_size: slot.font_size,

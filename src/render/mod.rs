@@ -40,6 +40,8 @@ pub enum AssetError {
     Font(#[from] FontError),
     #[error(transparent)]
     Template(#[from] TemplateError),
+    #[error(transparent)]
+    FontDir(#[from] crate::fonts::FontDirError),
 }
 
 /// Everything a render reads: fonts, templates, usvg options. Built once at startup.
@@ -53,9 +55,18 @@ pub struct Assets {
 impl Assets {
     /// The embedded fonts and templates, plus templates from `templates_dir`.
     pub fn load(templates_dir: Option<&Path>) -> Result<Assets, AssetError> {
+        Assets::load_with(templates_dir, &[])
+    }
+
+    /// The embedded fonts and templates, plus templates from `templates_dir` and fonts
+    /// from `font_dirs`.
+    pub fn load_with(
+        templates_dir: Option<&Path>,
+        font_dirs: &[std::path::PathBuf],
+    ) -> Result<Assets, AssetError> {
         thai::preload();
         breaks::preload();
-        let fonts = Arc::new(Fonts::embedded()?);
+        let fonts = Arc::new(Fonts::load(font_dirs)?);
         let templates = Templates::load(templates_dir, &fonts)?;
         let options = fonts.usvg_options();
         let mut hash = Sha256::new();

@@ -49,6 +49,16 @@ fn pick_face(
     missing: &mut Vec<char>,
 ) -> FaceIndex {
     let visible = || grapheme.chars().filter(|&c| !is_default_ignorable(c));
+    // Emoji presentation: a colour face first, as browsers do, even when a text face
+    // earlier in the chain has a monochrome glyph.
+    if is_emoji_presentation(grapheme) {
+        if let Some(&face) = chain
+            .iter()
+            .find(|&&f| fonts.faces[f].color && visible().all(|c| fonts.faces[f].has_char(c)))
+        {
+            return face;
+        }
+    }
     if let Some(&face) = chain
         .iter()
         .find(|&&f| visible().all(|c| fonts.faces[f].has_char(c)))
@@ -110,6 +120,27 @@ pub fn visual_order(line: &str, runs: &[Run], rtl_paragraph: bool) -> Vec<Run> {
         out.extend(pieces);
     }
     out
+}
+
+/// Whether a grapheme is shown as an emoji by default (Unicode `Emoji_Presentation`, an
+/// emoji variation selector, a flag or a ZWJ/keycap sequence).
+fn is_emoji_presentation(grapheme: &str) -> bool {
+    grapheme.chars().any(|c| {
+        matches!(c,
+            '\u{FE0F}' | '\u{20E3}'
+            | '\u{1F1E6}'..='\u{1F1FF}'
+            | '\u{1F004}' | '\u{1F0CF}' | '\u{1F18E}' | '\u{1F191}'..='\u{1F19A}'
+            | '\u{1F300}'..='\u{1F64F}' | '\u{1F680}'..='\u{1F6FF}'
+            | '\u{1F7E0}'..='\u{1F7EB}' | '\u{1F900}'..='\u{1FAFF}'
+            | '\u{231A}' | '\u{231B}' | '\u{23E9}'..='\u{23EC}' | '\u{23F0}' | '\u{23F3}'
+            | '\u{25FD}' | '\u{25FE}' | '\u{2614}' | '\u{2615}' | '\u{2648}'..='\u{2653}'
+            | '\u{267F}' | '\u{2693}' | '\u{26A1}' | '\u{26AA}' | '\u{26AB}' | '\u{26BD}'
+            | '\u{26BE}' | '\u{26C4}' | '\u{26C5}' | '\u{26CE}' | '\u{26D4}' | '\u{26EA}'
+            | '\u{26F2}' | '\u{26F3}' | '\u{26F5}' | '\u{26FA}' | '\u{26FD}' | '\u{2705}'
+            | '\u{270A}' | '\u{270B}' | '\u{2728}' | '\u{274C}' | '\u{274E}'
+            | '\u{2753}'..='\u{2755}' | '\u{2757}' | '\u{2795}'..='\u{2797}' | '\u{27B0}'
+            | '\u{27BF}' | '\u{2B1B}' | '\u{2B1C}' | '\u{2B50}' | '\u{2B55}')
+    })
 }
 
 /// Characters a font need not have a glyph for: joiners, variation selectors.
@@ -236,12 +267,27 @@ mod tests {
     }
 
     #[test]
+    fn emoji_take_the_colour_face_even_after_a_text_face() {
+        let fonts = Fonts::embedded().unwrap();
+        let chain = fonts.fallback_chain(&["Noto Sans".into()], 700, false);
+        for text in ["✨", "🚀", "👩‍💻", "🇹🇭", "❤️"] {
+            let runs = itemize(text, &chain, &fonts, &mut vec![]);
+            assert_eq!(runs.len(), 1, "{text}: one cluster, one run");
+            assert!(fonts.faces[runs[0].face].color, "{text}");
+        }
+        // Without the emoji variation selector, a text-default symbol stays text.
+        let runs = itemize("©", &chain, &fonts, &mut vec![]);
+        assert!(!fonts.faces[runs[0].face].color);
+    }
+
+    #[test]
     fn uncovered_characters_are_reported_once() {
         let fonts = Fonts::embedded().unwrap();
         let chain = fonts.fallback_chain(&[], 400, false);
         let mut missing = vec![];
-        itemize("漢字漢", &chain, &fonts, &mut missing);
-        assert_eq!(missing, ['漢', '字']);
+        // Egyptian hieroglyphs: in no bundled font.
+        itemize("𓀀𓀁𓀀", &chain, &fonts, &mut missing);
+        assert_eq!(missing, ['𓀀', '𓀁']);
     }
 
     #[test]
