@@ -147,19 +147,8 @@ impl Fonts {
                 dir: dir.display().to_string(),
                 source,
             };
-            let mut paths: Vec<_> = std::fs::read_dir(dir)
-                .map_err(io)?
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(io)?
-                .into_iter()
-                .map(|e| e.path())
-                .filter(|p| {
-                    p.extension().and_then(|e| e.to_str()).is_some_and(|e| {
-                        matches!(e.to_ascii_lowercase().as_str(), "ttf" | "otf" | "ttc")
-                    })
-                })
-                .collect();
-            paths.sort();
+            let paths =
+                crate::dirs::files_with_extensions(dir, &["ttf", "otf", "ttc"]).map_err(io)?;
             for path in paths {
                 let bytes = std::fs::read(&path).map_err(io)?;
                 // Fonts live as long as the process, like the embedded ones.

@@ -4,6 +4,7 @@
 
 pub mod cache;
 pub mod config;
+mod dirs;
 pub mod fonts;
 pub mod http;
 pub mod render;

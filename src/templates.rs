@@ -157,6 +157,11 @@ impl Template {
         })
     }
 
+    /// The slot that shows parameter `name`.
+    pub fn slot(&self, name: &str) -> Option<&Slot> {
+        self.slots.iter().find(|s| s.name == name)
+    }
+
     /// The template's SVG with each slot element replaced by `fill(slot)`.
     pub fn fill_slots(&self, mut fill: impl FnMut(&Slot) -> String) -> String {
         let mut out = String::with_capacity(self.source.len() + 1024);
@@ -386,15 +391,7 @@ impl Templates {
                 dir: dir.display().to_string(),
                 source,
             };
-            let mut paths: Vec<_> = std::fs::read_dir(dir)
-                .map_err(io)?
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(io)?
-                .into_iter()
-                .map(|e| e.path())
-                .filter(|p| p.extension().is_some_and(|e| e == "svg"))
-                .collect();
-            paths.sort();
+            let paths = crate::dirs::files_with_extensions(dir, &["svg"]).map_err(io)?;
             for path in paths {
                 let file = path.display().to_string();
                 let name = path

@@ -15,12 +15,7 @@ static ASSETS: LazyLock<Assets> = LazyLock::new(|| Assets::load(None).unwrap());
 
 fn title_slot(width: f32, max_lines: usize) -> Slot {
     let template = ASSETS.templates.get("default").unwrap();
-    let mut slot = template
-        .slots
-        .iter()
-        .find(|s| s.name == "title")
-        .unwrap()
-        .clone();
+    let mut slot = template.slot("title").unwrap().clone();
     slot.width = width;
     slot.max_lines = max_lines;
     slot

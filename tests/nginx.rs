@@ -10,37 +10,16 @@ mod common;
 use std::future::IntoFuture;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::Duration;
+use std::process::{Command, Stdio};
 
 use common::*;
-
-struct Nginx {
-    child: Child,
-    addr: SocketAddr,
-}
-
-impl Drop for Nginx {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 fn nginx_binary() -> Option<PathBuf> {
     let candidates = ["/usr/sbin/nginx", "/usr/local/sbin/nginx", "/usr/bin/nginx"];
     candidates.iter().map(PathBuf::from).find(|p| p.exists())
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-async fn start_nginx(binary: &Path, upstream: SocketAddr) -> Nginx {
+async fn start_nginx(binary: &Path, upstream: SocketAddr) -> Spawned {
     let dir = std::env::temp_dir().join(format!("ogcard-nginx-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
@@ -61,21 +40,12 @@ async fn start_nginx(binary: &Path, upstream: SocketAddr) -> Nginx {
         .stdin(Stdio::null())
         .spawn()
         .expect("nginx starts");
-    // The guard kills and reaps nginx on every path, the panic below included.
-    let nginx = Nginx {
+    Spawned {
         child,
         addr: ([127, 0, 0, 1], port).into(),
-    };
-    for _ in 0..200 {
-        if tokio::net::TcpStream::connect(nginx.addr).await.is_ok() {
-            return nginx;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
     }
-    panic!(
-        "nginx did not listen: {}",
-        std::fs::read_to_string(dir.join("error.log")).unwrap_or_default()
-    );
+    .listening("nginx")
+    .await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

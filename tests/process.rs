@@ -3,37 +3,16 @@
 
 mod common;
 
-use std::net::SocketAddr;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::*;
 
-struct Server {
-    child: Child,
-    addr: SocketAddr,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-async fn start(args: &[&str]) -> Server {
+async fn start(args: &[&str]) -> Spawned {
     start_with(args, &[], Stdio::inherit()).await
 }
 
-async fn start_with(args: &[&str], env: &[(&str, &str)], stderr: Stdio) -> Server {
+async fn start_with(args: &[&str], env: &[(&str, &str)], stderr: Stdio) -> Spawned {
     let port = free_port();
     let child = Command::new(env!("CARGO_BIN_EXE_ogcard"))
         .args(args)
@@ -44,17 +23,12 @@ async fn start_with(args: &[&str], env: &[(&str, &str)], stderr: Stdio) -> Serve
         .stderr(stderr)
         .spawn()
         .unwrap();
-    let server = Server {
+    Spawned {
         child,
         addr: ([127, 0, 0, 1], port).into(),
-    };
-    for _ in 0..400 {
-        if tokio::net::TcpStream::connect(server.addr).await.is_ok() {
-            return server;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
     }
-    panic!("the server did not start");
+    .listening("ogcard")
+    .await
 }
 
 /// Peak resident set of a process, in KiB.

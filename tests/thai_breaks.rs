@@ -64,12 +64,7 @@ fn cut_offsets(title: &str, lines: &[String]) -> Vec<usize> {
 fn no_line_break_splits_a_thai_word_at_any_width() {
     let assets = Assets::load(None).unwrap();
     let template = assets.templates.get("default").unwrap();
-    let mut slot = template
-        .slots
-        .iter()
-        .find(|s| s.name == "title")
-        .unwrap()
-        .clone();
+    let mut slot = template.slot("title").unwrap().clone();
     let mut violations = Vec::new();
     let mut breaks_checked = 0;
     let reference = reference();

@@ -143,3 +143,39 @@ pub async fn raw_request(
         body,
     }
 }
+
+/// A child process listening on `addr`, killed and reaped when dropped (on every path,
+/// a failing assertion included).
+pub struct Spawned {
+    pub child: std::process::Child,
+    pub addr: std::net::SocketAddr,
+}
+
+impl Drop for Spawned {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Spawned {
+    /// Waits until `addr` accepts connections; panics with `what` after ~10 s.
+    pub async fn listening(self, what: &str) -> Spawned {
+        for _ in 0..400 {
+            if tokio::net::TcpStream::connect(self.addr).await.is_ok() {
+                return self;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+        }
+        panic!("{what} did not listen on {}", self.addr);
+    }
+}
+
+/// A loopback port nobody listens on right now.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
