@@ -92,6 +92,57 @@ pub enum Command {
     /// Exit 0 when the server on this machine answers /healthz with 200, else 1 (for a
     /// container HEALTHCHECK; no curl needed in a distroless image).
     Healthcheck,
+    /// Render cards without a server (static sites): the same bytes as /api/og.
+    Render(RenderArgs),
+    /// Validate a templates directory: parse every *.svg and report each problem.
+    Templates {
+        #[command(subcommand)]
+        command: TemplatesCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TemplatesCommand {
+    /// Check every template in DIR; exit 1 on the first invalid one, naming it.
+    Check { dir: PathBuf },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RenderArgs {
+    /// The title (one card).
+    #[arg(long, conflicts_with = "batch")]
+    pub title: Option<String>,
+    /// The site label (one card).
+    #[arg(long, conflicts_with = "batch")]
+    pub site: Option<String>,
+    /// Template name.
+    #[arg(long, conflicts_with = "batch")]
+    pub template: Option<String>,
+    /// png, svg or json.
+    #[arg(long, conflicts_with = "batch")]
+    pub format: Option<String>,
+    /// Output file for one card (`-` for standard output).
+    #[arg(
+        short,
+        long,
+        required_unless_present = "batch",
+        conflicts_with = "batch"
+    )]
+    pub output: Option<PathBuf>,
+    /// A JSON Lines file: one object a line with the /api/og parameters (`title`, `site`,
+    /// `template`, `format`) and optionally `out`, the file name to write in --out-dir
+    /// (default: the line number, zero-padded, and the format's extension).
+    #[arg(long, requires = "out_dir")]
+    pub batch: Option<PathBuf>,
+    /// Where batch cards are written (created if missing).
+    #[arg(long)]
+    pub out_dir: Option<PathBuf>,
+    /// Batch worker threads. Default: the number of cores.
+    #[arg(long)]
+    pub jobs: Option<usize>,
+    /// No progress bar.
+    #[arg(long)]
+    pub quiet: bool,
 }
 
 impl Config {

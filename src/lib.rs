@@ -3,6 +3,7 @@
 //! `app` builds the whole service as an axum `Router`; `render::card` is the pipeline.
 
 pub mod cache;
+mod cli;
 pub mod config;
 mod dirs;
 pub mod fonts;
@@ -82,41 +83,7 @@ pub fn app(state: AppState) -> Router {
 
 /// Runs a subcommand instead of the server.
 pub fn run_command(command: &config::Command, config: &Config) -> anyhow::Result<()> {
-    match command {
-        config::Command::Sign { query, base_url } => {
-            config.validate()?;
-            let key = config.signing_key.as_deref().ok_or_else(|| {
-                anyhow::anyhow!("`sign` needs --signing-key or OGCARD_SIGNING_KEY")
-            })?;
-            let query = query.trim_start_matches('?');
-            let signed = signing::signed_query(key.as_bytes(), query)?;
-            println!("{}/api/og?{signed}", base_url.trim_end_matches('/'));
-            Ok(())
-        }
-        config::Command::Healthcheck => healthcheck(config.listen_addr()?),
-    }
-}
-
-/// GET /healthz on the local listener with a plain socket and a short timeout.
-fn healthcheck(listen: std::net::SocketAddr) -> anyhow::Result<()> {
-    use std::io::{Read, Write};
-    use std::time::Duration;
-    let ip = if listen.ip().is_unspecified() {
-        std::net::IpAddr::from([127, 0, 0, 1])
-    } else {
-        listen.ip()
-    };
-    let addr = std::net::SocketAddr::new(ip, listen.port());
-    let mut stream = std::net::TcpStream::connect_timeout(&addr, Duration::from_secs(2))?;
-    stream.set_read_timeout(Some(Duration::from_secs(2)))?;
-    stream.write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")?;
-    let mut head = [0u8; 12];
-    stream.read_exact(&mut head)?;
-    if head.starts_with(b"HTTP/1.1 200") {
-        Ok(())
-    } else {
-        anyhow::bail!("{addr}/healthz: {}", String::from_utf8_lossy(&head))
-    }
+    cli::run(command, config)
 }
 
 /// Installs the tracing subscriber (text or JSON); `log` records (usvg's warnings) are

@@ -1,0 +1,242 @@
+//! Subcommands: `sign`, `healthcheck`, `render` (one card or a JSON Lines batch, the same
+//! bytes as the server) and `templates check`.
+
+use std::io::{Read, Write};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context};
+
+use crate::config::{Command, Config, RenderArgs, TemplatesCommand};
+use crate::render::{self, Assets};
+use crate::request::{parse_query, Defaults, Text};
+use crate::{signing, templates};
+
+pub fn run(command: &Command, config: &Config) -> anyhow::Result<()> {
+    config.validate()?;
+    match command {
+        Command::Sign { query, base_url } => {
+            let key = config
+                .signing_key
+                .as_deref()
+                .context("`sign` needs --signing-key or OGCARD_SIGNING_KEY")?;
+            let signed = signing::signed_query(key.as_bytes(), query.trim_start_matches('?'))?;
+            println!("{}/api/og?{signed}", base_url.trim_end_matches('/'));
+            Ok(())
+        }
+        Command::Healthcheck => healthcheck(config.listen_addr()?),
+        Command::Render(args) => render_cards(args, config),
+        Command::Templates {
+            command: TemplatesCommand::Check { dir },
+        } => {
+            let fonts = std::sync::Arc::new(crate::fonts::Fonts::load(&config.font_dirs)?);
+            let templates = templates::Templates::load(Some(dir), &fonts)?;
+            println!(
+                "ok: {} valid ({})",
+                dir.display(),
+                templates.names().collect::<Vec<_>>().join(", ")
+            );
+            Ok(())
+        }
+    }
+}
+
+/// GET /healthz on the local listener with a plain socket and a short timeout.
+fn healthcheck(listen: SocketAddr) -> anyhow::Result<()> {
+    let ip = if listen.ip().is_unspecified() {
+        std::net::IpAddr::from([127, 0, 0, 1])
+    } else {
+        listen.ip()
+    };
+    let addr = SocketAddr::new(ip, listen.port());
+    let mut stream = std::net::TcpStream::connect_timeout(&addr, Duration::from_secs(2))?;
+    stream.set_read_timeout(Some(Duration::from_secs(2)))?;
+    stream.write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")?;
+    let mut head = [0u8; 12];
+    stream.read_exact(&mut head)?;
+    if head.starts_with(b"HTTP/1.1 200") {
+        Ok(())
+    } else {
+        bail!("{addr}/healthz: {}", String::from_utf8_lossy(&head))
+    }
+}
+
+/// The query the server would receive for these parameters: the CLI goes through the
+/// same parser, so it validates and normalises exactly as /api/og does.
+fn query_of(params: &[(&str, &str)]) -> String {
+    let mut q = String::new();
+    for (name, value) in params {
+        if !q.is_empty() {
+            q.push('&');
+        }
+        q.push_str(name);
+        q.push('=');
+        q.extend(percent_encoding::utf8_percent_encode(
+            value,
+            percent_encoding::NON_ALPHANUMERIC,
+        ));
+    }
+    q
+}
+
+fn render_cards(args: &RenderArgs, config: &Config) -> anyhow::Result<()> {
+    let assets = Assets::load_with(config.templates_dir.as_deref(), &config.font_dirs)?;
+    let defaults = Defaults {
+        title: Text::new(&config.default_title),
+        site: Text::new(&config.default_site),
+        template: config.default_template.clone(),
+    };
+    match (&args.batch, &args.output) {
+        (Some(batch), _) => {
+            let out_dir = args.out_dir.as_deref().context("--batch needs --out-dir")?;
+            render_batch(batch, out_dir, args, &assets, &defaults)
+        }
+        (None, Some(output)) => {
+            let params: Vec<(&str, &str)> = [
+                ("title", &args.title),
+                ("site", &args.site),
+                ("template", &args.template),
+                ("format", &args.format),
+            ]
+            .into_iter()
+            .filter_map(|(n, v)| Some((n, v.as_deref()?)))
+            .collect();
+            let req = parse_query(&query_of(&params), &defaults)?;
+            let card = render::card(&req, &assets)?;
+            if output == Path::new("-") {
+                std::io::stdout().write_all(&card.bytes)?;
+            } else {
+                std::fs::write(output, &card.bytes)
+                    .with_context(|| format!("writing {}", output.display()))?;
+            }
+            Ok(())
+        }
+        (None, None) => bail!("give --output (one card) or --batch with --out-dir"),
+    }
+}
+
+/// One line of a batch file.
+struct Job {
+    line: usize,
+    query: String,
+    out: Option<String>,
+}
+
+fn read_jobs(batch: &Path) -> anyhow::Result<Vec<Job>> {
+    let text =
+        std::fs::read_to_string(batch).with_context(|| format!("reading {}", batch.display()))?;
+    let mut jobs = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let value: serde_json::Value = serde_json::from_str(line)
+            .with_context(|| format!("{}:{}: not a JSON object", batch.display(), i + 1))?;
+        let Some(object) = value.as_object() else {
+            bail!("{}:{}: not a JSON object", batch.display(), i + 1);
+        };
+        let mut params = Vec::new();
+        let mut out = None;
+        for (key, v) in object {
+            let Some(v) = v.as_str() else {
+                bail!("{}:{}: `{key}` must be a string", batch.display(), i + 1);
+            };
+            if key == "out" {
+                // A bare file name: batch files never write outside --out-dir.
+                if v.is_empty() || v.contains(['/', '\\']) || v == "." || v == ".." {
+                    bail!(
+                        "{}:{}: `out` must be a plain file name",
+                        batch.display(),
+                        i + 1
+                    );
+                }
+                out = Some(v.to_string());
+            } else {
+                params.push((key.as_str(), v));
+            }
+        }
+        jobs.push(Job {
+            line: i + 1,
+            query: query_of(&params),
+            out,
+        });
+    }
+    Ok(jobs)
+}
+
+fn render_batch(
+    batch: &Path,
+    out_dir: &Path,
+    args: &RenderArgs,
+    assets: &Assets,
+    defaults: &Defaults,
+) -> anyhow::Result<()> {
+    let jobs = read_jobs(batch)?;
+    std::fs::create_dir_all(out_dir).with_context(|| format!("creating {}", out_dir.display()))?;
+    let workers = args
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()))
+        .clamp(1, 256);
+    let progress = if args.quiet {
+        indicatif::ProgressBar::hidden()
+    } else {
+        indicatif::ProgressBar::new(jobs.len() as u64)
+    };
+    let next = AtomicUsize::new(0);
+    let started = Instant::now();
+    let failures: Vec<String> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut failures = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(job) = jobs.get(i) else { break };
+                        if let Err(e) = render_job(job, out_dir, assets, defaults) {
+                            failures.push(format!("{}:{}: {e:#}", batch.display(), job.line));
+                        }
+                        progress.inc(1);
+                    }
+                    failures
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| vec!["a render panicked".into()])
+            })
+            .collect()
+    });
+    progress.finish_and_clear();
+    let done = jobs.len() - failures.len();
+    eprintln!(
+        "rendered {done} of {} cards into {} in {:.2} s with {workers} threads",
+        jobs.len(),
+        out_dir.display(),
+        started.elapsed().as_secs_f64()
+    );
+    if !failures.is_empty() {
+        bail!("{} failed:\n{}", failures.len(), failures.join("\n"));
+    }
+    Ok(())
+}
+
+fn render_job(
+    job: &Job,
+    out_dir: &Path,
+    assets: &Assets,
+    defaults: &Defaults,
+) -> anyhow::Result<()> {
+    let req = parse_query(&job.query, defaults)?;
+    let card = render::card(&req, assets)?;
+    let name = job
+        .out
+        .clone()
+        .unwrap_or_else(|| format!("{:05}.{}", job.line, req.format.as_str()));
+    let path: PathBuf = out_dir.join(name);
+    std::fs::write(&path, &card.bytes).with_context(|| format!("writing {}", path.display()))
+}

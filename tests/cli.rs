@@ -1,0 +1,185 @@
+//! The command line for static sites: `ogcard render` (one card or a batch) gives the
+//! same bytes as the server; `ogcard templates check` validates a directory.
+
+mod common;
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use common::*;
+
+fn ogcard() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_ogcard"));
+    c.env_remove("OGCARD_SIGNING_KEY");
+    c
+}
+
+fn temp(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("ogcard-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[tokio::test]
+async fn render_writes_the_same_bytes_as_the_server() {
+    let dir = temp("one");
+    let out = dir.join("card.png");
+    let status = ogcard()
+        .args([
+            "render",
+            "--title",
+            SEED_TITLE,
+            "--site",
+            "blog.example.com",
+            "-o",
+        ])
+        .arg(&out)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let cli = std::fs::read(&out).unwrap();
+    let (res, http) = send(
+        &app(),
+        "GET",
+        &format!("/api/og?title={}&site=blog.example.com", encode(SEED_TITLE)),
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(cli, http, "CLI and server bytes differ");
+
+    let json = ogcard()
+        .args(["render", "--title", "x", "--format", "json", "-o", "-"])
+        .output()
+        .unwrap();
+    assert!(json.status.success());
+    let layout: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(layout["lines"][0]["text"], "x");
+}
+
+#[tokio::test]
+async fn a_batch_renders_every_line_into_the_out_dir() {
+    let dir = temp("batch");
+    let titles = [
+        "การกลั่นโมเดล: ดาบสองคม",
+        "Open source AI",
+        "深度洞察",
+        "ثورة DeepSeek",
+    ];
+    let mut jsonl = String::new();
+    for (i, t) in titles.iter().enumerate() {
+        let line = serde_json::json!({"title": t, "site": "x.com", "utm": "ignored"});
+        jsonl.push_str(&line.to_string());
+        jsonl.push('\n');
+        if i == 1 {
+            jsonl.push('\n');
+        }
+    }
+    jsonl.push_str(
+        &serde_json::json!({"title": "named", "format": "svg", "out": "named.svg"}).to_string(),
+    );
+    let batch = dir.join("titles.jsonl");
+    std::fs::write(&batch, jsonl).unwrap();
+    let out_dir = dir.join("cards");
+    let run = ogcard()
+        .args(["render", "--quiet", "--jobs", "2", "--batch"])
+        .arg(&batch)
+        .arg("--out-dir")
+        .arg(&out_dir)
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert!(String::from_utf8_lossy(&run.stderr).contains("rendered 5 of 5 cards"));
+    let mut names: Vec<String> = std::fs::read_dir(&out_dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "00001.png",
+            "00002.png",
+            "00004.png",
+            "00005.png",
+            "named.svg"
+        ]
+    );
+    let (_, http) = send(
+        &app(),
+        "GET",
+        &format!("/api/og?title={}&site=x.com", encode(titles[0])),
+    )
+    .await;
+    assert_eq!(std::fs::read(out_dir.join("00001.png")).unwrap(), http);
+}
+
+#[test]
+fn a_bad_batch_line_fails_naming_its_line() {
+    let dir = temp("bad");
+    let batch = dir.join("bad.jsonl");
+    for (content, expected) in [
+        (
+            "{\"title\":\"ok\"}\n{\"title\":\"x\",\"format\":\"gif\"}\n",
+            "bad.jsonl:2: unknown format `gif`",
+        ),
+        (
+            "{\"title\":\"x\",\"out\":\"../escape.png\"}\n",
+            "bad.jsonl:1: `out` must be a plain file name",
+        ),
+        ("not json\n", "bad.jsonl:1: not a JSON object"),
+        ("{\"title\":3}\n", "bad.jsonl:1: `title` must be a string"),
+    ] {
+        std::fs::write(&batch, content).unwrap();
+        let run = ogcard()
+            .args(["render", "--quiet", "--batch"])
+            .arg(&batch)
+            .arg("--out-dir")
+            .arg(dir.join("out"))
+            .output()
+            .unwrap();
+        assert!(!run.status.success(), "{content}");
+        let err = String::from_utf8_lossy(&run.stderr);
+        assert!(err.contains(expected), "{content}: {err}");
+    }
+    assert!(!dir.join("escape.png").exists());
+}
+
+#[test]
+fn templates_check_validates_a_directory() {
+    let dir = temp("check");
+    let good = include_str!("../templates/default.svg");
+    std::fs::write(dir.join("mine.svg"), good).unwrap();
+    let ok = ogcard()
+        .args(["templates", "check"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    assert!(String::from_utf8_lossy(&ok.stdout).contains("mine"));
+
+    std::fs::write(
+        dir.join("broken.svg"),
+        good.replace("data-box=\"80 72 1040 432\"", "data-box=\"80\""),
+    )
+    .unwrap();
+    let bad = ogcard()
+        .args(["templates", "check"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(!bad.status.success());
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(
+        err.contains("broken.svg") && err.contains("data-box"),
+        "{err}"
+    );
+}
