@@ -99,6 +99,7 @@ fn render_cards(args: &RenderArgs, config: &Config) -> anyhow::Result<()> {
                 ("site", &args.site),
                 ("template", &args.template),
                 ("format", &args.format),
+                ("quality", &args.quality),
             ]
             .into_iter()
             .filter_map(|(n, v)| Some((n, v.as_deref()?)))

@@ -118,9 +118,12 @@ pub struct RenderArgs {
     /// Template name.
     #[arg(long, conflicts_with = "batch")]
     pub template: Option<String>,
-    /// png, svg or json.
+    /// png, jpeg, webp, svg or json.
     #[arg(long, conflicts_with = "batch")]
     pub format: Option<String>,
+    /// JPEG quality, 1–100 (default 85).
+    #[arg(long, conflicts_with = "batch")]
+    pub quality: Option<String>,
     /// Output file for one card (`-` for standard output).
     #[arg(
         short,

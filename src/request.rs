@@ -15,6 +15,10 @@ use unicode_normalization::UnicodeNormalization;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Format {
     Png,
+    /// Lossy, at `CardRequest::quality`.
+    Jpeg,
+    /// Lossless WebP.
+    Webp,
     Svg,
     Json,
 }
@@ -23,6 +27,8 @@ impl Format {
     fn parse(s: &str) -> Option<Format> {
         match s {
             "png" => Some(Format::Png),
+            "jpeg" | "jpg" => Some(Format::Jpeg),
+            "webp" => Some(Format::Webp),
             "svg" => Some(Format::Svg),
             "json" => Some(Format::Json),
             _ => None,
@@ -32,6 +38,8 @@ impl Format {
     pub fn as_str(self) -> &'static str {
         match self {
             Format::Png => "png",
+            Format::Jpeg => "jpeg",
+            Format::Webp => "webp",
             Format::Svg => "svg",
             Format::Json => "json",
         }
@@ -41,6 +49,8 @@ impl Format {
     pub fn content_type(self) -> &'static str {
         match self {
             Format::Png => "image/png",
+            Format::Jpeg => "image/jpeg",
+            Format::Webp => "image/webp",
             Format::Svg => "image/svg+xml",
             Format::Json => "application/json",
         }
@@ -82,15 +92,26 @@ pub struct CardRequest {
     pub site: Text,
     pub template: String,
     pub format: Format,
+    /// JPEG quality, 1–100; only `Format::Jpeg` uses it.
+    pub quality: u8,
 }
+
+/// JPEG quality when a request names none.
+pub const DEFAULT_QUALITY: u8 = 85;
 
 impl CardRequest {
     /// The canonical form of this request: equal for requests that render the same card,
     /// whatever order or encoding their query used. Unknown parameters are not part of it.
     pub fn cache_key(&self) -> String {
         // `\n` cannot occur in a normalised text, so the fields cannot run into each other.
+        // Quality only matters to JPEG: other formats share one key whatever it says.
+        let quality = if self.format == Format::Jpeg {
+            self.quality
+        } else {
+            0
+        };
         format!(
-            "{}\n{}\n{}\n{}",
+            "{}\n{}\n{quality}\n{}\n{}",
             self.template,
             self.format.as_str(),
             self.title,
@@ -104,10 +125,12 @@ impl CardRequest {
 pub enum ParamError {
     #[error("parameter `{0}` is not valid UTF-8 after percent-decoding")]
     NotUtf8(&'static str),
-    #[error("unknown format `{0}` (expected png, svg or json)")]
+    #[error("unknown format `{0}` (expected png, jpeg, webp, svg or json)")]
     UnknownFormat(String),
     #[error("template name `{0}` is invalid")]
     BadTemplateName(String),
+    #[error("quality `{0}` is not a whole number from 1 to 100")]
+    BadQuality(String),
     #[error("parameter `{0}` is longer than {1} characters")]
     TooLong(&'static str, usize),
 }
@@ -130,12 +153,12 @@ pub const MAX_SITE_CHARS: usize = 200;
 pub const MAX_MARKS_PER_BASE: usize = 8;
 
 /// The parameters `/api/og` knows, in canonical (sorted) order. Anything else is ignored.
-const KNOWN: [&str; 4] = ["format", "site", "template", "title"];
+const KNOWN: [&str; 5] = ["format", "quality", "site", "template", "title"];
 
 /// The known parameters of a query, decoded (the last occurrence of each wins, like most
 /// form decoders), text ones normalised.
-fn known_params(query: &str) -> Result<[Option<String>; 4], ParamError> {
-    let mut values: [Option<String>; 4] = Default::default();
+fn known_params(query: &str) -> Result<[Option<String>; 5], ParamError> {
+    let mut values: [Option<String>; 5] = Default::default();
     for pair in query.split('&').filter(|p| !p.is_empty()) {
         let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
         // Unknown (or undecodable) names are ignored: they do not change the card.
@@ -156,7 +179,7 @@ fn known_params(query: &str) -> Result<[Option<String>; 4], ParamError> {
 
 /// Parses a raw query string (the part after `?`, still percent-encoded) into a request.
 pub fn parse_query(query: &str, defaults: &Defaults) -> Result<CardRequest, ParamError> {
-    let [format, site, template, title] = known_params(query)?;
+    let [format, quality, site, template, title] = known_params(query)?;
     let title = title.filter(|t| !t.is_empty()).map(Text);
     let site = site.map(Text);
     for (name, text, max) in [
@@ -177,11 +200,21 @@ pub fn parse_query(query: &str, defaults: &Defaults) -> Result<CardRequest, Para
         Some(f) => Format::parse(&f).ok_or(ParamError::UnknownFormat(f))?,
     };
 
+    let quality = match quality.filter(|q| !q.is_empty()) {
+        None => DEFAULT_QUALITY,
+        Some(q) => q
+            .parse::<u8>()
+            .ok()
+            .filter(|q| (1..=100).contains(q))
+            .ok_or(ParamError::BadQuality(q))?,
+    };
+
     Ok(CardRequest {
         title: title.unwrap_or_else(|| defaults.title.clone()),
         site: site.unwrap_or_else(|| defaults.site.clone()),
         template,
         format,
+        quality,
     })
 }
 

@@ -23,6 +23,7 @@ fuzz_target!(|data: &[u8]| {
         site: Text::new("fuzz.example"),
         template: "default".into(),
         format: Format::Svg,
+        quality: ogcard::request::DEFAULT_QUALITY,
     };
     let layout = layout_card(&req, &ASSETS).expect("default template exists");
     let report = layout.report(&ASSETS.fonts);

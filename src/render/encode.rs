@@ -22,25 +22,70 @@ pub fn encode_png(pixmap: &Pixmap) -> Result<Vec<u8>, RenderError> {
             Some(&palette),
             &indices,
         ),
-        Colors::Many => {
-            let mut rgb = Vec::with_capacity(data.len() / 4 * 3);
-            for p in data.chunks_exact(4) {
-                rgb.extend_from_slice(&p[..3]);
-            }
-            write(width, height, png::ColorType::Rgb, None, &rgb)
-        }
-        Colors::Translucent => {
-            let rgba: Vec<u8> = pixmap
-                .pixels()
-                .iter()
-                .flat_map(|p| {
-                    let c = p.demultiply();
-                    [c.red(), c.green(), c.blue(), c.alpha()]
-                })
-                .collect();
-            write(width, height, png::ColorType::Rgba, None, &rgba)
-        }
+        Colors::Many => write(width, height, png::ColorType::Rgb, None, &rgb_of(pixmap)),
+        Colors::Translucent => write(
+            width,
+            height,
+            png::ColorType::Rgba,
+            None,
+            &straight_rgba(pixmap),
+        ),
     }
+}
+
+/// Encodes `pixmap` as a baseline JPEG at `quality` (1–100). JPEG has no alpha: pixels
+/// are composited over black, as their premultiplied values already are.
+pub fn encode_jpeg(pixmap: &Pixmap, quality: u8) -> Result<Vec<u8>, RenderError> {
+    let rgb = rgb_of(pixmap);
+    let (w, h) = dimensions_u16(pixmap)?;
+    let mut out = Vec::with_capacity(64 * 1024);
+    jpeg_encoder::Encoder::new(&mut out, quality)
+        .encode(&rgb, w, h, jpeg_encoder::ColorType::Rgb)
+        .map_err(|e| RenderError::Encode(e.to_string()))?;
+    Ok(out)
+}
+
+/// Encodes `pixmap` as a lossless WebP (RGB, or RGBA when some pixel is translucent).
+pub fn encode_webp(pixmap: &Pixmap) -> Result<Vec<u8>, RenderError> {
+    let opaque = pixmap.pixels().iter().all(|p| p.alpha() == 255);
+    let (data, color) = if opaque {
+        (rgb_of(pixmap), image_webp::ColorType::Rgb8)
+    } else {
+        (straight_rgba(pixmap), image_webp::ColorType::Rgba8)
+    };
+    let mut out = Vec::with_capacity(64 * 1024);
+    image_webp::WebPEncoder::new(&mut out)
+        .encode(&data, pixmap.width(), pixmap.height(), color)
+        .map_err(|e| RenderError::Encode(e.to_string()))?;
+    Ok(out)
+}
+
+fn rgb_of(pixmap: &Pixmap) -> Vec<u8> {
+    let data = pixmap.data();
+    let mut rgb = Vec::with_capacity(data.len() / 4 * 3);
+    for p in data.chunks_exact(4) {
+        rgb.extend_from_slice(&p[..3]);
+    }
+    rgb
+}
+
+fn straight_rgba(pixmap: &Pixmap) -> Vec<u8> {
+    pixmap
+        .pixels()
+        .iter()
+        .flat_map(|p| {
+            let c = p.demultiply();
+            [c.red(), c.green(), c.blue(), c.alpha()]
+        })
+        .collect()
+}
+
+fn dimensions_u16(pixmap: &Pixmap) -> Result<(u16, u16), RenderError> {
+    let w = u16::try_from(pixmap.width())
+        .map_err(|_| RenderError::Encode("too wide for JPEG".into()))?;
+    let h = u16::try_from(pixmap.height())
+        .map_err(|_| RenderError::Encode("too tall for JPEG".into()))?;
+    Ok((w, h))
 }
 
 enum Colors {

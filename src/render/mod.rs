@@ -276,20 +276,24 @@ pub fn card(req: &CardRequest, assets: &Assets) -> Result<Rendered, RenderError>
             serde_json::to_vec(&layout.report(&assets.fonts)).expect("layout report serializes")
         }
         Format::Svg => layout.to_svg(&assets.fonts).into_bytes(),
-        Format::Png => {
+        Format::Png | Format::Jpeg | Format::Webp => {
             let overlay = layout.overlay_svg(&assets.fonts);
             lap("svg", &mut timings);
             let pixmap = raster::rasterize(&overlay, layout.template, &assets.options)?;
             lap("raster", &mut timings);
-            let png = encode::encode_png(&pixmap)?;
+            let bytes = match req.format {
+                Format::Jpeg => encode::encode_jpeg(&pixmap, req.quality)?,
+                Format::Webp => encode::encode_webp(&pixmap)?,
+                _ => encode::encode_png(&pixmap)?,
+            };
             lap("encode", &mut timings);
-            png
+            bytes
         }
     };
     match req.format {
         Format::Json => lap("json", &mut timings),
         Format::Svg => lap("svg", &mut timings),
-        Format::Png => {}
+        Format::Png | Format::Jpeg | Format::Webp => {}
     }
     Ok(Rendered {
         bytes,
