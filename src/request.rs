@@ -90,10 +90,35 @@ impl fmt::Display for Text {
 pub struct CardRequest {
     pub title: Text,
     pub site: Text,
+    pub description: Text,
+    pub author: Text,
+    /// Shown as given (e.g. `2026-11-29` or `29 พ.ย. 2569`).
+    pub date: Text,
+    /// From a comma list; empty items dropped.
+    pub tags: Vec<Text>,
+    /// `dark` or `light`: picks the template's counterpart for that theme, if it has one.
+    pub theme: Option<Theme>,
+    /// `#rrggbb`, lower case: paints the template's accent elements.
+    pub accent: Option<String>,
     pub template: String,
     pub format: Format,
     /// JPEG quality, 1–100; only `Format::Jpeg` uses it.
     pub quality: u8,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Theme {
+    Dark,
+    Light,
+}
+
+impl Theme {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Theme::Dark => "dark",
+            Theme::Light => "light",
+        }
+    }
 }
 
 /// JPEG quality when a request names none.
@@ -110,12 +135,20 @@ impl CardRequest {
         } else {
             0
         };
+        let tags: Vec<&str> = self.tags.iter().map(Text::as_str).collect();
         format!(
-            "{}\n{}\n{quality}\n{}\n{}",
+            "{}\n{}\n{quality}\n{}\n{}\n{}\n{}\n{}\n{}\n{}\n{}",
             self.template,
             self.format.as_str(),
             self.title,
-            self.site
+            self.site,
+            self.description,
+            self.author,
+            self.date,
+            // A tag cannot hold `,` (it separates them), so the join is unambiguous.
+            tags.join(","),
+            self.theme.map_or("", Theme::as_str),
+            self.accent.as_deref().unwrap_or("")
         )
     }
 }
@@ -129,6 +162,12 @@ pub enum ParamError {
     UnknownFormat(String),
     #[error("template name `{0}` is invalid")]
     BadTemplateName(String),
+    #[error("theme `{0}` is not dark or light")]
+    BadTheme(String),
+    #[error("accent `{0}` is not a hex colour (#rgb or #rrggbb)")]
+    BadAccent(String),
+    #[error("too many tags (at most {0})")]
+    TooManyTags(usize),
     #[error("quality `{0}` is not a whole number from 1 to 100")]
     BadQuality(String),
     #[error("parameter `{0}` is longer than {1} characters")]
@@ -148,17 +187,36 @@ pub struct Defaults {
 pub const MAX_TITLE_CHARS: usize = 1000;
 /// The longest site label accepted, in characters after normalisation.
 pub const MAX_SITE_CHARS: usize = 200;
+/// The longest description, author, date and single tag accepted, in characters.
+pub const MAX_DESCRIPTION_CHARS: usize = 500;
+pub const MAX_AUTHOR_CHARS: usize = 100;
+pub const MAX_DATE_CHARS: usize = 40;
+pub const MAX_TAG_CHARS: usize = 40;
+/// At most this many tags.
+pub const MAX_TAGS: usize = 10;
 /// Combining marks kept on one base character; more are dropped (a "Zalgo" flood of
 /// hundreds of marks would otherwise draw a tower outside the card).
 pub const MAX_MARKS_PER_BASE: usize = 8;
 
 /// The parameters `/api/og` knows, in canonical (sorted) order. Anything else is ignored.
-const KNOWN: [&str; 5] = ["format", "quality", "site", "template", "title"];
+const KNOWN: [&str; 11] = [
+    "accent",
+    "author",
+    "date",
+    "description",
+    "format",
+    "quality",
+    "site",
+    "tags",
+    "template",
+    "theme",
+    "title",
+];
 
 /// The known parameters of a query, decoded (the last occurrence of each wins, like most
 /// form decoders), text ones normalised.
-fn known_params(query: &str) -> Result<[Option<String>; 5], ParamError> {
-    let mut values: [Option<String>; 5] = Default::default();
+fn known_params(query: &str) -> Result<[Option<String>; 11], ParamError> {
+    let mut values: [Option<String>; 11] = Default::default();
     for pair in query.split('&').filter(|p| !p.is_empty()) {
         let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
         // Unknown (or undecodable) names are ignored: they do not change the card.
@@ -170,7 +228,7 @@ fn known_params(query: &str) -> Result<[Option<String>; 5], ParamError> {
         };
         let value = decode_component(value).map_err(|_| ParamError::NotUtf8(KNOWN[i]))?;
         values[i] = Some(match KNOWN[i] {
-            "title" | "site" => normalize(&value),
+            "title" | "site" | "description" | "author" | "date" | "tags" => normalize(&value),
             _ => value,
         });
     }
@@ -179,9 +237,17 @@ fn known_params(query: &str) -> Result<[Option<String>; 5], ParamError> {
 
 /// Parses a raw query string (the part after `?`, still percent-encoded) into a request.
 pub fn parse_query(query: &str, defaults: &Defaults) -> Result<CardRequest, ParamError> {
-    let [format, quality, site, template, title] = known_params(query)?;
+    let [accent, author, date, description, format, quality, site, tags, template, theme, title] =
+        known_params(query)?;
     let title = title.filter(|t| !t.is_empty()).map(Text);
     let site = site.map(Text);
+    let capped = |name: &'static str, value: Option<String>, max: usize| match value {
+        Some(v) if v.chars().count() > max => Err(ParamError::TooLong(name, max)),
+        v => Ok(v.map(Text)),
+    };
+    let description = capped("description", description, MAX_DESCRIPTION_CHARS)?;
+    let author = capped("author", author, MAX_AUTHOR_CHARS)?;
+    let date = capped("date", date, MAX_DATE_CHARS)?;
     for (name, text, max) in [
         ("title", &title, MAX_TITLE_CHARS),
         ("site", &site, MAX_SITE_CHARS),
@@ -190,6 +256,26 @@ pub fn parse_query(query: &str, defaults: &Defaults) -> Result<CardRequest, Para
             return Err(ParamError::TooLong(name, max));
         }
     }
+    let tags: Vec<Text> = tags
+        .unwrap_or_default()
+        .split(',')
+        .map(|t| t.trim())
+        .filter(|t| !t.is_empty())
+        .map(|t| capped("tags", Some(t.to_string()), MAX_TAG_CHARS).map(|t| t.unwrap_or_default()))
+        .collect::<Result<_, _>>()?;
+    if tags.len() > MAX_TAGS {
+        return Err(ParamError::TooManyTags(MAX_TAGS));
+    }
+    let theme = match theme.as_deref().filter(|t| !t.is_empty()) {
+        None => None,
+        Some("dark") => Some(Theme::Dark),
+        Some("light") => Some(Theme::Light),
+        Some(other) => return Err(ParamError::BadTheme(other.to_string())),
+    };
+    let accent = match accent.filter(|a| !a.is_empty()) {
+        None => None,
+        Some(a) => Some(parse_hex_colour(&a).ok_or(ParamError::BadAccent(a))?),
+    };
     let template = match template.filter(|t| !t.is_empty()) {
         None => defaults.template.clone(),
         Some(name) if is_template_name(&name) => name,
@@ -212,6 +298,12 @@ pub fn parse_query(query: &str, defaults: &Defaults) -> Result<CardRequest, Para
     Ok(CardRequest {
         title: title.unwrap_or_else(|| defaults.title.clone()),
         site: site.unwrap_or_else(|| defaults.site.clone()),
+        description: description.unwrap_or_default(),
+        author: author.unwrap_or_default(),
+        date: date.unwrap_or_default(),
+        tags,
+        theme,
+        accent,
         template,
         format,
         quality,
@@ -241,6 +333,20 @@ pub fn canonical_query(query: &str) -> Result<String, ParamError> {
         })
         .collect::<Vec<_>>()
         .join("&"))
+}
+
+/// `#rgb`, `#rrggbb`, `rgb` or `rrggbb` → `#rrggbb` in lower case.
+fn parse_hex_colour(s: &str) -> Option<String> {
+    let hex = s.strip_prefix('#').unwrap_or(s);
+    if !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    let full: String = match hex.len() {
+        3 => hex.chars().flat_map(|c| [c, c]).collect(),
+        6 => hex.to_string(),
+        _ => return None,
+    };
+    Some(format!("#{}", full.to_ascii_lowercase()))
 }
 
 /// A template name is a short identifier: it never becomes a path.
@@ -393,6 +499,36 @@ mod tests {
     }
 
     #[test]
+    fn article_parameters_are_validated() {
+        let d = defaults();
+        let r = parse_query(
+            "description=a+b&author=Som&date=2026-11-29&tags=AI,+%E0%B9%84%E0%B8%97%E0%B8%A2,,&theme=light&accent=F0A",
+            &d,
+        )
+        .unwrap();
+        assert_eq!(r.description.as_str(), "a b");
+        assert_eq!(r.tags, [Text::new("AI"), Text::new("ไทย")]);
+        assert_eq!(r.theme, Some(Theme::Light));
+        assert_eq!(r.accent.as_deref(), Some("#ff00aa"));
+        for (q, err) in [
+            ("theme=sepia", ParamError::BadTheme("sepia".into())),
+            ("accent=%23abcd", ParamError::BadAccent("#abcd".into())),
+            ("accent=red", ParamError::BadAccent("red".into())),
+            (
+                "tags=1,2,3,4,5,6,7,8,9,10,11",
+                ParamError::TooManyTags(MAX_TAGS),
+            ),
+        ] {
+            assert_eq!(parse_query(q, &d), Err(err), "{q}");
+        }
+        let long = "x".repeat(MAX_AUTHOR_CHARS + 1);
+        assert_eq!(
+            parse_query(&format!("author={long}"), &d),
+            Err(ParamError::TooLong("author", MAX_AUTHOR_CHARS))
+        );
+    }
+
+    #[test]
     fn invalid_utf8_is_an_error() {
         assert_eq!(
             parse_query("title=%E0%B8", &defaults()),
@@ -411,6 +547,40 @@ mod tests {
             parse_query("template=../etc/passwd", &d),
             Err(ParamError::BadTemplateName(_))
         ));
+    }
+
+    #[test]
+    fn every_parameter_that_changes_the_card_changes_the_key() {
+        let d = defaults();
+        let base = parse_query("title=t", &d).unwrap().cache_key();
+        for extra in [
+            "site=s",
+            "description=d",
+            "author=a",
+            "date=x",
+            "tags=a,b",
+            "theme=light",
+            "theme=dark",
+            "accent=fff",
+            "template=other",
+            "format=svg",
+            "format=jpeg",
+        ] {
+            let key = parse_query(&format!("title=t&{extra}"), &d)
+                .unwrap()
+                .cache_key();
+            assert_ne!(key, base, "{extra}");
+        }
+        let a = parse_query("title=t&tags=a,b", &d).unwrap().cache_key();
+        let b = parse_query("title=t&tags=a%2Cb", &d).unwrap().cache_key();
+        assert_eq!(a, b, "a comma always separates tags");
+        let q1 = parse_query("title=t&format=jpeg&quality=50", &d)
+            .unwrap()
+            .cache_key();
+        let q2 = parse_query("title=t&format=jpeg&quality=60", &d)
+            .unwrap()
+            .cache_key();
+        assert_ne!(q1, q2);
     }
 
     #[test]

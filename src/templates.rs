@@ -12,10 +12,49 @@ use std::sync::Arc;
 use tiny_skia::Pixmap;
 
 use crate::fonts::Fonts;
-use crate::request::is_template_name;
+use crate::request::{is_template_name, Theme};
 
 /// Templates compiled into the binary: `(name, SVG source)`.
-const EMBEDDED: &[(&str, &str)] = &[("default", include_str!("../templates/default.svg"))];
+const EMBEDDED: &[(&str, &str)] = &[
+    ("default", include_str!("../templates/default.svg")),
+    ("light", include_str!("../templates/light.svg")),
+    ("article", include_str!("../templates/article.svg")),
+    ("brand", include_str!("../templates/brand.svg")),
+];
+
+/// Files embedded templates may inline with `data-asset`.
+const EMBEDDED_ASSETS: &[(&str, &[u8])] = &[(
+    "brand-logo.svg",
+    include_bytes!("../templates/brand-logo.svg"),
+)];
+
+/// The largest asset a template may inline.
+const MAX_ASSET_BYTES: usize = 2 << 20;
+
+/// A `data:` URI of `bytes`: how template assets enter the SVG (usvg reads no files).
+pub fn data_uri(mime: &str, bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len() * 4 / 3 + 32);
+    out.push_str("data:");
+    out.push_str(mime);
+    out.push_str(";base64,");
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
 
 /// The largest card a template may declare, in pixels per side.
 const MAX_SIDE: u32 = 4096;
@@ -80,8 +119,22 @@ pub struct Template {
     pub height: u32,
     source: String,
     pub slots: Vec<Slot>,
-    /// Everything but the slots, rendered once.
+    /// Elements painted with the request's `accent` (`data-accent="fill|stroke"`).
+    accents: Vec<Accent>,
+    /// The theme this template is (`data-theme` on the root), if it says.
+    pub theme: Option<Theme>,
+    /// The template to use instead for the other theme (`data-theme-pair`).
+    pub theme_pair: Option<String>,
+    /// Everything but the slots and accent elements, rendered once.
     pub background: Pixmap,
+}
+
+/// An element whose `fill` or `stroke` is the request's accent colour.
+#[derive(Clone, Debug)]
+struct Accent {
+    range: Range<usize>,
+    /// The painted attribute's value in the source (the default colour).
+    value: Range<usize>,
 }
 
 impl Template {
@@ -92,10 +145,23 @@ impl Template {
         source: String,
         fonts: &Arc<Fonts>,
     ) -> Result<Template, TemplateError> {
+        Template::parse_with_assets(name, file, source, fonts, &|_| None)
+    }
+
+    /// Parses `source`, inlining each `data-asset="FILE"` as an `href` data URI of the
+    /// bytes `asset(FILE)` gives.
+    pub fn parse_with_assets(
+        name: &str,
+        file: &str,
+        source: String,
+        fonts: &Arc<Fonts>,
+        asset: &dyn Fn(&str) -> Option<Vec<u8>>,
+    ) -> Result<Template, TemplateError> {
         let invalid = |problem: String| TemplateError::Invalid {
             file: file.to_string(),
             problem,
         };
+        let source = inline_assets(source, asset).map_err(invalid)?;
         let doc = roxmltree::Document::parse(&source).map_err(|e| invalid(e.to_string()))?;
         let root = doc.root_element();
         if root.tag_name().name() != "svg" {
@@ -137,24 +203,112 @@ impl Template {
         }
         slots.sort_by_key(|s| s.range.start);
 
-        let mut static_svg = String::with_capacity(source.len());
-        let mut at = 0;
-        for slot in &slots {
-            static_svg.push_str(&source[at..slot.range.start]);
-            at = slot.range.end;
+        let mut accents = Vec::new();
+        for node in doc
+            .descendants()
+            .filter(|n| n.attribute("data-accent").is_some())
+        {
+            let line = doc.text_pos_at(node.range().start).row;
+            let painted = node.attribute("data-accent").unwrap_or_default();
+            if !matches!(painted, "fill" | "stroke") {
+                return Err(invalid(format!(
+                    "line {line}: data-accent must be fill or stroke"
+                )));
+            }
+            if node
+                .parent_element()
+                .is_none_or(|p| p.parent_element().is_some())
+            {
+                return Err(invalid(format!(
+                    "line {line}: an accent element must be a direct child of <svg>"
+                )));
+            }
+            let value = node
+                .attributes()
+                .find(|a| a.name() == painted && a.namespace().is_none())
+                .ok_or_else(|| {
+                    invalid(format!(
+                        "line {line}: data-accent=\"{painted}\" needs a default {painted}"
+                    ))
+                })?
+                .range_value();
+            accents.push(Accent {
+                range: node.range(),
+                value,
+            });
         }
-        static_svg.push_str(&source[at..]);
-        let background = rasterize_static(&static_svg, width, height, fonts)
-            .map_err(|p| invalid(format!("static layer: {p}")))?;
 
-        Ok(Template {
+        let theme = match root.attribute("data-theme") {
+            None => None,
+            Some("dark") => Some(Theme::Dark),
+            Some("light") => Some(Theme::Light),
+            Some(other) => return Err(invalid(format!("data-theme=\"{other}\" (dark|light)"))),
+        };
+        let theme_pair = root.attribute("data-theme-pair").map(str::to_string);
+
+        let mut template = Template {
             name: name.to_string(),
             width,
             height,
-            source,
+            source: String::new(),
             slots,
-            background,
-        })
+            accents,
+            theme,
+            theme_pair,
+            background: Pixmap::new(1, 1).ok_or_else(|| invalid("no canvas".into()))?,
+        };
+        let static_svg = template.compose(&source, &mut |_| None);
+        template.background = rasterize_static(&static_svg, width, height, fonts)
+            .map_err(|p| invalid(format!("static layer: {p}")))?;
+        template.source = source;
+        Ok(template)
+    }
+
+    /// `source` with each dynamic part (slot, accent element) replaced by what `part`
+    /// gives for it (nothing for `None`), in document order.
+    fn compose(&self, source: &str, part: &mut dyn FnMut(Part) -> Option<String>) -> String {
+        let mut parts: Vec<(Range<usize>, Part)> = self
+            .slots
+            .iter()
+            .map(|s| (s.range.clone(), Part::Slot(s)))
+            .chain(
+                self.accents
+                    .iter()
+                    .map(|a| (a.range.clone(), Part::Accent(a))),
+            )
+            .collect();
+        parts.sort_by_key(|(r, _)| r.start);
+        let mut out = String::with_capacity(source.len() + 1024);
+        let mut at = 0;
+        for (range, p) in parts {
+            out.push_str(&source[at..range.start]);
+            if let Some(text) = part(p) {
+                out.push_str(&text);
+            }
+            at = range.end;
+        }
+        out.push_str(&source[at..]);
+        out
+    }
+
+    /// The accent elements, painted with `accent` (or their own default colour).
+    pub fn accent_elements(&self, accent: Option<&str>) -> Vec<String> {
+        self.accents
+            .iter()
+            .map(|a| self.accent_element(a, accent))
+            .collect()
+    }
+
+    fn accent_element(&self, a: &Accent, accent: Option<&str>) -> String {
+        match accent {
+            // `accent` is a validated `#rrggbb`: nothing in it needs escaping.
+            Some(colour) => format!(
+                "{}{colour}{}",
+                &self.source[a.range.start..a.value.start],
+                &self.source[a.value.end..a.range.end]
+            ),
+            None => self.source[a.range.clone()].to_string(),
+        }
     }
 
     /// The slot that shows parameter `name`.
@@ -162,18 +316,95 @@ impl Template {
         self.slots.iter().find(|s| s.name == name)
     }
 
-    /// The template's SVG with each slot element replaced by `fill(slot)`.
-    pub fn fill_slots(&self, mut fill: impl FnMut(&Slot) -> String) -> String {
-        let mut out = String::with_capacity(self.source.len() + 1024);
-        let mut at = 0;
-        for slot in &self.slots {
-            out.push_str(&self.source[at..slot.range.start]);
-            out.push_str(&fill(slot));
-            at = slot.range.end;
-        }
-        out.push_str(&self.source[at..]);
-        out
+    /// The template's SVG with each slot element replaced by `fill(slot)` and accent
+    /// elements painted with `accent`.
+    pub fn fill_slots(
+        &self,
+        accent: Option<&str>,
+        mut fill: impl FnMut(&Slot) -> String,
+    ) -> String {
+        self.compose(&self.source, &mut |part| {
+            Some(match part {
+                Part::Slot(slot) => fill(slot),
+                Part::Accent(a) => self.accent_element(a, accent),
+            })
+        })
     }
+}
+
+/// A dynamic part of a template.
+enum Part<'a> {
+    Slot(&'a Slot),
+    Accent(&'a Accent),
+}
+
+/// Replaces each `data-asset="FILE"` attribute by `href="data:…"` with the file's bytes.
+/// FILE is a plain file name (no path) with an image extension; `asset` finds its bytes.
+fn inline_assets(
+    source: String,
+    asset: &dyn Fn(&str) -> Option<Vec<u8>>,
+) -> Result<String, String> {
+    let doc = roxmltree::Document::parse(&source).map_err(|e| e.to_string())?;
+    let mut edits: Vec<(Range<usize>, String)> = Vec::new();
+    for node in doc.descendants().filter(|n| n.is_element()) {
+        let Some(attr) = node.attributes().find(|a| a.name() == "data-asset") else {
+            continue;
+        };
+        let line = doc.text_pos_at(node.range().start).row;
+        let file = attr.value();
+        let mime = match file.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()) {
+            Some(e) if e == "svg" => "image/svg+xml",
+            Some(e) if e == "png" => "image/png",
+            Some(e) if e == "jpg" || e == "jpeg" => "image/jpeg",
+            Some(e) if e == "webp" => "image/webp",
+            _ => {
+                return Err(format!(
+                    "line {line}: data-asset `{file}` is not .svg, .png, .jpg or .webp"
+                ))
+            }
+        };
+        if node.tag_name().name() != "image" {
+            return Err(format!("line {line}: data-asset belongs on <image>"));
+        }
+        if file.contains(['/', '\\']) || file.starts_with('.') {
+            return Err(format!(
+                "line {line}: data-asset `{file}` must be a file name beside the template"
+            ));
+        }
+        let bytes = asset(file).ok_or_else(|| format!("line {line}: asset `{file}` not found"))?;
+        if bytes.len() > MAX_ASSET_BYTES {
+            return Err(format!(
+                "line {line}: asset `{file}` is over {MAX_ASSET_BYTES} bytes"
+            ));
+        }
+        // A broken asset would silently draw nothing: refuse it at startup instead.
+        let valid = match mime {
+            "image/svg+xml" => std::str::from_utf8(&bytes)
+                .ok()
+                .is_some_and(|t| roxmltree::Document::parse(t).is_ok()),
+            "image/png" => bytes.starts_with(b"\x89PNG\r\n\x1a\n"),
+            "image/jpeg" => bytes.starts_with(&[0xFF, 0xD8, 0xFF]),
+            _ => bytes.starts_with(b"RIFF") && bytes.get(8..12) == Some(b"WEBP"),
+        };
+        if !valid {
+            return Err(format!(
+                "line {line}: asset `{file}` is not a valid {mime} file"
+            ));
+        }
+        edits.push((attr.range(), format!("href=\"{}\"", data_uri(mime, &bytes))));
+    }
+    if edits.is_empty() {
+        return Ok(source);
+    }
+    let mut out = String::with_capacity(source.len());
+    let mut at = 0;
+    for (range, text) in edits {
+        out.push_str(&source[at..range.start]);
+        out.push_str(&text);
+        at = range.end;
+    }
+    out.push_str(&source[at..]);
+    Ok(out)
 }
 
 fn side(value: Option<&str>) -> Option<u32> {
@@ -381,9 +612,21 @@ impl Templates {
     /// file named like an embedded template replaces it).
     pub fn load(dir: Option<&Path>, fonts: &Arc<Fonts>) -> Result<Templates, TemplateError> {
         let mut by_name = BTreeMap::new();
+        let embedded_asset = |file: &str| {
+            EMBEDDED_ASSETS
+                .iter()
+                .find(|(n, _)| *n == file)
+                .map(|(_, b)| b.to_vec())
+        };
         for (name, source) in EMBEDDED {
             let file = format!("templates/{name}.svg (embedded)");
-            let t = Template::parse(name, &file, source.to_string(), fonts)?;
+            let t = Template::parse_with_assets(
+                name,
+                &file,
+                source.to_string(),
+                fonts,
+                &embedded_asset,
+            )?;
             by_name.insert(name.to_string(), t);
         }
         if let Some(dir) = dir {
@@ -408,8 +651,20 @@ impl Templates {
                         file: file.clone(),
                         problem: e.to_string(),
                     })?;
-                let t = Template::parse(&name, &file, source, fonts)?;
+                // Assets sit beside the template; `inline_assets` allows bare names only.
+                let dir_asset = |asset: &str| std::fs::read(dir.join(asset)).ok();
+                let t = Template::parse_with_assets(&name, &file, source, fonts, &dir_asset)?;
                 by_name.insert(name, t);
+            }
+        }
+        for t in by_name.values() {
+            if let Some(pair) = &t.theme_pair {
+                if !by_name.contains_key(pair) {
+                    return Err(TemplateError::Invalid {
+                        file: format!("template `{}`", t.name),
+                        problem: format!("data-theme-pair names `{pair}`, which does not exist"),
+                    });
+                }
             }
         }
         Ok(Templates { by_name })
@@ -417,6 +672,16 @@ impl Templates {
 
     pub fn get(&self, name: &str) -> Option<&Template> {
         self.by_name.get(name)
+    }
+
+    /// The template `name`, or its counterpart when `theme` asks for the other theme and
+    /// the template names one (`data-theme-pair`).
+    pub fn resolve(&self, name: &str, theme: Option<Theme>) -> Option<&Template> {
+        let t = self.by_name.get(name)?;
+        match (theme, t.theme, &t.theme_pair) {
+            (Some(want), Some(is), Some(pair)) if want != is => self.by_name.get(pair).or(Some(t)),
+            _ => Some(t),
+        }
     }
 
     /// Feeds every template's name and source to `hash` (for the assets' version).

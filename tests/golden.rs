@@ -107,3 +107,24 @@ async fn scripts() {
     }
     finish(blessed);
 }
+
+/// Every built-in template with a Thai and an English title and all its parameters.
+#[tokio::test]
+async fn templates() {
+    let thai = "การกลั่นโมเดล: ดาบสองคมของสตาร์ทอัพในประเทศไทยที่อยากสร้าง AI ของตัวเอง";
+    let english = "Model distillation: a double-edged sword for startups building their own AI";
+    let extra = "site=blog.example.com&author=สมชาย%20ใจดี&date=29%20พ.ย.%202569\
+                 &tags=AI,โอเพนซอร์ส,Rust&description=";
+    let description = encode("ข้อมูลเชิงลึกจากการประชุมสุดยอด AI แบบปิดประตู และสิ่งที่นักพัฒนาควรรู้");
+    let mut blessed = false;
+    for template in ["default", "light", "article", "brand"] {
+        for (lang, title) in [("th", thai), ("en", english)] {
+            let query = format!(
+                "template={template}&title={}&{extra}{description}",
+                encode(title)
+            );
+            blessed |= check(&format!("template-{template}-{lang}"), &query).await;
+        }
+    }
+    finish(blessed);
+}

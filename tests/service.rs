@@ -44,11 +44,12 @@ async fn metrics_count_requests_cache_and_renders() {
 async fn readyz_is_ready_until_shutdown_begins() {
     let state = state_with(&[]);
     let faces = state.assets.fonts.faces.len();
+    let templates = state.assets.templates.names().count();
     let ready = state.ready.clone();
     let app = ogcard::app(state);
     let (res, body) = send(&app, "GET", "/readyz").await;
     assert_eq!(res.status(), 200);
-    let expected = format!("ready: 1 templates, {faces} fonts");
+    let expected = format!("ready: {templates} templates, {faces} fonts");
     assert!(String::from_utf8(body).unwrap().starts_with(&expected));
     ready.store(false, std::sync::atomic::Ordering::Relaxed);
     let (res, _) = send(&app, "GET", "/readyz").await;
@@ -66,7 +67,9 @@ async fn the_playground_is_one_page_with_the_templates() {
         .unwrap()
         .starts_with("text/html"));
     let html = String::from_utf8(body).unwrap();
-    assert!(html.contains("<option value=\"default\">default</option>"));
+    for name in ["default", "light", "article", "brand"] {
+        assert!(html.contains(&format!("<option value=\"{name}\">{name}</option>")));
+    }
     assert!(html.contains("id=\"title\"") && html.contains("og:image"));
     assert!(!html.contains("<!--TEMPLATES-->"));
 }

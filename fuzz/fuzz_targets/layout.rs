@@ -21,6 +21,12 @@ fuzz_target!(|data: &[u8]| {
     let req = CardRequest {
         title: title.clone(),
         site: Text::new("fuzz.example"),
+        description: Text::new(raw),
+        author: Text::default(),
+        date: Text::default(),
+        tags: Vec::new(),
+        theme: None,
+        accent: None,
         template: "default".into(),
         format: Format::Svg,
         quality: ogcard::request::DEFAULT_QUALITY,

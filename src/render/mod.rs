@@ -20,7 +20,7 @@ use sha2::{Digest, Sha256};
 use serde::Serialize;
 
 use crate::fonts::{FontError, Fonts};
-use crate::request::{CardRequest, Format};
+use crate::request::{CardRequest, Format, Theme};
 use crate::templates::{Template, TemplateError, Templates};
 use layout::{layout_slot, SlotLayout};
 
@@ -94,9 +94,9 @@ impl Assets {
         &self.options
     }
 
-    fn template(&self, name: &str) -> Result<&Template, RenderError> {
+    fn template(&self, name: &str, theme: Option<Theme>) -> Result<&Template, RenderError> {
         self.templates
-            .get(name)
+            .resolve(name, theme)
             .ok_or_else(|| RenderError::UnknownTemplate(name.to_string()))
     }
 }
@@ -146,6 +146,7 @@ pub struct CardLayout<'a> {
     template: &'a Template,
     slots: Vec<SlotLayout>,
     missing: Vec<char>,
+    accent: Option<String>,
 }
 
 /// Lays out every slot of the request's template.
@@ -153,8 +154,14 @@ pub fn layout_card<'a>(
     req: &CardRequest,
     assets: &'a Assets,
 ) -> Result<CardLayout<'a>, RenderError> {
-    let template = assets.template(&req.template)?;
+    let template = assets.template(&req.template, req.theme)?;
     let mut missing = Vec::new();
+    let tags = req
+        .tags
+        .iter()
+        .map(|t| format!("#{t}"))
+        .collect::<Vec<_>>()
+        .join("  ");
     let slots = template
         .slots
         .iter()
@@ -162,6 +169,10 @@ pub fn layout_card<'a>(
             let text = match slot.name.as_str() {
                 "title" => req.title.as_str(),
                 "site" => req.site.as_str(),
+                "description" => req.description.as_str(),
+                "author" => req.author.as_str(),
+                "date" => req.date.as_str(),
+                "tags" => &tags,
                 _ => "",
             };
             layout_slot(text, slot, &assets.fonts, &mut missing)
@@ -171,17 +182,22 @@ pub fn layout_card<'a>(
         template,
         slots,
         missing,
+        accent: req.accent.clone(),
     })
 }
 
 impl CardLayout<'_> {
+    /// The per-request elements: accent elements first (under the text), then slots.
     fn elements(&self, fonts: &Fonts) -> Vec<String> {
-        self.template
-            .slots
-            .iter()
-            .zip(&self.slots)
-            .map(|(slot, layout)| svg::slot_element(slot, layout, fonts))
-            .collect()
+        let mut out = self.template.accent_elements(self.accent.as_deref());
+        out.extend(
+            self.template
+                .slots
+                .iter()
+                .zip(&self.slots)
+                .map(|(slot, layout)| svg::slot_element(slot, layout, fonts)),
+        );
+        out
     }
 
     /// The SVG of the slots only, drawn over the template's pre-rendered background.
@@ -195,9 +211,14 @@ impl CardLayout<'_> {
 
     /// The whole card as one SVG document: the template with its slots filled.
     pub fn to_svg(&self, fonts: &Fonts) -> String {
-        let mut elements = self.elements(fonts).into_iter();
+        let mut slots = self
+            .template
+            .slots
+            .iter()
+            .zip(&self.slots)
+            .map(|(slot, layout)| svg::slot_element(slot, layout, fonts));
         self.template
-            .fill_slots(|_| elements.next().unwrap_or_default())
+            .fill_slots(self.accent.as_deref(), |_| slots.next().unwrap_or_default())
     }
 
     pub fn report(&self, fonts: &Fonts) -> LayoutReport {

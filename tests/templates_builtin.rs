@@ -1,0 +1,133 @@
+//! The built-in templates and the parameters they show: theme, accent, article fields,
+//! and a logo inlined from a file beside the template.
+
+mod common;
+
+use common::*;
+
+#[tokio::test]
+async fn every_builtin_template_renders_a_1200x630_card() {
+    let app = app();
+    for template in ["default", "light", "article", "brand"] {
+        let (res, png) = send(&app, "GET", &format!("/api/og?template={template}&title=x")).await;
+        assert_eq!(res.status(), 200, "{template}");
+        assert_eq!(decode_png(&png).0, 1200);
+    }
+}
+
+#[tokio::test]
+async fn theme_picks_the_templates_counterpart() {
+    let app = app();
+    let layout = get_json(&app, "title=x&theme=light").await;
+    assert_eq!(layout["template"], "light");
+    let layout = get_json(&app, "title=x&template=light&theme=dark").await;
+    assert_eq!(layout["template"], "default");
+    let layout = get_json(&app, "title=x&theme=dark").await;
+    assert_eq!(layout["template"], "default");
+    // No counterpart: the template itself.
+    let layout = get_json(&app, "title=x&template=article&theme=light").await;
+    assert_eq!(layout["template"], "article");
+    let (res, _) = send(&app, "GET", "/api/og?theme=sepia").await;
+    assert_eq!(res.status(), 400);
+}
+
+#[tokio::test]
+async fn accent_paints_the_accent_elements_only() {
+    let app = app();
+    let (_, plain) = send(&app, "GET", "/api/og?template=light&format=svg&title=x").await;
+    let (_, red) = send(
+        &app,
+        "GET",
+        "/api/og?template=light&format=svg&title=x&accent=%23E11",
+    )
+    .await;
+    let (plain, red) = (
+        String::from_utf8(plain).unwrap(),
+        String::from_utf8(red).unwrap(),
+    );
+    assert!(plain.contains("data-accent=\"fill\"") && plain.contains("fill=\"#2563eb\""));
+    assert!(red.contains("fill=\"#ee1111\"") && !red.contains("#2563eb"));
+    roxmltree::Document::parse(&red).unwrap();
+    // And in the pixels: the accent bar's middle.
+    let (_, png) = send(&app, "GET", "/api/og?template=light&title=x&accent=ee1111").await;
+    let (w, _, px) = decode_png(&png);
+    let at = ((48 * w + 120) * 4) as usize;
+    assert_eq!(&px[at..at + 3], &[0xee, 0x11, 0x11]);
+    for bad in ["red", "%23abcd", "%23ggg"] {
+        let (res, _) = send(&app, "GET", &format!("/api/og?accent={bad}")).await;
+        assert_eq!(res.status(), 400, "{bad}");
+    }
+}
+
+#[tokio::test]
+async fn the_article_template_lays_out_every_field() {
+    let q = "template=article&title=T&description=D%20text&author=A&date=2026-11-29&site=S&tags=AI,%20Rust";
+    let layout = get_json(&app(), q).await;
+    let slot = |name: &str| -> String {
+        let slot = layout["slots"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["name"] == name)
+            .unwrap_or_else(|| panic!("no slot {name}"));
+        slot["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l["text"].as_str().unwrap())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    assert_eq!(slot("title"), "T");
+    assert_eq!(slot("description"), "D text");
+    assert_eq!(slot("author"), "A");
+    assert_eq!(slot("date"), "2026-11-29");
+    assert_eq!(slot("site"), "S");
+    assert_eq!(slot("tags"), "#AI  #Rust");
+}
+
+#[tokio::test]
+async fn the_brand_logo_is_inlined_never_referenced() {
+    let (_, svg) = send(&app(), "GET", "/api/og?template=brand&format=svg&title=x").await;
+    let svg = String::from_utf8(svg).unwrap();
+    assert!(svg.contains("<image href=\"data:image/svg+xml;base64,"));
+    assert!(!svg.contains("data-asset") && !svg.contains("brand-logo.svg\""));
+}
+
+#[test]
+fn template_assets_must_be_plain_valid_files_beside_the_template() {
+    let dir = std::env::temp_dir().join(format!("ogcard-assets-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let template = |href: &str| {
+        include_str!("../templates/brand.svg").replace(
+            "data-asset=\"brand-logo.svg\"",
+            &format!("data-asset=\"{href}\""),
+        )
+    };
+    for (file, href, expected) in [
+        (
+            "a.svg",
+            "../etc/logo.svg",
+            "must be a file name beside the template",
+        ),
+        ("b.svg", "missing.svg", "asset `missing.svg` not found"),
+        ("c.svg", "logo.txt", "is not .svg, .png, .jpg or .webp"),
+        ("d.svg", "bad.png", "is not a valid image/png file"),
+    ] {
+        let case = dir.join(file.trim_end_matches(".svg"));
+        std::fs::create_dir_all(&case).unwrap();
+        std::fs::write(case.join("bad.png"), b"not a png").unwrap();
+        std::fs::write(case.join(file), template(href)).unwrap();
+        let config = <ogcard::config::Config as clap::Parser>::parse_from([
+            "ogcard",
+            "--templates-dir",
+            case.to_str().unwrap(),
+        ]);
+        let err = ogcard::state(&config).err().expect("refused").to_string();
+        assert!(
+            err.contains(file) && err.contains(expected),
+            "{file}: {err}"
+        );
+    }
+}
