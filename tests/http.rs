@@ -83,6 +83,15 @@ async fn markup_in_a_title_is_drawn_literally_and_svg_stays_well_formed() {
     assert_eq!(res.headers()["content-type"], "image/svg+xml");
     let svg = String::from_utf8(body).unwrap();
     let doc = roxmltree::Document::parse(&svg).expect("well-formed SVG");
+    assert!(!doc.descendants().any(|n| n.has_tag_name("b")));
+
+    // The layout's own SVG (before text becomes outlines) carries the text escaped.
+    let state = state_with(&[]);
+    let req =
+        ogcard::request::parse_query(&format!("title={}", encode(title)), &state.defaults).unwrap();
+    let layout = ogcard::render::layout_card(&req, &state.assets).unwrap();
+    let layout_svg = layout.to_svg(&state.assets.fonts);
+    let doc = roxmltree::Document::parse(&layout_svg).expect("well-formed layout SVG");
     let drawn: String = doc
         .descendants()
         .filter(|n| n.has_tag_name("text"))
@@ -90,6 +99,36 @@ async fn markup_in_a_title_is_drawn_literally_and_svg_stays_well_formed() {
         .collect();
     assert!(drawn.contains(r#"<b>Tom & "Jerry"</b>"#), "{drawn}");
     assert!(!doc.descendants().any(|n| n.has_tag_name("b")));
+}
+
+#[tokio::test]
+async fn svg_output_is_self_contained_and_draws_the_png_without_our_fonts() {
+    let app = app();
+    let q = format!("{SEED_QUERY_RAW}&site=blog.example.com");
+    let (_, svg) = send(&app, "GET", &format!("/api/og?{q}&format=svg")).await;
+    let svg = String::from_utf8(svg).unwrap();
+    assert!(!svg.contains("<text") && !svg.contains("font-family"));
+    // No fonts at all: whatever draws must come from the SVG itself.
+    let options = usvg::Options {
+        fontdb: std::sync::Arc::new(usvg::fontdb::Database::new()),
+        ..usvg::Options::default()
+    };
+    let tree = usvg::Tree::from_str(&svg, &options).unwrap();
+    let mut pixmap = tiny_skia::Pixmap::new(1200, 630).unwrap();
+    resvg::render(
+        &tree,
+        tiny_skia::Transform::identity(),
+        &mut pixmap.as_mut(),
+    );
+    let (_, png) = send(&app, "GET", &format!("/api/og?{q}")).await;
+    let (_, _, expected) = decode_png(&png);
+    let differing = pixmap
+        .data()
+        .chunks_exact(4)
+        .zip(expected.chunks_exact(4))
+        .filter(|(a, b)| a.iter().zip(b.iter()).any(|(x, y)| x.abs_diff(*y) > 8))
+        .count();
+    assert!(differing < 1200 * 630 / 500, "{differing} pixels differ");
 }
 
 #[tokio::test]

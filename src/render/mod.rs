@@ -296,7 +296,18 @@ pub fn card(req: &CardRequest, assets: &Assets) -> Result<Rendered, RenderError>
             // Infallible: the report holds only strings and finite numbers.
             serde_json::to_vec(&layout.report(&assets.fonts)).expect("layout report serializes")
         }
-        Format::Svg => layout.to_svg(&assets.fonts).into_bytes(),
+        Format::Svg => {
+            // Self-contained: usvg's writer turns text into outlines (and colour emoji
+            // into embedded images), so a browser without our fonts draws the same card.
+            let tree = usvg::Tree::from_str(&layout.to_svg(&assets.fonts), &assets.options)
+                .map_err(|e| RenderError::Svg(e.to_string()))?;
+            let options = usvg::WriteOptions {
+                coordinates_precision: 3,
+                transforms_precision: 5,
+                ..usvg::WriteOptions::default()
+            };
+            tree.to_string(&options).into_bytes()
+        }
         Format::Png | Format::Jpeg | Format::Webp => {
             let overlay = layout.overlay_svg(&assets.fonts);
             lap("svg", &mut timings);
