@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# ogcard against Takumi (@takumi-rs/core) and satori + @resvg/resvg-js on the default card,
+# the same fonts and the first five Thai sample titles, in one run. Installs the peers with
+# npm here (node_modules is not committed). ogcard is timed in-process by its release binary
+# (`ogcard render --batch`, one thread, N identical cards: per-card time = total / N).
+set -euo pipefail
+cd "$(dirname "$0")"
+root=$(cd ../.. && pwd)
+npm install --no-audit --no-fund --silent
+(cd "$root" && cargo build --release --locked --quiet)
+n=${RUNS:-30}
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+python3 - "$root" "$work" "$n" <<'PY'
+import json, subprocess, sys, time, os
+root, work, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+titles = [t for t in open(f"{root}/tests/data/thai.txt", encoding="utf-8").read().splitlines() if t][:5]
+out = {}
+for i, title in enumerate(titles):
+    batch = f"{work}/b{i}.jsonl"
+    with open(batch, "w", encoding="utf-8") as f:
+        for _ in range(n):
+            f.write(json.dumps({"title": title}, ensure_ascii=False) + "\n")
+    best = None
+    for _ in range(3):
+        t = time.perf_counter()
+        subprocess.run([f"{root}/target/release/ogcard", "render", "--quiet", "--jobs", "1",
+                        "--batch", batch, "--out-dir", f"{work}/o{i}"], check=True, stderr=subprocess.DEVNULL)
+        ms = (time.perf_counter() - t) * 1000 / n
+        best = ms if best is None else min(best, ms)
+    out[title] = {"ms": best, "bytes": os.path.getsize(f"{work}/o{i}/00001.png")}
+json.dump(out, open(f"{work}/ogcard.json", "w"), ensure_ascii=False)
+PY
+RUNS=$n node compare.mjs "$work/ogcard.json"
