@@ -68,7 +68,7 @@ async fn templates_cannot_read_files_only_embedded_data_uris() {
     };
     let red_path = dir.join("red.png");
     std::fs::write(&red_path, &red).unwrap();
-    let b64 = base64(&red);
+    let data_uri = ogcard::templates::data_uri("image/png", &red);
     let template = |href: &str| {
         format!(
             r##"<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="630">
@@ -85,11 +85,7 @@ async fn templates_cannot_read_files_only_embedded_data_uris() {
     .unwrap();
     std::fs::write(dir.join("relative.svg"), template("red.png")).unwrap();
     std::fs::write(dir.join("http.svg"), template("http://127.0.0.1:9/red.png")).unwrap();
-    std::fs::write(
-        dir.join("data.svg"),
-        template(&format!("data:image/png;base64,{b64}")),
-    )
-    .unwrap();
+    std::fs::write(dir.join("data.svg"), template(&data_uri)).unwrap();
     let app = app_with(&["--templates-dir", dir.to_str().unwrap()]);
     let red_share = |png: &[u8]| {
         let (_, _, px) = decode_png(png);
@@ -105,27 +101,6 @@ async fn templates_cannot_read_files_only_embedded_data_uris() {
     }
     let (_, png) = send(&app, "GET", "/api/og?template=data").await;
     assert!(red_share(&png) > 0.9, "the data: URI control draws");
-}
-
-fn base64(bytes: &[u8]) -> String {
-    const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::new();
-    for chunk in bytes.chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(A[(n >> (18 - 6 * i) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
 }
 
 #[tokio::test]

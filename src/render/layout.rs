@@ -4,7 +4,8 @@
 //! text is broken greedily (the longest line that fits, as browsers do) at break
 //! opportunities. A word wider than the box is broken between grapheme clusters. When the
 //! text needs more lines than the slot allows even at the smallest size, the last line ends
-//! with `…` at a break opportunity.
+//! with `…` at a break opportunity. A short last line is rebalanced with the lines above it
+//! (like CSS `text-wrap: pretty`), and lines are put in visual order for right-to-left text.
 
 use crate::fonts::{FaceIndex, Fonts};
 use crate::render::breaks::break_opportunities;
