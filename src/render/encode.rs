@@ -14,7 +14,7 @@ use crate::render::RenderError;
 pub fn encode_png(pixmap: &Pixmap) -> Result<Vec<u8>, RenderError> {
     let (width, height) = (pixmap.width(), pixmap.height());
     let data = pixmap.data();
-    match palettize(data) {
+    match palettize(data, width as usize) {
         Colors::Indexed { palette, indices } => write(
             width,
             height,
@@ -98,7 +98,7 @@ enum Colors {
 }
 
 /// One pass over the pixels: opacity and the exact palette together.
-fn palettize(rgba: &[u8]) -> Colors {
+fn palettize(rgba: &[u8], width: usize) -> Colors {
     // Open addressing over 1024 slots keyed by the packed colour; 256 colours fill it to
     // at most a quarter, so probes stay short. Runs of one colour skip the table.
     const SLOTS: usize = 1024;
@@ -110,40 +110,49 @@ fn palettize(rgba: &[u8]) -> Colors {
     // Wider than any pixel, so the first pixel never matches it.
     let (mut last_key, mut last_index) = (u64::MAX, 0u8);
     let mut too_many = false;
-    for p in rgba.chunks_exact(4) {
-        let key = u32::from_le_bytes([p[0], p[1], p[2], p[3]]);
-        if u64::from(key) == last_key {
-            indices.push(last_index);
+    let row_bytes = width * 4;
+    for (y, row) in rgba.chunks_exact(row_bytes.max(4)).enumerate() {
+        // A row equal to the one above (most of a flat card) repeats its indices.
+        if y > 0 && !too_many && row == &rgba[(y - 1) * row_bytes..y * row_bytes] {
+            let start = indices.len() - width;
+            indices.extend_from_within(start..);
             continue;
         }
-        if p[3] != 255 {
-            return Colors::Translucent;
-        }
-        last_key = u64::from(key);
-        if too_many {
-            continue;
-        }
-        let mut slot = (key.wrapping_mul(0x9E37_79B1) >> 22) as usize;
-        loop {
-            if keys[slot] == key {
-                last_index = values[slot];
-                break;
+        for p in row.chunks_exact(4) {
+            let key = u32::from_le_bytes([p[0], p[1], p[2], p[3]]);
+            if u64::from(key) == last_key {
+                indices.push(last_index);
+                continue;
             }
-            if keys[slot] == EMPTY {
-                let n = palette.len() / 3;
-                if n == 256 {
-                    too_many = true;
+            if p[3] != 255 {
+                return Colors::Translucent;
+            }
+            last_key = u64::from(key);
+            if too_many {
+                continue;
+            }
+            let mut slot = (key.wrapping_mul(0x9E37_79B1) >> 22) as usize;
+            loop {
+                if keys[slot] == key {
+                    last_index = values[slot];
                     break;
                 }
-                keys[slot] = key;
-                values[slot] = n as u8;
-                palette.extend_from_slice(&p[..3]);
-                last_index = n as u8;
-                break;
+                if keys[slot] == EMPTY {
+                    let n = palette.len() / 3;
+                    if n == 256 {
+                        too_many = true;
+                        break;
+                    }
+                    keys[slot] = key;
+                    values[slot] = n as u8;
+                    palette.extend_from_slice(&p[..3]);
+                    last_index = n as u8;
+                    break;
+                }
+                slot = (slot + 1) % SLOTS;
             }
-            slot = (slot + 1) % SLOTS;
+            indices.push(last_index);
         }
-        indices.push(last_index);
     }
     if too_many {
         Colors::Many
