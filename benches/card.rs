@@ -2,7 +2,7 @@
 //! seed title with the default template at 1200×630. Setup stays outside the timed code.
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
-use ogcard::render::{self, breaks, encode, layout_card, raster, Assets};
+use ogcard::render::{self, breaks, encode, layout_card, Assets};
 use ogcard::request::{parse_query, Defaults, Text};
 
 const SEED: &str =
@@ -40,13 +40,11 @@ fn stages(c: &mut Criterion) {
     let layout = layout_card(&req, &assets).expect("layout");
     c.bench_function("svg", |b| b.iter(|| layout.overlay_svg(&assets.fonts)));
 
-    let overlay = layout.overlay_svg(&assets.fonts);
-    let options = assets.usvg_options();
     c.bench_function("raster", |b| {
-        b.iter(|| raster::rasterize(black_box(&overlay), layout.template(), options))
+        b.iter(|| black_box(&layout).rasterize(&assets))
     });
 
-    let pixmap = raster::rasterize(&overlay, layout.template(), options).expect("raster");
+    let pixmap = layout.rasterize(&assets).expect("raster");
     c.bench_function("encode", |b| {
         b.iter(|| encode::encode_png(black_box(&pixmap)))
     });

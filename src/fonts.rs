@@ -85,6 +85,10 @@ impl Face {
             .expect("face data was validated at load time")
     }
 
+    pub fn skrifa_ref(&self) -> Option<skrifa::FontRef<'static>> {
+        skrifa::FontRef::from_index(self.data, self.face_index).ok()
+    }
+
     pub fn shaper_data(&self) -> &ShaperData {
         &self.shaper_data
     }

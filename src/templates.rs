@@ -108,6 +108,9 @@ pub struct Slot {
     pub italic: bool,
     /// The slot element's other attributes (fill, opacity, …), ready to write into a tag.
     pub attributes: String,
+    /// The fill colour (RGB) when it is the slot's only paint attribute and a plain
+    /// `#rgb`/`#rrggbb`: such text can be drawn from cached glyph masks.
+    pub plain_fill: Option<[u8; 3]>,
     /// Where the slot element sits in the template source.
     range: Range<usize>,
 }
@@ -407,6 +410,17 @@ fn inline_assets(
     Ok(out)
 }
 
+/// `#rgb` or `#rrggbb` → RGB.
+fn hex_rgb(value: &str) -> Option<[u8; 3]> {
+    let hex = value.trim().strip_prefix('#')?;
+    let digit = |i: usize, n: usize| u8::from_str_radix(hex.get(i..i + n)?, 16).ok();
+    match hex.len() {
+        3 => Some([digit(0, 1)? * 17, digit(1, 1)? * 17, digit(2, 1)? * 17]),
+        6 => Some([digit(0, 2)?, digit(2, 2)?, digit(4, 2)?]),
+        _ => None,
+    }
+}
+
 fn side(value: Option<&str>) -> Option<u32> {
     value?
         .trim_end_matches("px")
@@ -551,12 +565,18 @@ fn parse_slot(node: roxmltree::Node, fonts: &Fonts) -> Result<Slot, String> {
         "text-anchor",
     ];
     let mut attributes = String::new();
+    let mut others = 0;
+    let mut fill = None;
     for attr in node.attributes() {
         if attr.namespace().is_some()
             || attr.name().starts_with("data-")
             || OWN.contains(&attr.name())
         {
             continue;
+        }
+        match attr.name() {
+            "fill" => fill = hex_rgb(attr.value()),
+            _ => others += 1,
         }
         attributes.push(' ');
         attributes.push_str(attr.name());
@@ -582,6 +602,7 @@ fn parse_slot(node: roxmltree::Node, fonts: &Fonts) -> Result<Slot, String> {
         weight,
         italic,
         attributes,
+        plain_fill: fill.filter(|_| others == 0),
         range: node.range(),
     })
 }

@@ -126,7 +126,9 @@ async fn svg_output_is_self_contained_and_draws_the_png_without_our_fonts() {
         .data()
         .chunks_exact(4)
         .zip(expected.chunks_exact(4))
-        .filter(|(a, b)| a.iter().zip(b.iter()).any(|(x, y)| x.abs_diff(*y) > 8))
+        // The PNG places glyphs on a quarter-pixel grid (cached masks) and the SVG exactly:
+        // edges differ by up to ~60 grey levels, missing text by ~200.
+        .filter(|(a, b)| a.iter().zip(b.iter()).any(|(x, y)| x.abs_diff(*y) > 64))
         .count();
     assert!(differing < 1200 * 630 / 500, "{differing} pixels differ");
 }

@@ -5,6 +5,7 @@
 
 pub mod breaks;
 pub mod encode;
+pub mod glyphs;
 pub mod layout;
 pub mod raster;
 pub mod shape;
@@ -209,6 +210,40 @@ impl CardLayout<'_> {
         self.template
     }
 
+    /// The card's pixels: the template's background, then accent elements, colour glyphs
+    /// and slots with non-plain paint through usvg/resvg, then plain text from cached
+    /// glyph masks (`glyphs`).
+    pub fn rasterize(&self, assets: &Assets) -> Result<tiny_skia::Pixmap, RenderError> {
+        let fonts = &assets.fonts;
+        let mut elements = self.template.accent_elements(self.accent.as_deref());
+        for (slot, layout) in self.template.slots.iter().zip(&self.slots) {
+            let element = match slot.plain_fill {
+                Some(_) => {
+                    svg::slot_element_where(slot, layout, fonts, |r| fonts.faces[r.face].color)
+                }
+                None => svg::slot_element(slot, layout, fonts),
+            };
+            if !element.is_empty() {
+                elements.push(element);
+            }
+        }
+        let mut pixmap = if elements.is_empty() {
+            self.template.background.clone()
+        } else {
+            raster::rasterize(
+                &svg::overlay(self.template, &elements),
+                self.template,
+                &assets.options,
+            )?
+        };
+        for (slot, layout) in self.template.slots.iter().zip(&self.slots) {
+            if let Some(rgb) = slot.plain_fill {
+                glyphs::draw_slot(&mut pixmap, layout, rgb, fonts);
+            }
+        }
+        Ok(pixmap)
+    }
+
     /// The whole card as one SVG document: the template with its slots filled.
     pub fn to_svg(&self, fonts: &Fonts) -> String {
         let mut slots = self
@@ -309,9 +344,7 @@ pub fn card(req: &CardRequest, assets: &Assets) -> Result<Rendered, RenderError>
             tree.to_string(&options).into_bytes()
         }
         Format::Png | Format::Jpeg | Format::Webp => {
-            let overlay = layout.overlay_svg(&assets.fonts);
-            lap("svg", &mut timings);
-            let pixmap = raster::rasterize(&overlay, layout.template, &assets.options)?;
+            let pixmap = layout.rasterize(assets)?;
             lap("raster", &mut timings);
             let bytes = match req.format {
                 Format::Jpeg => encode::encode_jpeg(&pixmap, req.quality)?,

@@ -149,9 +149,31 @@ fn is_default_ignorable(c: char) -> bool {
         | '\u{E0100}'..='\u{E01EF}' | '\u{FEFF}')
 }
 
+/// One shaped glyph, in font units.
+#[derive(Clone, Copy, Debug)]
+pub struct ShapedGlyph {
+    pub id: u32,
+    pub x_advance: i32,
+    pub x_offset: i32,
+    pub y_offset: i32,
+}
+
+/// The glyphs of `text` set in `face`, in drawing order, shaped as usvg shapes them.
+pub fn glyphs(text: &str, face: &Face) -> Vec<ShapedGlyph> {
+    let mut out = Vec::with_capacity(text.len());
+    shape_glyphs(text, face, |_, g| out.push(g));
+    out
+}
+
 /// Shapes `text` with `face` as usvg does, calling `each(cluster_byte, advance_units)`
 /// for every glyph.
 fn shape_with(text: &str, face: &Face, mut each: impl FnMut(usize, i32)) {
+    shape_glyphs(text, face, |cluster, g| each(cluster, g.x_advance));
+}
+
+/// Shapes `text` with `face` as usvg does (same bidi split, buffer properties and
+/// features), calling `each(cluster_byte, glyph)` for every glyph in drawing order.
+fn shape_glyphs(text: &str, face: &Face, mut each: impl FnMut(usize, ShapedGlyph)) {
     let font = face.font_ref();
     let shaper = face.shaper_data().shaper(&font).build();
     let bidi = unicode_bidi::BidiInfo::new(text, Some(unicode_bidi::Level::ltr()));
@@ -174,7 +196,15 @@ fn shape_with(text: &str, face: &Face, mut each: impl FnMut(usize, i32)) {
         buffer.guess_segment_properties();
         let output = shaper.shape(buffer, ShapeOptions::new());
         for (info, pos) in output.glyph_infos().iter().zip(output.glyph_positions()) {
-            each(run.start + info.cluster as usize, pos.x_advance);
+            each(
+                run.start + info.cluster as usize,
+                ShapedGlyph {
+                    id: info.glyph_id,
+                    x_advance: pos.x_advance,
+                    x_offset: pos.x_offset,
+                    y_offset: pos.y_offset,
+                },
+            );
         }
     }
 }

@@ -8,6 +8,7 @@ use std::fmt::Write;
 
 use crate::fonts::Fonts;
 use crate::render::layout::SlotLayout;
+use crate::render::shape::Run;
 use crate::templates::{Slot, Template};
 
 /// Escapes `s` for use as XML character data or a double-quoted attribute value.
@@ -33,9 +34,19 @@ pub fn escape(s: &str) -> Cow<'_, str> {
 /// placed absolutely so that usvg shapes it as its own chunk in exactly the face we
 /// measured (separate elements, so that usvg's own bidi pass cannot reorder them again).
 pub fn slot_element(slot: &Slot, layout: &SlotLayout, fonts: &Fonts) -> String {
+    slot_element_where(slot, layout, fonts, |_| true)
+}
+
+/// Like [`slot_element`], with only the runs `keep` accepts.
+pub fn slot_element_where(
+    slot: &Slot,
+    layout: &SlotLayout,
+    fonts: &Fonts,
+    keep: impl Fn(&Run) -> bool,
+) -> String {
     let mut out = String::with_capacity(256 * layout.lines.len());
     for line in &layout.lines {
-        for (run, x) in &line.runs {
+        for (run, x) in line.runs.iter().filter(|(r, _)| keep(r)) {
             let face = &fonts.faces[run.face];
             // Infallible: `fmt::Write` for `String` never fails.
             let _ = write!(

@@ -1,0 +1,183 @@
+//! Text drawn from cached glyph coverage masks.
+//!
+//! Filling glyph outlines is most of a card's raster time, and titles reuse the same
+//! glyphs at the same sizes. A glyph's coverage is rasterised once per (face, glyph, size,
+//! quarter-pixel offset) with tiny-skia — the rasteriser resvg uses — and kept; drawing a
+//! line is then shaping (as usvg shapes) and compositing masks. Positions are quantised to
+//! 1/4 px, as Skia's glyph cache does. Colour glyphs and slots with paint other than a
+//! plain fill still go through usvg/resvg.
+
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock, Mutex};
+
+use skrifa::instance::{LocationRef, Size};
+use skrifa::outline::{DrawSettings, OutlinePen};
+use skrifa::MetadataProvider;
+use tiny_skia::{FillRule, Mask, Pixmap, Transform};
+
+use crate::fonts::{FaceIndex, Fonts};
+use crate::render::layout::SlotLayout;
+use crate::render::shape::glyphs;
+
+/// Sub-pixel positions per pixel, in x and in y.
+const SUBPIXELS: f32 = 4.0;
+/// Masks kept before the cache is emptied (a few MB at title sizes).
+const MAX_MASKS: usize = 20_000;
+
+/// (face, glyph id, font size bits, x quarter, y quarter)
+type Key = (FaceIndex, u32, u32, u8, u8);
+
+struct GlyphMask {
+    /// Offset of the mask's top-left pixel from the glyph's integer origin.
+    left: i32,
+    top: i32,
+    width: u32,
+    coverage: Vec<u8>,
+}
+
+static CACHE: LazyLock<Mutex<HashMap<Key, Option<Arc<GlyphMask>>>>> =
+    LazyLock::new(|| Mutex::new(HashMap::new()));
+
+/// Draws every line of `layout` onto `pixmap` in `rgb`, from cached masks. Runs whose face
+/// has colour glyphs are skipped (the caller draws them with resvg).
+pub fn draw_slot(pixmap: &mut Pixmap, layout: &SlotLayout, rgb: [u8; 3], fonts: &Fonts) {
+    let size = layout.font_size;
+    for line in &layout.lines {
+        for (run, x) in &line.runs {
+            let face = &fonts.faces[run.face];
+            if face.color {
+                continue;
+            }
+            let scale = size / face.units_per_em;
+            let mut pen = *x;
+            for g in glyphs(&line.text[run.range.clone()], face) {
+                let gx = pen + g.x_offset as f32 * scale;
+                let gy = line.y - g.y_offset as f32 * scale;
+                pen += g.x_advance as f32 * scale;
+                let (ix, qx) = quantise(gx);
+                let (iy, qy) = quantise(gy);
+                if let Some(mask) = mask(fonts, run.face, g.id, size, qx, qy) {
+                    composite(pixmap, &mask, ix + mask.left, iy + mask.top, rgb);
+                }
+            }
+        }
+    }
+}
+
+/// Whole pixel and quarter-pixel step of a coordinate.
+fn quantise(v: f32) -> (i32, u8) {
+    let steps = (v * SUBPIXELS).round() as i64;
+    let whole = steps.div_euclid(SUBPIXELS as i64);
+    (whole as i32, steps.rem_euclid(SUBPIXELS as i64) as u8)
+}
+
+fn mask(
+    fonts: &Fonts,
+    face: FaceIndex,
+    glyph: u32,
+    size: f32,
+    qx: u8,
+    qy: u8,
+) -> Option<Arc<GlyphMask>> {
+    let key = (face, glyph, size.to_bits(), qx, qy);
+    if let Some(found) = lock_cache().get(&key) {
+        return found.clone();
+    }
+    let made = rasterise(fonts, face, glyph, size, qx, qy).map(Arc::new);
+    let mut cache = lock_cache();
+    if cache.len() >= MAX_MASKS {
+        cache.clear();
+    }
+    cache.insert(key, made.clone());
+    made
+}
+
+fn lock_cache() -> std::sync::MutexGuard<'static, HashMap<Key, Option<Arc<GlyphMask>>>> {
+    // Entries are inserted whole: a poisoned lock still holds a consistent map.
+    CACHE.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// The glyph's coverage at the given sub-pixel offset, rasterised as resvg fills paths.
+fn rasterise(
+    fonts: &Fonts,
+    face: FaceIndex,
+    glyph: u32,
+    size: f32,
+    qx: u8,
+    qy: u8,
+) -> Option<GlyphMask> {
+    let f = &fonts.faces[face];
+    let font = f.skrifa_ref()?;
+    let outline = font.outline_glyphs().get(skrifa::GlyphId::new(glyph))?;
+    let mut pen = Builder(tiny_skia::PathBuilder::new());
+    outline
+        .draw(
+            DrawSettings::unhinted(Size::unscaled(), LocationRef::default()),
+            &mut pen,
+        )
+        .ok()?;
+    let path = pen.0.finish()?;
+    let scale = size / f.units_per_em;
+    let (dx, dy) = (f32::from(qx) / SUBPIXELS, f32::from(qy) / SUBPIXELS);
+    let b = path.bounds();
+    let left = (b.left() * scale + dx).floor() as i32 - 1;
+    let right = (b.right() * scale + dx).ceil() as i32 + 1;
+    let top = (-b.bottom() * scale + dy).floor() as i32 - 1;
+    let bottom = (-b.top() * scale + dy).ceil() as i32 + 1;
+    let (width, height) = ((right - left) as u32, (bottom - top) as u32);
+    let mut mask = Mask::new(width, height)?;
+    let ts = Transform::from_row(scale, 0.0, 0.0, -scale, dx - left as f32, dy - top as f32);
+    mask.fill_path(&path, FillRule::Winding, true, ts);
+    Some(GlyphMask {
+        left,
+        top,
+        width,
+        coverage: mask.data().to_vec(),
+    })
+}
+
+/// Source-over of `rgb` at each mask pixel's coverage, onto premultiplied RGBA.
+fn composite(pixmap: &mut Pixmap, mask: &GlyphMask, x0: i32, y0: i32, rgb: [u8; 3]) {
+    let (pw, ph) = (pixmap.width() as i32, pixmap.height() as i32);
+    let data = pixmap.data_mut();
+    for (row, line) in mask.coverage.chunks_exact(mask.width as usize).enumerate() {
+        let y = y0 + row as i32;
+        if y < 0 || y >= ph {
+            continue;
+        }
+        for (col, &c) in line.iter().enumerate() {
+            let x = x0 + col as i32;
+            if c == 0 || x < 0 || x >= pw {
+                continue;
+            }
+            let i = ((y * pw + x) * 4) as usize;
+            let px = &mut data[i..i + 4];
+            let c = u32::from(c);
+            let keep = 255 - c;
+            for k in 0..3 {
+                px[k] = ((u32::from(rgb[k]) * c + u32::from(px[k]) * keep + 127) / 255) as u8;
+            }
+            px[3] = ((255 * c + u32::from(px[3]) * keep + 127) / 255) as u8;
+        }
+    }
+}
+
+struct Builder(tiny_skia::PathBuilder);
+
+impl OutlinePen for Builder {
+    fn move_to(&mut self, x: f32, y: f32) {
+        self.0.move_to(x, y);
+    }
+    fn line_to(&mut self, x: f32, y: f32) {
+        self.0.line_to(x, y);
+    }
+    fn quad_to(&mut self, cx0: f32, cy0: f32, x: f32, y: f32) {
+        self.0.quad_to(cx0, cy0, x, y);
+    }
+    fn curve_to(&mut self, cx0: f32, cy0: f32, cx1: f32, cy1: f32, x: f32, y: f32) {
+        self.0.cubic_to(cx0, cy0, cx1, cy1, x, y);
+    }
+    fn close(&mut self) {
+        self.0.close();
+    }
+}
