@@ -21,8 +21,9 @@ use crate::render::shape::glyphs;
 
 /// Sub-pixel positions per pixel, in x and in y.
 const SUBPIXELS: f32 = 4.0;
-/// Masks kept before the cache is emptied (a few MB at title sizes).
-const MAX_MASKS: usize = 20_000;
+/// Coverage bytes kept before the cache is emptied: a title's glyphs at a few sizes take
+/// tens of KB, so this holds thousands of cards' worth and bounds memory (CJK floods).
+const MAX_CACHE_BYTES: usize = 16 << 20;
 
 /// (face, glyph id, font size bits, x quarter, y quarter)
 type Key = (FaceIndex, u32, u32, u8, u8);
@@ -35,8 +36,13 @@ struct GlyphMask {
     coverage: Vec<u8>,
 }
 
-static CACHE: LazyLock<Mutex<HashMap<Key, Option<Arc<GlyphMask>>>>> =
-    LazyLock::new(|| Mutex::new(HashMap::new()));
+#[derive(Default)]
+struct Cache {
+    masks: HashMap<Key, Option<Arc<GlyphMask>>>,
+    bytes: usize,
+}
+
+static CACHE: LazyLock<Mutex<Cache>> = LazyLock::new(|| Mutex::new(Cache::default()));
 
 /// Draws every line of `layout` onto `pixmap` in `rgb`, from cached masks. Runs whose face
 /// has colour glyphs are skipped (the caller draws them with resvg).
@@ -80,20 +86,24 @@ fn mask(
     qy: u8,
 ) -> Option<Arc<GlyphMask>> {
     let key = (face, glyph, size.to_bits(), qx, qy);
-    if let Some(found) = lock_cache().get(&key) {
+    if let Some(found) = lock_cache().masks.get(&key) {
         return found.clone();
     }
     let made = rasterise(fonts, face, glyph, size, qx, qy).map(Arc::new);
+    let cost = made.as_ref().map_or(0, |m| m.coverage.len()) + 64;
     let mut cache = lock_cache();
-    if cache.len() >= MAX_MASKS {
-        cache.clear();
+    if cache.bytes + cost > MAX_CACHE_BYTES {
+        cache.masks.clear();
+        cache.bytes = 0;
     }
-    cache.insert(key, made.clone());
+    if cache.masks.insert(key, made.clone()).is_none() {
+        cache.bytes += cost;
+    }
     made
 }
 
-fn lock_cache() -> std::sync::MutexGuard<'static, HashMap<Key, Option<Arc<GlyphMask>>>> {
-    // Entries are inserted whole: a poisoned lock still holds a consistent map.
+fn lock_cache() -> std::sync::MutexGuard<'static, Cache> {
+    // Entries are inserted whole: a poisoned lock still holds a consistent cache.
     CACHE.lock().unwrap_or_else(|p| p.into_inner())
 }
 
@@ -179,5 +189,51 @@ impl OutlinePen for Builder {
     }
     fn close(&mut self) {
         self.0.close();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::{layout_card, raster, Assets};
+    use crate::request::{parse_query, Defaults, Text};
+
+    #[test]
+    fn quantise_rounds_to_quarter_pixels() {
+        assert_eq!(quantise(10.0), (10, 0));
+        assert_eq!(quantise(10.26), (10, 1));
+        assert_eq!(quantise(10.9), (11, 0));
+        assert_eq!(quantise(-0.3), (-1, 3));
+    }
+
+    #[test]
+    fn masks_draw_what_usvg_draws() {
+        let assets = Assets::load(None).unwrap();
+        let defaults = Defaults {
+            title: Text::new("x"),
+            site: Text::new("blog.example.com"),
+            template: "default".into(),
+        };
+        let query = "title=การปฏิวัติแบบโอเพนซอร์สของ DeepSeek: ข้อมูลเชิงลึก AI";
+        let req = parse_query(query, &defaults).unwrap();
+        let layout = layout_card(&req, &assets).unwrap();
+        let masks = layout.rasterize(&assets).unwrap();
+        let usvg = raster::rasterize(
+            &layout.overlay_svg(&assets.fonts),
+            layout.template(),
+            assets.usvg_options(),
+        )
+        .unwrap();
+        let (mut inked, mut far) = (0, 0);
+        for (a, b) in masks
+            .data()
+            .chunks_exact(4)
+            .zip(usvg.data().chunks_exact(4))
+        {
+            inked += usize::from(b[0] > 128);
+            far += usize::from(a.iter().zip(b).any(|(x, y)| x.abs_diff(*y) > 64));
+        }
+        assert!(inked > 10_000, "the card has text: {inked}");
+        assert_eq!(far, 0, "only anti-aliased edges may differ");
     }
 }
