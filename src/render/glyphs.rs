@@ -25,8 +25,16 @@ const SUBPIXELS: f32 = 4.0;
 /// tens of KB, so this holds thousands of cards' worth and bounds memory (CJK floods).
 const MAX_CACHE_BYTES: usize = 16 << 20;
 
-/// (face, glyph id, font size bits, x quarter, y quarter)
-type Key = (FaceIndex, u32, u32, u8, u8);
+/// One glyph at one size and quarter-pixel offset: what a mask depends on.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+struct Key {
+    face: FaceIndex,
+    glyph: u32,
+    /// `f32::to_bits` of the font size.
+    size: u32,
+    qx: u8,
+    qy: u8,
+}
 
 struct GlyphMask {
     /// Offset of the mask's top-left pixel from the glyph's integer origin.
@@ -62,7 +70,14 @@ pub fn draw_slot(pixmap: &mut Pixmap, layout: &SlotLayout, rgb: [u8; 3], fonts: 
                 pen += g.x_advance as f32 * scale;
                 let (ix, qx) = quantise(gx);
                 let (iy, qy) = quantise(gy);
-                if let Some(mask) = mask(fonts, run.face, g.id, size, qx, qy) {
+                let key = Key {
+                    face: run.face,
+                    glyph: g.id,
+                    size: size.to_bits(),
+                    qx,
+                    qy,
+                };
+                if let Some(mask) = mask(fonts, key) {
                     composite(pixmap, &mask, ix + mask.left, iy + mask.top, rgb);
                 }
             }
@@ -77,19 +92,11 @@ fn quantise(v: f32) -> (i32, u8) {
     (whole as i32, steps.rem_euclid(SUBPIXELS as i64) as u8)
 }
 
-fn mask(
-    fonts: &Fonts,
-    face: FaceIndex,
-    glyph: u32,
-    size: f32,
-    qx: u8,
-    qy: u8,
-) -> Option<Arc<GlyphMask>> {
-    let key = (face, glyph, size.to_bits(), qx, qy);
+fn mask(fonts: &Fonts, key: Key) -> Option<Arc<GlyphMask>> {
     if let Some(found) = lock_cache().masks.get(&key) {
         return found.clone();
     }
-    let made = rasterise(fonts, face, glyph, size, qx, qy).map(Arc::new);
+    let made = rasterise(fonts, key).map(Arc::new);
     let cost = made.as_ref().map_or(0, |m| m.coverage.len()) + 64;
     let mut cache = lock_cache();
     if cache.bytes + cost > MAX_CACHE_BYTES {
@@ -108,17 +115,10 @@ fn lock_cache() -> std::sync::MutexGuard<'static, Cache> {
 }
 
 /// The glyph's coverage at the given sub-pixel offset, rasterised as resvg fills paths.
-fn rasterise(
-    fonts: &Fonts,
-    face: FaceIndex,
-    glyph: u32,
-    size: f32,
-    qx: u8,
-    qy: u8,
-) -> Option<GlyphMask> {
-    let f = &fonts.faces[face];
+fn rasterise(fonts: &Fonts, key: Key) -> Option<GlyphMask> {
+    let f = &fonts.faces[key.face];
     let font = f.skrifa_ref()?;
-    let outline = font.outline_glyphs().get(skrifa::GlyphId::new(glyph))?;
+    let outline = font.outline_glyphs().get(skrifa::GlyphId::new(key.glyph))?;
     let mut pen = Builder(tiny_skia::PathBuilder::new());
     outline
         .draw(
@@ -127,8 +127,8 @@ fn rasterise(
         )
         .ok()?;
     let path = pen.0.finish()?;
-    let scale = size / f.units_per_em;
-    let (dx, dy) = (f32::from(qx) / SUBPIXELS, f32::from(qy) / SUBPIXELS);
+    let scale = f32::from_bits(key.size) / f.units_per_em;
+    let (dx, dy) = (f32::from(key.qx) / SUBPIXELS, f32::from(key.qy) / SUBPIXELS);
     let b = path.bounds();
     let left = (b.left() * scale + dx).floor() as i32 - 1;
     let right = (b.right() * scale + dx).ceil() as i32 + 1;
