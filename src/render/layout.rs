@@ -10,7 +10,7 @@
 use crate::fonts::{FaceIndex, Fonts};
 use crate::render::breaks::break_opportunities;
 use crate::render::shape::{
-    is_rtl_paragraph, itemize, prefix_em, runs_width_em, visual_order, Run,
+    is_rtl_paragraph, itemize, prefix_em, runs_width_em, visual_order, width_em, Run,
 };
 use crate::templates::{Align, Slot, VAlign};
 use unicode_segmentation::UnicodeSegmentation;
@@ -324,7 +324,12 @@ fn place(
         .enumerate()
         .map(|(i, text)| {
             let runs = visual_order(&text, &itemize(&text, chain, fonts, &mut Vec::new()), rtl);
-            let width = runs_width_em(&text, &runs, fonts) * size;
+            // Each run shaped once: its width places it and adds to the line's.
+            let widths_em: Vec<f32> = runs
+                .iter()
+                .map(|r| width_em(&text[r.range.clone()], &fonts.faces[r.face]))
+                .collect();
+            let width = widths_em.iter().sum::<f32>() * size;
             // `start` is the paragraph's own start: the right edge for Arabic or Hebrew.
             let x = match (slot.align, rtl) {
                 (Align::Start, false) | (Align::End, true) => slot.x,
@@ -334,9 +339,10 @@ fn place(
             let mut pen = x;
             let runs = runs
                 .into_iter()
-                .map(|run| {
+                .zip(widths_em)
+                .map(|(run, w)| {
                     let at = pen;
-                    pen += runs_width_em(&text, std::slice::from_ref(&run), fonts) * size;
+                    pen += w * size;
                     (run, at)
                 })
                 .collect();
