@@ -11,7 +11,7 @@ use anyhow::{bail, Context};
 
 use crate::config::{Command, Config, RenderArgs, TemplatesCommand};
 use crate::render::{self, Assets};
-use crate::request::{parse_query, Defaults, Text};
+use crate::request::{parse_query, Defaults};
 use crate::{signing, templates};
 
 pub fn run(command: &Command, config: &Config) -> anyhow::Result<()> {
@@ -82,12 +82,7 @@ fn query_of(params: &[(&str, &str)]) -> String {
 }
 
 fn render_cards(args: &RenderArgs, config: &Config) -> anyhow::Result<()> {
-    let assets = Assets::load_with(config.templates_dir.as_deref(), &config.font_dirs)?;
-    let defaults = Defaults {
-        title: Text::new(&config.default_title),
-        site: Text::new(&config.default_site),
-        template: config.default_template.clone(),
-    };
+    let (assets, defaults) = crate::assets_and_defaults(config)?;
     match (&args.batch, &args.output) {
         (Some(batch), _) => {
             let out_dir = args.out_dir.as_deref().context("--batch needs --out-dir")?;

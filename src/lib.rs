@@ -27,6 +27,33 @@ use crate::request::{is_template_name, Defaults, Text};
 /// Builds the application state from configuration: loads and checks every asset.
 pub fn state(config: &Config) -> anyhow::Result<AppState> {
     config.validate()?;
+    let (assets, defaults) = assets_and_defaults(config)?;
+    let cache_control = HeaderValue::from_str(&config.cache_control).map_err(|_| {
+        anyhow::anyhow!(
+            "cache-control {:?} is not a valid header value",
+            config.cache_control
+        )
+    })?;
+    Ok(AppState {
+        assets: Arc::new(assets),
+        defaults: Arc::new(defaults),
+        cache: Arc::new(Cache::new(config.cache_bytes)),
+        cache_control,
+        limits: Arc::new(Limits {
+            render_slots: Arc::new(tokio::sync::Semaphore::new(config.render_concurrency())),
+            render_wait: std::time::Duration::from_millis(config.render_wait_ms),
+            render_timeout: std::time::Duration::from_millis(config.render_timeout_ms),
+            signing_key: config.signing_key.clone().map(String::into_bytes),
+        }),
+        renderer: render::card,
+        metrics: Arc::new(http::Metrics::default()),
+        ready: Arc::new(std::sync::atomic::AtomicBool::new(true)),
+    })
+}
+
+/// The assets and request defaults a configuration names, checked: what the server and
+/// `ogcard render` both render with.
+pub(crate) fn assets_and_defaults(config: &Config) -> anyhow::Result<(Assets, Defaults)> {
     let assets = Assets::load_with(config.templates_dir.as_deref(), &config.font_dirs)?;
     let coverage = assets.fonts.coverage();
     let uncovered: Vec<&str> = coverage
@@ -49,31 +76,12 @@ pub fn state(config: &Config) -> anyhow::Result<AppState> {
             assets.templates.names().collect::<Vec<_>>().join(", ")
         );
     }
-    let cache_control = HeaderValue::from_str(&config.cache_control).map_err(|_| {
-        anyhow::anyhow!(
-            "cache-control {:?} is not a valid header value",
-            config.cache_control
-        )
-    })?;
-    Ok(AppState {
-        assets: Arc::new(assets),
-        defaults: Arc::new(Defaults {
-            title: Text::new(&config.default_title),
-            site: Text::new(&config.default_site),
-            template: config.default_template.clone(),
-        }),
-        cache: Arc::new(Cache::new(config.cache_bytes)),
-        cache_control,
-        limits: Arc::new(Limits {
-            render_slots: Arc::new(tokio::sync::Semaphore::new(config.render_concurrency())),
-            render_wait: std::time::Duration::from_millis(config.render_wait_ms),
-            render_timeout: std::time::Duration::from_millis(config.render_timeout_ms),
-            signing_key: config.signing_key.clone().map(String::into_bytes),
-        }),
-        renderer: render::card,
-        metrics: Arc::new(http::Metrics::default()),
-        ready: Arc::new(std::sync::atomic::AtomicBool::new(true)),
-    })
+    let defaults = Defaults {
+        title: Text::new(&config.default_title),
+        site: Text::new(&config.default_site),
+        template: config.default_template.clone(),
+    };
+    Ok((assets, defaults))
 }
 
 /// The whole service, testable without a socket.
