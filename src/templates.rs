@@ -141,19 +141,9 @@ struct Accent {
 }
 
 impl Template {
-    /// Parses `source`; `file` names it in errors.
+    /// Parses `source` (`file` names it in errors), inlining each `data-asset="FILE"` as
+    /// an `href` data URI of the bytes `asset(FILE)` gives.
     pub fn parse(
-        name: &str,
-        file: &str,
-        source: String,
-        fonts: &Arc<Fonts>,
-    ) -> Result<Template, TemplateError> {
-        Template::parse_with_assets(name, file, source, fonts, &|_| None)
-    }
-
-    /// Parses `source`, inlining each `data-asset="FILE"` as an `href` data URI of the
-    /// bytes `asset(FILE)` gives.
-    pub fn parse_with_assets(
         name: &str,
         file: &str,
         source: String,
@@ -641,13 +631,7 @@ impl Templates {
         };
         for (name, source) in EMBEDDED {
             let file = format!("templates/{name}.svg (embedded)");
-            let t = Template::parse_with_assets(
-                name,
-                &file,
-                source.to_string(),
-                fonts,
-                &embedded_asset,
-            )?;
+            let t = Template::parse(name, &file, source.to_string(), fonts, &embedded_asset)?;
             by_name.insert(name.to_string(), t);
         }
         if let Some(dir) = dir {
@@ -674,7 +658,7 @@ impl Templates {
                     })?;
                 // Assets sit beside the template; `inline_assets` allows bare names only.
                 let dir_asset = |asset: &str| std::fs::read(dir.join(asset)).ok();
-                let t = Template::parse_with_assets(&name, &file, source, fonts, &dir_asset)?;
+                let t = Template::parse(&name, &file, source, fonts, &dir_asset)?;
                 by_name.insert(name, t);
             }
         }

@@ -22,8 +22,9 @@ use serde::Serialize;
 
 use crate::fonts::{FontError, Fonts};
 use crate::request::{CardRequest, Format, Theme};
-use crate::templates::{Template, TemplateError, Templates};
+use crate::templates::{Slot, Template, TemplateError, Templates};
 use layout::{layout_slot, SlotLayout};
+use shape::Run;
 
 #[derive(Debug, thiserror::Error)]
 pub enum RenderError {
@@ -107,7 +108,8 @@ impl Assets {
 pub struct Rendered {
     pub bytes: Vec<u8>,
     pub content_type: &'static str,
-    /// `(stage, duration)` in pipeline order: layout, svg, raster, encode.
+    /// `(stage, duration)` in pipeline order: layout, then raster and encode for images,
+    /// or svg or json.
     pub timings: Vec<(&'static str, Duration)>,
 }
 
@@ -188,22 +190,23 @@ pub fn layout_card<'a>(
 }
 
 impl CardLayout<'_> {
-    /// The per-request elements: accent elements first (under the text), then slots.
-    fn elements(&self, fonts: &Fonts) -> Vec<String> {
+    /// The per-request elements: accent elements first (under the text), then the slots'
+    /// runs that `keep` accepts (slots left with no run are dropped).
+    fn elements_where(&self, fonts: &Fonts, keep: impl Fn(&Slot, &Run) -> bool) -> Vec<String> {
         let mut out = self.template.accent_elements(self.accent.as_deref());
-        out.extend(
-            self.template
-                .slots
-                .iter()
-                .zip(&self.slots)
-                .map(|(slot, layout)| svg::slot_element(slot, layout, fonts)),
-        );
+        for (slot, layout) in self.template.slots.iter().zip(&self.slots) {
+            let element = svg::slot_element_where(slot, layout, fonts, |run| keep(slot, run));
+            if !element.is_empty() {
+                out.push(element);
+            }
+        }
         out
     }
 
-    /// The SVG of the slots only, drawn over the template's pre-rendered background.
+    /// The SVG of the per-request elements only, drawn over the template's pre-rendered
+    /// background: what usvg alone would draw (`rasterize` draws plain text itself).
     pub fn overlay_svg(&self, fonts: &Fonts) -> String {
-        svg::overlay(self.template, &self.elements(fonts))
+        svg::overlay(self.template, &self.elements_where(fonts, |_, _| true))
     }
 
     pub fn template(&self) -> &Template {
@@ -215,18 +218,10 @@ impl CardLayout<'_> {
     /// glyph masks (`glyphs`).
     pub fn rasterize(&self, assets: &Assets) -> Result<tiny_skia::Pixmap, RenderError> {
         let fonts = &assets.fonts;
-        let mut elements = self.template.accent_elements(self.accent.as_deref());
-        for (slot, layout) in self.template.slots.iter().zip(&self.slots) {
-            let element = match slot.plain_fill {
-                Some(_) => {
-                    svg::slot_element_where(slot, layout, fonts, |r| fonts.faces[r.face].color)
-                }
-                None => svg::slot_element(slot, layout, fonts),
-            };
-            if !element.is_empty() {
-                elements.push(element);
-            }
-        }
+        // usvg draws what the glyph masks cannot: non-plain paint and colour glyphs.
+        let elements = self.elements_where(fonts, |slot, run| {
+            slot.plain_fill.is_none() || fonts.faces[run.face].color
+        });
         let mut pixmap = if elements.is_empty() {
             self.template.background.clone()
         } else {
@@ -329,7 +324,10 @@ pub fn card(req: &CardRequest, assets: &Assets) -> Result<Rendered, RenderError>
     let bytes = match req.format {
         Format::Json => {
             // Infallible: the report holds only strings and finite numbers.
-            serde_json::to_vec(&layout.report(&assets.fonts)).expect("layout report serializes")
+            let json = serde_json::to_vec(&layout.report(&assets.fonts))
+                .expect("layout report serializes");
+            lap("json", &mut timings);
+            json
         }
         Format::Svg => {
             // Self-contained: usvg's writer turns text into outlines (and colour emoji
@@ -341,7 +339,9 @@ pub fn card(req: &CardRequest, assets: &Assets) -> Result<Rendered, RenderError>
                 transforms_precision: 5,
                 ..usvg::WriteOptions::default()
             };
-            tree.to_string(&options).into_bytes()
+            let svg = tree.to_string(&options).into_bytes();
+            lap("svg", &mut timings);
+            svg
         }
         Format::Png | Format::Jpeg | Format::Webp => {
             let pixmap = layout.rasterize(assets)?;
@@ -355,11 +355,6 @@ pub fn card(req: &CardRequest, assets: &Assets) -> Result<Rendered, RenderError>
             bytes
         }
     };
-    match req.format {
-        Format::Json => lap("json", &mut timings),
-        Format::Svg => lap("svg", &mut timings),
-        Format::Png | Format::Jpeg | Format::Webp => {}
-    }
     Ok(Rendered {
         bytes,
         content_type: req.format.content_type(),
