@@ -2,7 +2,7 @@
 //! seed title with the default template at 1200×630. Setup stays outside the timed code.
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
-use ogcard::render::{self, breaks, encode, layout_card, Assets};
+use ogcard::render::{self, breaks, layout_card, Assets};
 use ogcard::request::{parse_query, Defaults, Text};
 
 const SEED: &str =
@@ -44,10 +44,8 @@ fn stages(c: &mut Criterion) {
         b.iter(|| black_box(&layout).rasterize(&assets))
     });
 
-    let pixmap = layout.rasterize(&assets).expect("raster");
-    c.bench_function("encode", |b| {
-        b.iter(|| encode::encode_png(black_box(&pixmap)))
-    });
+    let canvas = layout.rasterize(&assets).expect("raster");
+    c.bench_function("encode", |b| b.iter(|| black_box(&canvas).png()));
 
     c.bench_function("card", |b| {
         b.iter(|| render::card(black_box(&req), &assets))

@@ -117,6 +117,8 @@ pub struct Slot {
 
 /// A parsed, validated template with its static layer pre-rendered.
 pub struct Template {
+    /// Unique to this template in this process (reused canvases are matched by it).
+    pub id: u64,
     pub name: String,
     pub width: u32,
     pub height: u32,
@@ -130,6 +132,8 @@ pub struct Template {
     pub theme_pair: Option<String>,
     /// Everything but the slots and accent elements, rendered once.
     pub background: Pixmap,
+    /// Which background rows are one colour, for the PNG encoder.
+    pub background_rows: crate::render::encode::BackgroundRows,
 }
 
 /// An element whose `fill` or `stroke` is the request's accent colour.
@@ -239,7 +243,9 @@ impl Template {
         };
         let theme_pair = root.attribute("data-theme-pair").map(str::to_string);
 
+        static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
         let mut template = Template {
+            id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             name: name.to_string(),
             width,
             height,
@@ -249,10 +255,12 @@ impl Template {
             theme,
             theme_pair,
             background: Pixmap::new(1, 1).ok_or_else(|| invalid("no canvas".into()))?,
+            background_rows: Default::default(),
         };
         let static_svg = template.compose(&source, &mut |_| None);
         template.background = rasterize_static(&static_svg, width, height, fonts)
             .map_err(|p| invalid(format!("static layer: {p}")))?;
+        template.background_rows = crate::render::encode::BackgroundRows::of(&template.background);
         template.source = source;
         Ok(template)
     }

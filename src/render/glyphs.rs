@@ -8,6 +8,7 @@
 //! plain fill still go through usvg/resvg.
 
 use std::collections::HashMap;
+use std::ops::Range;
 use std::sync::{Arc, LazyLock, Mutex};
 
 use skrifa::instance::{LocationRef, Size};
@@ -17,7 +18,6 @@ use tiny_skia::{FillRule, Mask, Pixmap, Transform};
 
 use crate::fonts::{FaceIndex, Fonts};
 use crate::render::layout::SlotLayout;
-use crate::render::shape::glyphs;
 
 /// Sub-pixel positions per pixel, in x and in y.
 const SUBPIXELS: f32 = 4.0;
@@ -52,19 +52,26 @@ struct Cache {
 
 static CACHE: LazyLock<Mutex<Cache>> = LazyLock::new(|| Mutex::new(Cache::default()));
 
-/// Draws every line of `layout` onto `pixmap` in `rgb`, from cached masks. Runs whose face
-/// has colour glyphs are skipped (the caller draws them with resvg).
-pub fn draw_slot(pixmap: &mut Pixmap, layout: &SlotLayout, rgb: [u8; 3], fonts: &Fonts) {
+/// Draws every line of `layout` onto `pixmap` in `rgb`, from cached masks, and returns the
+/// rows it may have changed (empty when none). Runs whose face has colour glyphs are
+/// skipped (the caller draws them with resvg).
+pub fn draw_slot(
+    pixmap: &mut Pixmap,
+    layout: &SlotLayout,
+    rgb: [u8; 3],
+    fonts: &Fonts,
+) -> Range<u32> {
     let size = layout.font_size;
+    let mut rows = 0..0;
     for line in &layout.lines {
-        for (run, x) in &line.runs {
+        for ((run, x), glyphs) in line.runs.iter().zip(&line.glyphs) {
             let face = &fonts.faces[run.face];
             if face.color {
                 continue;
             }
             let scale = size / face.units_per_em;
             let mut pen = *x;
-            for g in glyphs(&line.text[run.range.clone()], face) {
+            for g in glyphs {
                 let gx = pen + g.x_offset as f32 * scale;
                 let gy = line.y - g.y_offset as f32 * scale;
                 pen += g.x_advance as f32 * scale;
@@ -78,10 +85,21 @@ pub fn draw_slot(pixmap: &mut Pixmap, layout: &SlotLayout, rgb: [u8; 3], fonts: 
                     qy,
                 };
                 if let Some(mask) = mask(fonts, key) {
-                    composite(pixmap, &mask, ix + mask.left, iy + mask.top, rgb);
+                    let drawn = composite(pixmap, &mask, ix + mask.left, iy + mask.top, rgb);
+                    rows = union(rows, drawn);
                 }
             }
         }
+    }
+    rows
+}
+
+/// The smallest range holding both (an empty range holds nothing).
+fn union(a: Range<u32>, b: Range<u32>) -> Range<u32> {
+    match (a.is_empty(), b.is_empty()) {
+        (true, _) => b,
+        (_, true) => a,
+        _ => a.start.min(b.start)..a.end.max(b.end),
     }
 }
 
@@ -146,30 +164,44 @@ fn rasterise(fonts: &Fonts, key: Key) -> Option<GlyphMask> {
     })
 }
 
-/// Source-over of `rgb` at each mask pixel's coverage, onto premultiplied RGBA.
-fn composite(pixmap: &mut Pixmap, mask: &GlyphMask, x0: i32, y0: i32, rgb: [u8; 3]) {
+/// Source-over of `rgb` at each mask pixel's coverage, onto premultiplied RGBA. Returns
+/// the rows of the pixmap the mask covers.
+fn composite(pixmap: &mut Pixmap, mask: &GlyphMask, x0: i32, y0: i32, rgb: [u8; 3]) -> Range<u32> {
     let (pw, ph) = (pixmap.width() as i32, pixmap.height() as i32);
+    let width = mask.width as i32;
+    let height = (mask.coverage.len() / mask.width.max(1) as usize) as i32;
+    let rows = y0.clamp(0, ph) as u32..(y0 + height).clamp(0, ph) as u32;
+    // The mask's columns that land on the pixmap.
+    let (c0, c1) = ((-x0).clamp(0, width), (pw - x0).clamp(0, width));
+    if c0 >= c1 {
+        return rows;
+    }
     let data = pixmap.data_mut();
     for (row, line) in mask.coverage.chunks_exact(mask.width as usize).enumerate() {
         let y = y0 + row as i32;
         if y < 0 || y >= ph {
             continue;
         }
-        for (col, &c) in line.iter().enumerate() {
-            let x = x0 + col as i32;
-            if c == 0 || x < 0 || x >= pw {
-                continue;
+        let start = ((y * pw + x0 + c0) * 4) as usize;
+        let dst = &mut data[start..start + (c1 - c0) as usize * 4];
+        let src = &line[c0 as usize..c1 as usize];
+        for (&c, px) in src.iter().zip(dst.chunks_exact_mut(4)) {
+            match c {
+                0 => {}
+                255 => px.copy_from_slice(&[rgb[0], rgb[1], rgb[2], 255]),
+                _ => {
+                    let c = u32::from(c);
+                    let keep = 255 - c;
+                    for k in 0..3 {
+                        px[k] =
+                            ((u32::from(rgb[k]) * c + u32::from(px[k]) * keep + 127) / 255) as u8;
+                    }
+                    px[3] = ((255 * c + u32::from(px[3]) * keep + 127) / 255) as u8;
+                }
             }
-            let i = ((y * pw + x) * 4) as usize;
-            let px = &mut data[i..i + 4];
-            let c = u32::from(c);
-            let keep = 255 - c;
-            for k in 0..3 {
-                px[k] = ((u32::from(rgb[k]) * c + u32::from(px[k]) * keep + 127) / 255) as u8;
-            }
-            px[3] = ((255 * c + u32::from(px[3]) * keep + 127) / 255) as u8;
         }
     }
+    rows
 }
 
 struct Builder(tiny_skia::PathBuilder);
@@ -217,7 +249,8 @@ mod tests {
         let query = "title=การปฏิวัติแบบโอเพนซอร์สของ DeepSeek: ข้อมูลเชิงลึก AI";
         let req = parse_query(query, &defaults).unwrap();
         let layout = layout_card(&req, &assets).unwrap();
-        let masks = layout.rasterize(&assets).unwrap();
+        let canvas = layout.rasterize(&assets).unwrap();
+        let masks = canvas.pixmap();
         let usvg = raster::rasterize(
             &layout.overlay_svg(&assets.fonts),
             layout.template(),

@@ -10,7 +10,7 @@
 use crate::fonts::{FaceIndex, Fonts};
 use crate::render::breaks::break_opportunities;
 use crate::render::shape::{
-    is_rtl_paragraph, itemize, prefix_em, runs_width_em, visual_order, width_em, Run,
+    self, is_rtl_paragraph, itemize, prefix_em, runs_width_em, visual_order, Run, ShapedGlyph,
 };
 use crate::templates::{Align, Slot, VAlign};
 use unicode_segmentation::UnicodeSegmentation;
@@ -32,6 +32,8 @@ pub struct Line {
     /// The font runs of `text` in visual order (left to right), each with its left edge
     /// in px. A run is one face and one direction.
     pub runs: Vec<(Run, f32)>,
+    /// Each run's glyphs as shaped for its width, in drawing order (what is drawn).
+    pub glyphs: Vec<Vec<ShapedGlyph>>,
 }
 
 /// A slot's text, fitted.
@@ -324,10 +326,19 @@ fn place(
         .enumerate()
         .map(|(i, text)| {
             let runs = visual_order(&text, &itemize(&text, chain, fonts, &mut Vec::new()), rtl);
-            // Each run shaped once: its width places it and adds to the line's.
+            // Each run shaped once: its width places it and adds to the line's, and its
+            // glyphs are what gets drawn.
+            let glyphs: Vec<Vec<ShapedGlyph>> = runs
+                .iter()
+                .map(|r| shape::glyphs(&text[r.range.clone()], &fonts.faces[r.face]))
+                .collect();
             let widths_em: Vec<f32> = runs
                 .iter()
-                .map(|r| width_em(&text[r.range.clone()], &fonts.faces[r.face]))
+                .zip(&glyphs)
+                .map(|(r, g)| {
+                    let units: i64 = g.iter().map(|g| i64::from(g.x_advance)).sum();
+                    units as f32 / fonts.faces[r.face].units_per_em
+                })
                 .collect();
             let width = widths_em.iter().sum::<f32>() * size;
             // `start` is the paragraph's own start: the right edge for Arabic or Hebrew.
@@ -353,6 +364,7 @@ fn place(
                 y: (top + line_box * i as f32 + baseline).round(),
                 width,
                 runs,
+                glyphs,
             }
         })
         .collect();

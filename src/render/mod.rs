@@ -144,6 +144,41 @@ pub struct LayoutReport {
     pub slots: Vec<SlotReport>,
 }
 
+/// A card's pixels, and which rows may differ from its template's background. Dropping
+/// it hands the pixels back to the thread's canvas (`raster::recycle`).
+pub struct Canvas<'a> {
+    pixmap: Option<tiny_skia::Pixmap>,
+    dirty: raster::Rows,
+    template: &'a Template,
+}
+
+impl Canvas<'_> {
+    pub fn pixmap(&self) -> &tiny_skia::Pixmap {
+        self.pixmap.as_ref().expect("present until dropped")
+    }
+
+    /// The rows that may differ from the template's background.
+    pub fn dirty(&self) -> &raster::Rows {
+        &self.dirty
+    }
+
+    pub fn png(&self) -> Result<Vec<u8>, RenderError> {
+        let known = encode::Known {
+            background: &self.template.background_rows,
+            dirty: &self.dirty,
+        };
+        encode::encode_png(self.pixmap(), Some(&known))
+    }
+}
+
+impl Drop for Canvas<'_> {
+    fn drop(&mut self) {
+        if let Some(pixmap) = self.pixmap.take() {
+            raster::recycle(self.template, pixmap, std::mem::take(&mut self.dirty));
+        }
+    }
+}
+
 /// A card laid out: every slot fitted, ready to become SVG.
 pub struct CardLayout<'a> {
     template: &'a Template,
@@ -216,27 +251,33 @@ impl CardLayout<'_> {
     /// The card's pixels: the template's background, then accent elements, colour glyphs
     /// and slots with non-plain paint through usvg/resvg, then plain text from cached
     /// glyph masks (`glyphs`).
-    pub fn rasterize(&self, assets: &Assets) -> Result<tiny_skia::Pixmap, RenderError> {
+    pub fn rasterize(&self, assets: &Assets) -> Result<Canvas<'_>, RenderError> {
         let fonts = &assets.fonts;
         // usvg draws what the glyph masks cannot: non-plain paint and colour glyphs.
         let elements = self.elements_where(fonts, |slot, run| {
             slot.plain_fill.is_none() || fonts.faces[run.face].color
         });
-        let mut pixmap = if elements.is_empty() {
-            self.template.background.clone()
+        let (mut pixmap, mut dirty) = if elements.is_empty() {
+            (raster::canvas(self.template), raster::Rows::default())
         } else {
-            raster::rasterize(
+            let pixmap = raster::rasterize(
                 &svg::overlay(self.template, &elements),
                 self.template,
                 &assets.options,
-            )?
+            )?;
+            (pixmap, raster::Rows::all(self.template.height))
         };
         for (slot, layout) in self.template.slots.iter().zip(&self.slots) {
             if let Some(rgb) = slot.plain_fill {
-                glyphs::draw_slot(&mut pixmap, layout, rgb, fonts);
+                let drawn = glyphs::draw_slot(&mut pixmap, layout, rgb, fonts);
+                dirty.add(drawn);
             }
         }
-        Ok(pixmap)
+        Ok(Canvas {
+            pixmap: Some(pixmap),
+            dirty,
+            template: self.template,
+        })
     }
 
     /// The whole card as one SVG document: the template with its slots filled.
@@ -344,12 +385,12 @@ pub fn card(req: &CardRequest, assets: &Assets) -> Result<Rendered, RenderError>
             svg
         }
         Format::Png | Format::Jpeg | Format::Webp => {
-            let pixmap = layout.rasterize(assets)?;
+            let canvas = layout.rasterize(assets)?;
             lap("raster", &mut timings);
             let bytes = match req.format {
-                Format::Jpeg => encode::encode_jpeg(&pixmap, req.quality)?,
-                Format::Webp => encode::encode_webp(&pixmap)?,
-                _ => encode::encode_png(&pixmap)?,
+                Format::Jpeg => encode::encode_jpeg(canvas.pixmap(), req.quality)?,
+                Format::Webp => encode::encode_webp(canvas.pixmap())?,
+                _ => canvas.png()?,
             };
             lap("encode", &mut timings);
             bytes
