@@ -148,9 +148,10 @@ enum Colors {
 }
 
 /// Indexed image data, every row with filter type 0 (none), which suits palette indices
-/// best. Rows all of index 0 (the background, mostly) are only counted, not stored.
+/// best, except rows equal to the one above (type 2, up: all zeros). Rows all of index 0
+/// (the background, mostly) are only counted, not stored.
 struct Scanlines {
-    /// The other rows in order, each its filter byte then one index a pixel.
+    /// The other rows in order, each its filter byte then a byte a pixel.
     data: Vec<u8>,
     /// Per row: whether it is all index 0.
     zero: Vec<bool>,
@@ -248,6 +249,14 @@ fn index_rows(pixmap: &Pixmap, known: Option<&Known>) -> Result<Colors, Stop> {
             continue;
         }
         let start = lines.data.len();
+        if above.is_some_and(|(pixels, _)| pixels == row) {
+            // The same as the row above (a border down the side, say): filter type 2
+            // (up) makes it all zeros. `above` stays the row whose indices are stored.
+            lines.data.push(2);
+            lines.data.resize(start + 1 + width, 0);
+            lines.zero.push(false);
+            continue;
+        }
         lines.data.resize(start + 1 + width, 0);
         let (before, dst) = lines.data.split_at_mut(start + 1);
         let above_row = above.map(|(pixels, at)| (pixels, &before[at + 1..at + 1 + width]));

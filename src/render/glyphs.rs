@@ -251,7 +251,7 @@ mod tests {
         let layout = layout_card(&req, &assets).unwrap();
         let canvas = layout.rasterize(&assets).unwrap();
         let masks = canvas.pixmap();
-        let usvg = raster::rasterize(
+        let (usvg, _) = raster::rasterize(
             &layout.overlay_svg(&assets.fonts),
             layout.template(),
             assets.usvg_options(),

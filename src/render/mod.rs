@@ -260,12 +260,14 @@ impl CardLayout<'_> {
         let (mut pixmap, mut dirty) = if elements.is_empty() {
             (raster::canvas(self.template), raster::Rows::default())
         } else {
-            let pixmap = raster::rasterize(
+            let (pixmap, drawn) = raster::rasterize(
                 &svg::overlay(self.template, &elements),
                 self.template,
                 &assets.options,
             )?;
-            (pixmap, raster::Rows::all(self.template.height))
+            let mut rows = raster::Rows::default();
+            rows.add(drawn);
+            (pixmap, rows)
         };
         for (slot, layout) in self.template.slots.iter().zip(&self.slots) {
             if let Some(rgb) = slot.plain_fill {

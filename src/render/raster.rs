@@ -14,16 +14,21 @@ use crate::render::RenderError;
 use crate::templates::Template;
 
 /// Paints `overlay` (an SVG the size of `template`) over the template's static layer.
+/// Also returns the rows it may have painted: those of the drawing's bounding box
+/// (strokes and filters included), widened by 2 px for anti-aliasing.
 pub fn rasterize(
     overlay: &str,
     template: &Template,
     options: &usvg::Options,
-) -> Result<Pixmap, RenderError> {
+) -> Result<(Pixmap, Range<u32>), RenderError> {
     let tree =
         usvg::Tree::from_str(overlay, options).map_err(|e| RenderError::Svg(e.to_string()))?;
     let mut pixmap = canvas(template);
     resvg::render(&tree, Transform::identity(), &mut pixmap.as_mut());
-    Ok(pixmap)
+    let bbox = tree.root().abs_layer_bounding_box();
+    let clamp = |y: f32| y.clamp(0.0, template.height as f32) as u32;
+    let rows = clamp(bbox.top().floor() - 2.0)..clamp(bbox.bottom().ceil() + 2.0);
+    Ok((pixmap, rows))
 }
 
 /// Rows of a canvas that may differ from its template's background: a few disjoint
@@ -32,12 +37,6 @@ pub fn rasterize(
 pub struct Rows(Vec<Range<u32>>);
 
 impl Rows {
-    pub fn all(height: u32) -> Rows {
-        let mut rows = Rows::default();
-        rows.add(0..height);
-        rows
-    }
-
     /// Adds `rows`, merging ranges that overlap or touch.
     pub fn add(&mut self, rows: Range<u32>) {
         if rows.is_empty() {
@@ -151,5 +150,49 @@ mod tests {
         render("title=x&accent=%23ff0000&template=brand");
         assert_eq!(render(short), fresh, "after other templates and usvg paint");
         assert_eq!(render(long), render(long));
+    }
+
+    /// The encoder takes rows outside `dirty` from the template: every drawn row must
+    /// be inside, whatever draws it (glyph masks, usvg accents, colour emoji).
+    #[test]
+    fn dirty_rows_hold_every_drawn_row() {
+        use crate::render::{layout_card, Assets};
+        use crate::request::{parse_query, Defaults, Text};
+        let assets = Assets::load(None).unwrap();
+        let defaults = Defaults {
+            title: Text::new("x"),
+            site: Text::new("blog.example.com"),
+            template: "default".into(),
+        };
+        let queries = [
+            "title=การปฏิวัติแบบโอเพนซอร์สของ DeepSeek",
+            "title=Launch day 🚀🎉 ทดสอบ&accent=%23e11d48",
+            "title=ทำไม OpenAI ถึงไม่ใช้วิธีของ DeepSeek?&description=สรุป&author=ทีม&date=2025&tags=ai,ml",
+        ];
+        for template in ["default", "light", "article", "brand"] {
+            for theme in ["", "&theme=light", "&theme=dark"] {
+                for query in queries {
+                    let query = format!("{query}&template={template}{theme}");
+                    let req = parse_query(&query, &defaults).unwrap();
+                    let layout = layout_card(&req, &assets).unwrap();
+                    let canvas = layout.rasterize(&assets).unwrap();
+                    let png = canvas.png().unwrap();
+                    let mut decoder = png::Decoder::new(std::io::Cursor::new(&png));
+                    decoder.set_transformations(png::Transformations::EXPAND);
+                    let mut reader = decoder.read_info().unwrap();
+                    let mut got = vec![0; reader.output_buffer_size().unwrap()];
+                    reader.next_frame(&mut got).unwrap();
+                    let want: Vec<u8> = canvas
+                        .pixmap()
+                        .data()
+                        .chunks_exact(4)
+                        .flat_map(|p| [p[0], p[1], p[2]])
+                        .collect();
+                    if reader.info().color_type == png::ColorType::Indexed {
+                        assert!(got == want, "{query}: PNG differs from the pixels");
+                    }
+                }
+            }
+        }
     }
 }
