@@ -52,6 +52,19 @@ fn stages(c: &mut Criterion) {
     });
     let png = render::card(&req, &assets).expect("card").bytes;
     eprintln!("seed card PNG: {} bytes", png.len());
+
+    // The other built-in templates, with every slot they have filled.
+    for template in ["light", "article", "brand"] {
+        let query = format!(
+            "{SEED}&template={template}&description=สรุปจากงานประชุม&author=ทีมข่าว&date=2025-02-01&tags=ai,opensource"
+        );
+        let req = parse_query(&query, &defaults).expect("template query");
+        c.bench_function(&format!("card/{template}"), |b| {
+            b.iter(|| render::card(black_box(&req), &assets))
+        });
+        let png = render::card(&req, &assets).expect("card").bytes;
+        eprintln!("{template} card PNG: {} bytes", png.len());
+    }
 }
 
 criterion_group! {
