@@ -4,10 +4,11 @@
 //! harfrust shaper data and metrics our layout measures with. Knows nothing of templates
 //! or HTTP. System fonts are never loaded, so a card renders the same on every machine.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use fontdb::{Database, Source, ID};
-use harfrust::ShaperData;
+use harfrust::{Direction, Language, Script, ShapePlan, Shaper, ShaperData, UnicodeBuffer};
 use skrifa::instance::{LocationRef, Size};
 use skrifa::MetadataProvider;
 
@@ -76,7 +77,12 @@ pub struct Face {
     data: &'static [u8],
     face_index: u32,
     shaper_data: ShaperData,
+    /// Shape plans by direction, script and language: building one (feature lookup,
+    /// map compilation) cost more than shaping a short run with it.
+    plans: Mutex<HashMap<PlanKey, Arc<ShapePlan>>>,
 }
+
+type PlanKey = (Direction, Option<Script>, Option<Language>);
 
 impl Face {
     pub fn font_ref(&self) -> harfrust::FontRef<'static> {
@@ -91,6 +97,27 @@ impl Face {
 
     pub fn shaper_data(&self) -> &ShaperData {
         &self.shaper_data
+    }
+
+    /// The shape plan for `buffer`'s direction, script and language, made once.
+    pub fn plan(&self, shaper: &Shaper<'_>, buffer: &UnicodeBuffer) -> Arc<ShapePlan> {
+        // The buffer reports "no script" as UNKNOWN, which guessing never sets.
+        let script = Some(buffer.script()).filter(|s| *s != harfrust::script::UNKNOWN);
+        let key = (buffer.direction(), script, buffer.language());
+        // Plans are inserted whole: a poisoned lock still holds a consistent map.
+        let mut plans = self.plans.lock().unwrap_or_else(|p| p.into_inner());
+        let plan = plans
+            .entry(key)
+            .or_insert_with_key(|(direction, script, language)| {
+                Arc::new(ShapePlan::new(
+                    shaper,
+                    *direction,
+                    *script,
+                    language.as_ref(),
+                    &[],
+                ))
+            });
+        Arc::clone(plan)
     }
 
     /// Whether the face maps `c` to a glyph.
@@ -241,6 +268,7 @@ impl Fonts {
                     data,
                     face_index,
                     shaper_data: ShaperData::new(&hr),
+                    plans: Mutex::default(),
                 });
             }
         }

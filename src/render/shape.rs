@@ -194,7 +194,8 @@ fn shape_glyphs(text: &str, face: &Face, mut each: impl FnMut(usize, ShapedGlyph
             Direction::RightToLeft
         });
         buffer.guess_segment_properties();
-        let output = shaper.shape(buffer, ShapeOptions::new());
+        let plan = face.plan(&shaper, &buffer);
+        let output = shaper.shape(buffer, ShapeOptions::new().plan(Some(&plan)));
         for (info, pos) in output.glyph_infos().iter().zip(output.glyph_positions()) {
             each(
                 run.start + info.cluster as usize,
