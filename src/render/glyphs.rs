@@ -227,8 +227,8 @@ impl OutlinePen for Builder {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::{layout_card, raster, Assets};
-    use crate::request::{parse_query, Defaults, Text};
+    use crate::render::{layout_card, raster};
+    use crate::request::parse_query;
 
     #[test]
     fn quantise_rounds_to_quarter_pixels() {
@@ -240,12 +240,7 @@ mod tests {
 
     #[test]
     fn masks_draw_what_usvg_draws() {
-        let assets = Assets::load(None).unwrap();
-        let defaults = Defaults {
-            title: Text::new("x"),
-            site: Text::new("blog.example.com"),
-            template: "default".into(),
-        };
+        let (assets, defaults) = crate::render::testing::assets();
         let query = "title=การปฏิวัติแบบโอเพนซอร์สของ DeepSeek: ข้อมูลเชิงลึก AI";
         let req = parse_query(query, &defaults).unwrap();
         let layout = layout_card(&req, &assets).unwrap();

@@ -409,3 +409,20 @@ pub fn card(req: &CardRequest, assets: &Assets) -> Result<Rendered, RenderError>
 pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
+
+/// Setup shared by the render modules' tests.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::Assets;
+    use crate::request::{Defaults, Text};
+
+    /// The embedded assets, and defaults with a site label on the default template.
+    pub fn assets() -> (Assets, Defaults) {
+        let defaults = Defaults {
+            title: Text::new("x"),
+            site: Text::new("blog.example.com"),
+            template: "default".into(),
+        };
+        (Assets::load(None).unwrap(), defaults)
+    }
+}

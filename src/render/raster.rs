@@ -125,14 +125,9 @@ mod tests {
 
     #[test]
     fn a_recycled_canvas_draws_what_a_fresh_one_draws() {
-        use crate::render::{card, Assets};
-        use crate::request::{parse_query, Defaults, Text};
-        let assets = Assets::load(None).unwrap();
-        let defaults = Defaults {
-            title: Text::new("x"),
-            site: Text::new("blog.example.com"),
-            template: "default".into(),
-        };
+        use crate::render::card;
+        use crate::request::parse_query;
+        let (assets, defaults) = crate::render::testing::assets();
         let render = |query: &str| {
             let req = parse_query(query, &defaults).unwrap();
             card(&req, &assets).unwrap().bytes
@@ -156,14 +151,9 @@ mod tests {
     /// be inside, whatever draws it (glyph masks, usvg accents, colour emoji).
     #[test]
     fn dirty_rows_hold_every_drawn_row() {
-        use crate::render::{layout_card, Assets};
-        use crate::request::{parse_query, Defaults, Text};
-        let assets = Assets::load(None).unwrap();
-        let defaults = Defaults {
-            title: Text::new("x"),
-            site: Text::new("blog.example.com"),
-            template: "default".into(),
-        };
+        use crate::render::layout_card;
+        use crate::request::parse_query;
+        let (assets, defaults) = crate::render::testing::assets();
         let queries = [
             "title=การปฏิวัติแบบโอเพนซอร์สของ DeepSeek",
             "title=Launch day 🚀🎉 ทดสอบ&accent=%23e11d48",
