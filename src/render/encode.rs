@@ -46,10 +46,8 @@ impl BackgroundRows {
             .data()
             .chunks_exact(row_bytes.max(4))
             .map(|row| {
-                let first = &row[..4];
-                row.chunks_exact(4)
-                    .all(|p| p == first)
-                    .then(|| u32::from_le_bytes([first[0], first[1], first[2], first[3]]))
+                let first = pixel(row);
+                all_equal(row, first).then_some(first)
             })
             .collect();
         let mut counts: Vec<(u32, usize)> = Vec::new();
@@ -73,10 +71,10 @@ pub struct Known<'a> {
 impl Known<'_> {
     /// The colour of row `y` when it is untouched background of one colour.
     fn uniform_row(&self, y: usize) -> Option<u32> {
-        let outside = !self.dirty.contains(y as u32);
-        outside
-            .then(|| self.background.uniform.get(y).copied().flatten())
-            .flatten()
+        if self.dirty.contains(y as u32) {
+            return None;
+        }
+        self.background.uniform.get(y).copied().flatten()
     }
 }
 
@@ -406,9 +404,9 @@ fn png_error(e: png::EncodingError) -> RenderError {
 }
 
 /// zlib-rs level for the rows with text. On the five Thai sample titles (`benches/peers`)
-/// level 4 wrote 0.2–2 % more bytes than Takumi and level 5 8–11 % fewer, for ~0.2 ms more
-/// on the seed card; level 6 saves ~1 % more for another 0.4 ms. fdeflate (the `png`
-/// crate's fast mode) is 5× faster than level 5 but 75 % larger.
+/// level 4 wrote from 0.2 % fewer to 3 % more bytes than Takumi, level 5 8–11 % fewer for
+/// ~0.2 ms more on the seed card; level 6 saves another ~1 % for another 0.5 ms. fdeflate
+/// (the `png` crate's fast mode) is 5× faster than level 5 but 75 % larger.
 const LEVEL: i32 = 5;
 
 /// An indexed PNG whose image data is deflated row band by row band (`deflate_rows`).
@@ -433,11 +431,11 @@ fn write_indexed(
 }
 
 /// The zlib stream of the image data. A card is mostly rows of the background colour,
-/// index 0: long runs of zero bytes, deflated by run length alone (zlib-rs's RLE strategy,
-/// ~2 bits per 258 bytes, at memory speed). Only the rows between, where the text is, get
-/// the real match search. Each band is its own deflate segment ended by a sync flush
-/// (byte-aligned, no back-reference into a band the other compressor wrote), so they
-/// concatenate into one valid stream; the Adler-32 is combined band by band.
+/// index 0: long runs of zero bytes, written by `zero_run` without any search. Only the
+/// bands between, where the text is, get zlib-rs's match search. Each run or band is its
+/// own deflate segment, starting fresh (no back-reference into another) and ending in a
+/// sync flush (byte-aligned), so they concatenate into one valid stream; the Adler-32 is
+/// combined segment by segment.
 fn deflate_rows(lines: &Scanlines, width: usize) -> Result<Vec<u8>, RenderError> {
     let stride = width + 1;
     let mut out = Vec::with_capacity(lines.data.len() / 12 + 1024);

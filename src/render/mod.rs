@@ -157,11 +157,7 @@ impl Canvas<'_> {
         self.pixmap.as_ref().expect("present until dropped")
     }
 
-    /// The rows that may differ from the template's background.
-    pub fn dirty(&self) -> &raster::Rows {
-        &self.dirty
-    }
-
+    /// The card as a PNG; rows it did not draw on are taken as the template's.
     pub fn png(&self) -> Result<Vec<u8>, RenderError> {
         let known = encode::Known {
             background: &self.template.background_rows,
