@@ -811,4 +811,26 @@ mod tests {
             "same bytes either way"
         );
     }
+
+    /// Noise of 200 colours barely compresses: the compressor needs several calls to
+    /// flush its output.
+    #[test]
+    fn incompressible_bands_are_written_whole() {
+        let mut pixmap = Pixmap::new(300, 200).unwrap();
+        let mut state = 7u32;
+        for p in pixmap.data_mut().chunks_exact_mut(4) {
+            state = state.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            let v = ((state >> 16) % 200) as u8;
+            p.copy_from_slice(&[v, 255 - v, v / 2, 255]);
+        }
+        let png = encode_png(&pixmap, None).unwrap();
+        let (color, pixels) = decode(&png);
+        assert_eq!(color, png::ColorType::Indexed);
+        assert_eq!(pixels, rgb_of(&pixmap));
+        assert!(
+            png.len() > 300 * 200 * 3 / 4,
+            "noise stays large: {}",
+            png.len()
+        );
+    }
 }
