@@ -39,6 +39,12 @@ pub struct Config {
     #[arg(long, env = "OGCARD_CACHE_BYTES", default_value = "256MiB", value_parser = parse_bytes)]
     pub cache_bytes: usize,
 
+    /// Deflate level (1–9) for the rows with text in indexed PNGs: 1 is fastest and
+    /// largest, 9 smallest and slowest. Background rows cost nothing at any level.
+    #[arg(long, env = "OGCARD_PNG_LEVEL", default_value_t = crate::render::encode::DEFAULT_LEVEL,
+          value_parser = clap::value_parser!(u8).range(1..=9))]
+    pub png_level: u8,
+
     /// The Cache-Control header of successful responses.
     #[arg(
         long,

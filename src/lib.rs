@@ -54,7 +54,8 @@ pub fn state(config: &Config) -> anyhow::Result<AppState> {
 /// The assets and request defaults a configuration names, checked: what the server and
 /// `ogcard render` both render with.
 pub(crate) fn assets_and_defaults(config: &Config) -> anyhow::Result<(Assets, Defaults)> {
-    let assets = Assets::load_with(config.templates_dir.as_deref(), &config.font_dirs)?;
+    let assets = Assets::load_with(config.templates_dir.as_deref(), &config.font_dirs)?
+        .with_png_level(config.png_level);
     let coverage = assets.fonts.coverage();
     let uncovered: Vec<&str> = coverage
         .iter()

@@ -119,6 +119,8 @@ fn invalid_configuration_fails_with_a_clear_message() {
             "invalid socket address",
         ),
         (&["--log-format", "xml"], &[], "invalid value 'xml'"),
+        (&["--png-level", "0"], &[], "0 is not in 1..=9"),
+        (&["--png-level", "10"], &[], "10 is not in 1..=9"),
         (
             &["--templates-dir", "/nonexistent/templates"],
             &[],

@@ -4,7 +4,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use ogcard::render::encode::{encode_png, BackgroundRows, Known};
+use ogcard::render::encode::{encode_png, BackgroundRows, Known, DEFAULT_LEVEL};
 use ogcard::render::raster::Rows;
 use tiny_skia::Pixmap;
 
@@ -63,7 +63,11 @@ fuzz_target!(|data: &[u8]| {
         background: &rows,
         dirty: &dirty,
     };
-    for png in [encode_png(&card, Some(&known)), encode_png(&card, None)] {
+    let level = rest.first().map_or(DEFAULT_LEVEL, |b| b % 9 + 1);
+    for png in [
+        encode_png(&card, Some(&known), level),
+        encode_png(&card, None, DEFAULT_LEVEL),
+    ] {
         let png = png.expect("encodes");
         let mut decoder = png::Decoder::new(std::io::Cursor::new(&png));
         decoder.set_transformations(png::Transformations::EXPAND);

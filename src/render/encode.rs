@@ -10,7 +10,7 @@
 //! colour is index 0 and every row is written unfiltered, so background rows are runs of
 //! zero bytes: their deflate blocks are written here directly (`zero_run`, ~2 bits per
 //! 258 bytes) and rows the renderer did not touch are not even read (`Known`). Only the
-//! text bands go through a real match search (zlib-rs, `LEVEL`).
+//! text bands go through a real match search (zlib-rs, `DEFAULT_LEVEL` or `--png-level`).
 
 use tiny_skia::Pixmap;
 
@@ -19,12 +19,17 @@ use crate::render::RenderError;
 
 /// Encodes `pixmap` losslessly: indexed when it has ≤ 256 colours and is opaque, else
 /// 8-bit RGB, or RGBA when some pixel is translucent. `known` says which rows are still
-/// the template's background; without it every row is examined.
-pub fn encode_png(pixmap: &Pixmap, known: Option<&Known>) -> Result<Vec<u8>, RenderError> {
+/// the template's background; without it every row is examined. `level` (1–9) is the
+/// deflate level of the indexed rows with text.
+pub fn encode_png(
+    pixmap: &Pixmap,
+    known: Option<&Known>,
+    level: u8,
+) -> Result<Vec<u8>, RenderError> {
     let (width, height) = (pixmap.width(), pixmap.height());
     match palettize(pixmap, known) {
         Colors::Indexed { palette, scanlines } => {
-            write_indexed(width, height, &palette, &scanlines)
+            write_indexed(width, height, &palette, &scanlines, level)
         }
         Colors::Many => write(width, height, png::ColorType::Rgb, &rgb_of(pixmap)),
         Colors::Translucent => write(width, height, png::ColorType::Rgba, &straight_rgba(pixmap)),
@@ -403,11 +408,12 @@ fn png_error(e: png::EncodingError) -> RenderError {
     RenderError::Encode(e.to_string())
 }
 
-/// zlib-rs level for the rows with text. On the five Thai sample titles (`benches/peers`)
-/// level 4 wrote from 0.2 % fewer to 3 % more bytes than Takumi, level 5 8–11 % fewer for
-/// ~0.2 ms more on the seed card; level 6 saves another ~1 % for another 0.5 ms. fdeflate
-/// (the `png` crate's fast mode) is 5× faster than level 5 but 75 % larger.
-const LEVEL: i32 = 5;
+/// zlib-rs level for the rows with text unless configured (`--png-level`). On the five
+/// Thai sample titles (`benches/peers`) level 4 wrote from 0.2 % fewer to 3 % more bytes
+/// than Takumi, level 5 8–11 % fewer for ~0.2 ms more on the seed card; level 6 saves
+/// another ~1 % for another 0.5 ms. fdeflate (the `png` crate's fast mode) is 5× faster
+/// than level 5 but 75 % larger.
+pub const DEFAULT_LEVEL: u8 = 5;
 
 /// An indexed PNG whose image data is deflated row band by row band (`deflate_rows`).
 fn write_indexed(
@@ -415,8 +421,9 @@ fn write_indexed(
     height: u32,
     palette: &[u8],
     scanlines: &Scanlines,
+    level: u8,
 ) -> Result<Vec<u8>, RenderError> {
-    let idat = deflate_rows(scanlines, width as usize)?;
+    let idat = deflate_rows(scanlines, width as usize, level)?;
     let mut out = Vec::with_capacity(idat.len() + palette.len() + 64);
     let mut encoder = png::Encoder::new(&mut out, width, height);
     encoder.set_color(png::ColorType::Indexed);
@@ -436,7 +443,7 @@ fn write_indexed(
 /// own deflate segment, starting fresh (no back-reference into another) and ending in a
 /// sync flush (byte-aligned), so they concatenate into one valid stream; the Adler-32 is
 /// combined segment by segment.
-fn deflate_rows(lines: &Scanlines, width: usize) -> Result<Vec<u8>, RenderError> {
+fn deflate_rows(lines: &Scanlines, width: usize, level: u8) -> Result<Vec<u8>, RenderError> {
     let stride = width + 1;
     let mut out = Vec::with_capacity(lines.data.len() / 12 + 1024);
     // CMF 0x78: deflate, 32 KiB window; FLG 0x01: no dictionary, check bits.
@@ -455,6 +462,9 @@ fn deflate_rows(lines: &Scanlines, width: usize) -> Result<Vec<u8>, RenderError>
                 let band = &lines.data[offset..offset + bytes];
                 offset += bytes;
                 text.reset();
+                // Fresh after the reset: nothing to flush, the level just changes.
+                text.set_level(i32::from(level.clamp(1, 9)))
+                    .map_err(|e| RenderError::Encode(format!("deflate: {}", e.as_str())))?;
                 compress(text, band, zlib_rs::DeflateFlush::SyncFlush, &mut out)?;
                 adler = zlib_rs::adler32::adler32(adler, band);
             }
@@ -470,7 +480,7 @@ fn deflate_rows(lines: &Scanlines, width: usize) -> Result<Vec<u8>, RenderError>
 thread_local! {
     // A compressor holds ~300 KB of tables: kept per thread rather than made per card.
     static TEXT: std::cell::RefCell<zlib_rs::Deflate> =
-        std::cell::RefCell::new(raw_deflate(LEVEL));
+        std::cell::RefCell::new(raw_deflate(i32::from(DEFAULT_LEVEL)));
 }
 
 fn raw_deflate(level: i32) -> zlib_rs::Deflate {
@@ -657,7 +667,7 @@ mod tests {
             Transform::identity(),
             None,
         );
-        let png = encode_png(&pixmap, None).unwrap();
+        let png = encode_png(&pixmap, None, DEFAULT_LEVEL).unwrap();
         let (color, pixels) = decode(&png);
         assert_eq!(color, png::ColorType::Indexed);
         assert_eq!(pixels, rgb_of(&pixmap), "exact, not quantised");
@@ -667,7 +677,7 @@ mod tests {
     fn a_transparent_canvas_is_rgba() {
         let mut pixmap = Pixmap::new(8, 8).unwrap();
         pixmap.pixels_mut()[63] = tiny_skia::PremultipliedColorU8::from_rgba(9, 9, 9, 255).unwrap();
-        let png = encode_png(&pixmap, None).unwrap();
+        let png = encode_png(&pixmap, None, DEFAULT_LEVEL).unwrap();
         let (color, pixels) = decode(&png);
         assert_eq!(color, png::ColorType::Rgba);
         assert_eq!(&pixels[..4], &[0, 0, 0, 0]);
@@ -680,7 +690,7 @@ mod tests {
         for (i, p) in pixmap.data_mut().chunks_exact_mut(4).enumerate() {
             p.copy_from_slice(&[(i % 256) as u8, (i / 256 * 17) as u8, (i % 7) as u8, 255]);
         }
-        let png = encode_png(&pixmap, None).unwrap();
+        let png = encode_png(&pixmap, None, DEFAULT_LEVEL).unwrap();
         let (color, pixels) = decode(&png);
         assert_eq!(color, png::ColorType::Rgb);
         assert_eq!(pixels, rgb_of(&pixmap));
@@ -732,7 +742,7 @@ mod tests {
             zero_run(n, &mut body);
             raw.resize(raw.len() + n, 0);
             let part = &band[..1000 * (i + 1)];
-            let mut text = raw_deflate(LEVEL);
+            let mut text = raw_deflate(i32::from(DEFAULT_LEVEL));
             compress(&mut text, part, zlib_rs::DeflateFlush::SyncFlush, &mut body).unwrap();
             raw.extend_from_slice(part);
         }
@@ -781,7 +791,7 @@ mod tests {
             .enumerate()
         {
             let pixmap = patchwork(width, 40, i as u32);
-            let png = encode_png(&pixmap, None).unwrap();
+            let png = encode_png(&pixmap, None, DEFAULT_LEVEL).unwrap();
             let (color, pixels) = decode(&png);
             assert_eq!(color, png::ColorType::Indexed, "width {width}");
             assert_eq!(pixels, rgb_of(&pixmap), "width {width}");
@@ -803,11 +813,11 @@ mod tests {
             background: &rows,
             dirty: &dirty,
         };
-        let png = encode_png(&card, Some(&known)).unwrap();
+        let png = encode_png(&card, Some(&known), DEFAULT_LEVEL).unwrap();
         assert_eq!(decode(&png).1, rgb_of(&card));
         assert_eq!(
             png,
-            encode_png(&card, None).unwrap(),
+            encode_png(&card, None, DEFAULT_LEVEL).unwrap(),
             "same bytes either way"
         );
     }
@@ -823,7 +833,7 @@ mod tests {
             let v = ((state >> 16) % 200) as u8;
             p.copy_from_slice(&[v, 255 - v, v / 2, 255]);
         }
-        let png = encode_png(&pixmap, None).unwrap();
+        let png = encode_png(&pixmap, None, DEFAULT_LEVEL).unwrap();
         let (color, pixels) = decode(&png);
         assert_eq!(color, png::ColorType::Indexed);
         assert_eq!(pixels, rgb_of(&pixmap));

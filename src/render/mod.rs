@@ -52,6 +52,8 @@ pub struct Assets {
     pub templates: Templates,
     options: usvg::Options<'static>,
     version: String,
+    /// Deflate level for PNG text rows (`encode::DEFAULT_LEVEL` unless configured).
+    png_level: u8,
 }
 
 impl Assets {
@@ -81,7 +83,14 @@ impl Assets {
             templates,
             options,
             version,
+            png_level: encode::DEFAULT_LEVEL,
         })
+    }
+
+    /// These assets, writing PNGs at deflate `level` (clamped to 1–9).
+    pub fn with_png_level(mut self, level: u8) -> Assets {
+        self.png_level = level.clamp(1, 9);
+        self
     }
 
     /// A digest of everything that shapes a card (the code version, every font and
@@ -150,6 +159,7 @@ pub struct Canvas<'a> {
     pixmap: Option<tiny_skia::Pixmap>,
     dirty: raster::Rows,
     template: &'a Template,
+    png_level: u8,
 }
 
 impl Canvas<'_> {
@@ -163,7 +173,7 @@ impl Canvas<'_> {
             background: &self.template.background_rows,
             dirty: &self.dirty,
         };
-        encode::encode_png(self.pixmap(), Some(&known))
+        encode::encode_png(self.pixmap(), Some(&known), self.png_level)
     }
 }
 
@@ -275,6 +285,7 @@ impl CardLayout<'_> {
             pixmap: Some(pixmap),
             dirty,
             template: self.template,
+            png_level: assets.png_level,
         })
     }
 
