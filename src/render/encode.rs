@@ -437,6 +437,12 @@ fn write_indexed(
     Ok(out)
 }
 
+/// CMF 0x78: deflate, 32 KiB window; FLG 0x01: no dictionary, check bits.
+const ZLIB_HEADER: [u8; 2] = [0x78, 0x01];
+/// An empty block with fixed codes and BFINAL set (bits 1, 01, then end-of-block
+/// 0000000): every segment ends in a sync flush, so this ends the stream.
+const LAST_BLOCK: [u8; 2] = [0x03, 0x00];
+
 /// The zlib stream of the image data. A card is mostly rows of the background colour,
 /// index 0: long runs of zero bytes, written by `zero_run` without any search. Only the
 /// bands between, where the text is, get zlib-rs's match search. Each run or band is its
@@ -446,8 +452,7 @@ fn write_indexed(
 fn deflate_rows(lines: &Scanlines, width: usize, level: u8) -> Result<Vec<u8>, RenderError> {
     let stride = width + 1;
     let mut out = Vec::with_capacity(lines.data.len() / 12 + 1024);
-    // CMF 0x78: deflate, 32 KiB window; FLG 0x01: no dictionary, check bits.
-    out.extend_from_slice(&[0x78, 0x01]);
+    out.extend_from_slice(&ZLIB_HEADER);
     let mut adler = 1u32;
     let mut offset = 0;
     TEXT.with_borrow_mut(|text| {
@@ -471,8 +476,7 @@ fn deflate_rows(lines: &Scanlines, width: usize, level: u8) -> Result<Vec<u8>, R
         }
         Ok::<_, RenderError>(())
     })?;
-    // The last block: empty, fixed codes, BFINAL set (bits 1, 01, then end-of-block 0000000).
-    out.extend_from_slice(&[0x03, 0x00]);
+    out.extend_from_slice(&LAST_BLOCK);
     out.extend_from_slice(&adler.to_be_bytes());
     Ok(out)
 }
@@ -631,26 +635,8 @@ fn compress(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::render::testing::{decode, rgb_of};
     use tiny_skia::{Color, Paint, PathBuilder, Transform};
-
-    fn decode(png: &[u8]) -> (png::ColorType, Vec<u8>) {
-        let mut d = png::Decoder::new(std::io::Cursor::new(png));
-        d.set_transformations(png::Transformations::EXPAND);
-        let mut r = d.read_info().unwrap();
-        let color = r.info().color_type;
-        let mut buf = vec![0; r.output_buffer_size().unwrap()];
-        let info = r.next_frame(&mut buf).unwrap();
-        buf.truncate(info.buffer_size());
-        (color, buf)
-    }
-
-    fn rgb_of(pixmap: &Pixmap) -> Vec<u8> {
-        pixmap
-            .data()
-            .chunks_exact(4)
-            .flat_map(|p| [p[0], p[1], p[2]])
-            .collect()
-    }
 
     #[test]
     fn few_colours_are_indexed_and_lossless() {
@@ -698,9 +684,9 @@ mod tests {
 
     /// A zlib stream around `body` (raw deflate segments), as `deflate_rows` ends one.
     fn inflate(body: &[u8], adler: u32, len: usize) -> Vec<u8> {
-        let mut z = vec![0x78, 0x01];
+        let mut z = ZLIB_HEADER.to_vec();
         z.extend_from_slice(body);
-        z.extend_from_slice(&[0x03, 0x00]);
+        z.extend_from_slice(&LAST_BLOCK);
         z.extend_from_slice(&adler.to_be_bytes());
         let mut out = vec![7u8; len + 16];
         let (got, code) =

@@ -87,9 +87,9 @@ impl Assets {
         })
     }
 
-    /// These assets, writing PNGs at deflate `level` (clamped to 1–9).
+    /// These assets, writing PNGs at deflate `level` (1–9; the encoder clamps).
     pub fn with_png_level(mut self, level: u8) -> Assets {
-        self.png_level = level.clamp(1, 9);
+        self.png_level = level;
         self
     }
 
@@ -417,11 +417,33 @@ pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Setup shared by the render modules' tests.
+/// Setup and checks shared by the render modules' tests.
 #[cfg(test)]
 pub(crate) mod testing {
     use super::Assets;
     use crate::request::{Defaults, Text};
+
+    /// A PNG's colour type and its pixels, palette expanded (RGB, or RGBA with alpha).
+    pub fn decode(png: &[u8]) -> (png::ColorType, Vec<u8>) {
+        let mut d = png::Decoder::new(std::io::Cursor::new(png));
+        d.set_transformations(png::Transformations::EXPAND);
+        let mut r = d.read_info().unwrap();
+        let color = r.info().color_type;
+        let mut buf = vec![0; r.output_buffer_size().unwrap()];
+        let info = r.next_frame(&mut buf).unwrap();
+        buf.truncate(info.buffer_size());
+        (color, buf)
+    }
+
+    /// The RGB bytes of an opaque pixmap: what its PNG must decode to. Written apart
+    /// from the encoder's own conversion, so that a fault there cannot hide.
+    pub fn rgb_of(pixmap: &tiny_skia::Pixmap) -> Vec<u8> {
+        pixmap
+            .data()
+            .chunks_exact(4)
+            .flat_map(|p| [p[0], p[1], p[2]])
+            .collect()
+    }
 
     /// The embedded assets, and defaults with a site label on the default template.
     pub fn assets() -> (Assets, Defaults) {

@@ -152,6 +152,7 @@ mod tests {
     #[test]
     fn dirty_rows_hold_every_drawn_row() {
         use crate::render::layout_card;
+        use crate::render::testing::{decode, rgb_of};
         use crate::request::parse_query;
         let (assets, defaults) = crate::render::testing::assets();
         let queries = [
@@ -166,19 +167,9 @@ mod tests {
                     let req = parse_query(&query, &defaults).unwrap();
                     let layout = layout_card(&req, &assets).unwrap();
                     let canvas = layout.rasterize(&assets).unwrap();
-                    let png = canvas.png().unwrap();
-                    let mut decoder = png::Decoder::new(std::io::Cursor::new(&png));
-                    decoder.set_transformations(png::Transformations::EXPAND);
-                    let mut reader = decoder.read_info().unwrap();
-                    let mut got = vec![0; reader.output_buffer_size().unwrap()];
-                    reader.next_frame(&mut got).unwrap();
-                    let want: Vec<u8> = canvas
-                        .pixmap()
-                        .data()
-                        .chunks_exact(4)
-                        .flat_map(|p| [p[0], p[1], p[2]])
-                        .collect();
-                    if reader.info().color_type == png::ColorType::Indexed {
+                    let (color, got) = decode(&canvas.png().unwrap());
+                    if color == png::ColorType::Indexed {
+                        let want = rgb_of(canvas.pixmap());
                         assert!(got == want, "{query}: PNG differs from the pixels");
                     }
                 }

@@ -276,25 +276,23 @@ mod tests {
     fn right_to_left_runs_are_drawn_in_visual_order() {
         let fonts = Fonts::embedded().unwrap();
         let chain = fonts.fallback_chain(&["Noto Sans".into()], 700, false);
-        let text = "ثورة DeepSeek مفتوحة";
-        let runs = itemize(text, &chain, &fonts, &mut vec![]);
-        let rtl = is_rtl_paragraph(text);
-        assert!(rtl);
-        let order: Vec<&str> = visual_order(text, &runs, rtl)
-            .iter()
-            .map(|r| text[r.range.clone()].trim())
-            .filter(|s| !s.is_empty())
-            .collect();
-        assert_eq!(order, ["مفتوحة", "DeepSeek", "ثورة"]);
+        // The runs' texts, left to right, as the paragraph direction orders them.
+        let drawn = |text: &str| -> Vec<String> {
+            let runs = itemize(text, &chain, &fonts, &mut vec![]);
+            visual_order(text, &runs, is_rtl_paragraph(text))
+                .iter()
+                .map(|r| text[r.range.clone()].trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect()
+        };
+        assert!(is_rtl_paragraph("ثورة DeepSeek مفتوحة"));
+        assert_eq!(
+            drawn("ثورة DeepSeek مفتوحة"),
+            ["مفتوحة", "DeepSeek", "ثورة"]
+        );
         // Left-to-right text keeps its logical order.
-        let ltr = "DeepSeek ثورة";
-        let runs = itemize(ltr, &chain, &fonts, &mut vec![]);
-        let order: Vec<&str> = visual_order(ltr, &runs, false)
-            .iter()
-            .map(|r| ltr[r.range.clone()].trim())
-            .filter(|s| !s.is_empty())
-            .collect();
-        assert_eq!(order, ["DeepSeek", "ثورة"]);
+        assert!(!is_rtl_paragraph("DeepSeek ثورة"));
+        assert_eq!(drawn("DeepSeek ثورة"), ["DeepSeek", "ثورة"]);
     }
 
     #[test]
