@@ -2,7 +2,7 @@
 //! seed title with the default template at 1200×630. Setup stays outside the timed code.
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
-use ogcard::render::{self, breaks, layout_card, Assets};
+use ogcard::render::{self, breaks, layout_card, Assets, Deadline};
 use ogcard::request::{parse_query, Defaults, Text};
 
 const SEED: &str =
@@ -34,10 +34,10 @@ fn stages(c: &mut Criterion) {
         })
     });
     c.bench_function("layout", |b| {
-        b.iter(|| layout_card(black_box(&req), &assets).map(|_| ()))
+        b.iter(|| layout_card(black_box(&req), &assets, Deadline::NONE).map(|_| ()))
     });
 
-    let layout = layout_card(&req, &assets).expect("layout");
+    let layout = layout_card(&req, &assets, Deadline::NONE).expect("layout");
     c.bench_function("svg", |b| b.iter(|| layout.overlay_svg(&assets.fonts)));
 
     c.bench_function("raster", |b| {

@@ -77,6 +77,10 @@ pub struct Face {
     data: &'static [u8],
     face_index: u32,
     shaper_data: ShaperData,
+    /// The character map, parsed once: coverage is asked per grapheme and face, and
+    /// parsing the table directory and `cmap` each time was most of layout's cost for
+    /// text no font covers.
+    charmap: skrifa::charmap::Charmap<'static>,
     /// Shape plans by direction, script and language: building one (feature lookup,
     /// map compilation) cost more than shaping a short run with it.
     plans: Mutex<HashMap<PlanKey, Arc<ShapePlan>>>,
@@ -122,7 +126,7 @@ impl Face {
 
     /// Whether the face maps `c` to a glyph.
     pub fn has_char(&self, c: char) -> bool {
-        self.font_ref().charmap().map(c).is_some()
+        self.charmap.map(c).is_some()
     }
 }
 
@@ -268,6 +272,7 @@ impl Fonts {
                     data,
                     face_index,
                     shaper_data: ShaperData::new(&hr),
+                    charmap: font.charmap(),
                     plans: Mutex::default(),
                 });
             }

@@ -369,41 +369,132 @@ fn decode_component(raw: &str) -> Result<String, std::str::Utf8Error> {
     Ok(std::str::from_utf8(&bytes)?.to_owned())
 }
 
-/// NFC; control characters, bidi embedding/override/isolate controls and combining marks
-/// past [`MAX_MARKS_PER_BASE`] dropped; runs of white space collapsed to one space; trimmed.
-/// Joiners (ZWJ, ZWNJ) and variation selectors stay: emoji and Indic scripts need them.
+/// NFC, then what is kept of each character:
+/// - white space: runs collapse to one space; the text is trimmed;
+/// - dropped: control characters, noncharacters (U+FFFE, U+FFFF, U+FDD0–U+FDEF, …: XML
+///   cannot carry them), and default-ignorable and invisible format characters (bidi
+///   controls, U+180E, U+1D173…, fillers, tags, soft hyphens, word joiners): they draw
+///   nothing, so a flood of them would be free text for layout to chew on;
+/// - kept where they act, at most one per gap: ZWJ and ZWNJ between two visible
+///   characters (emoji sequences, Indic conjuncts), ZWSP between two visible characters
+///   (a word boundary in Thai, Khmer and Burmese text), one variation selector right
+///   after a visible character, and emoji tag sequences after 🏴 (U+1F3F4, the flags of
+///   England, Scotland, Wales);
+/// - combining marks past [`MAX_MARKS_PER_BASE`] on one character are dropped.
+///
+/// So every kept invisible character sits next to a visible one: the text's width grows
+/// with its length, which is what keeps layout's work linear in it.
 fn normalize(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
     let mut pending_space = false;
+    // A joiner waiting for the visible character it joins to.
+    let mut pending_joiner: Option<char> = None;
     let mut marks = 0;
+    // What the last kept character was.
+    let mut last = Kept::Nothing;
     for c in raw.nfc() {
         if c.is_whitespace() {
             pending_space = !out.is_empty();
+            pending_joiner = None;
             marks = 0;
-        } else if c.is_control() || is_bidi_control(c) {
+            last = Kept::Nothing;
             continue;
-        } else {
-            if unicode_normalization::char::is_combining_mark(c) {
-                marks += 1;
-                if marks > MAX_MARKS_PER_BASE {
-                    continue;
-                }
-            } else {
-                marks = 0;
-            }
-            if pending_space {
-                out.push(' ');
-                pending_space = false;
-            }
-            out.push(c);
         }
+        if c.is_control() || is_noncharacter(c) {
+            continue;
+        }
+        match c {
+            '\u{200B}'..='\u{200D}' => {
+                if last != Kept::Nothing && pending_joiner.is_none() {
+                    pending_joiner = Some(c);
+                }
+                continue;
+            }
+            '\u{FE00}'..='\u{FE0F}'
+            | '\u{E0100}'..='\u{E01EF}'
+            | '\u{180B}'..='\u{180D}'
+            | '\u{180F}' => {
+                if matches!(last, Kept::Visible | Kept::Mark) && pending_joiner.is_none() {
+                    out.push(c);
+                    last = Kept::Selector;
+                }
+                continue;
+            }
+            '\u{E0020}'..='\u{E007F}' => {
+                if let Kept::Tag(n) = last {
+                    if n < MAX_TAGS_IN_SEQUENCE && pending_joiner.is_none() {
+                        out.push(c);
+                        last = if c == '\u{E007F}' {
+                            Kept::Selector
+                        } else {
+                            Kept::Tag(n + 1)
+                        };
+                    }
+                }
+                continue;
+            }
+            _ if is_default_ignorable(c) => continue,
+            _ => {}
+        }
+        if unicode_normalization::char::is_combining_mark(c) {
+            marks += 1;
+            if marks > MAX_MARKS_PER_BASE {
+                continue;
+            }
+        } else {
+            marks = 0;
+        }
+        if pending_space {
+            out.push(' ');
+            pending_space = false;
+        }
+        if let Some(joiner) = pending_joiner.take() {
+            out.push(joiner);
+        }
+        out.push(c);
+        last = if c == '\u{1F3F4}' {
+            Kept::Tag(0)
+        } else if marks > 0 {
+            Kept::Mark
+        } else {
+            Kept::Visible
+        };
     }
     out
 }
 
-/// LRE, RLE, PDF, LRO, RLO and the isolates: they would reorder what we draw.
-fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+/// The longest emoji tag sequence kept after 🏴: a region code (`gbsct`) and its end.
+const MAX_TAGS_IN_SEQUENCE: u8 = 7;
+
+/// What `normalize` kept last, for the invisible characters that depend on it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kept {
+    /// Nothing yet, or a space.
+    Nothing,
+    Visible,
+    Mark,
+    /// A variation selector, or the end of a tag sequence: nothing more attaches.
+    Selector,
+    /// 🏴 or its tags so far (how many).
+    Tag(u8),
+}
+
+/// Unicode noncharacters: U+FDD0–U+FDEF and the last two code points of every plane.
+fn is_noncharacter(c: char) -> bool {
+    let u = u32::from(c);
+    (0xFDD0..=0xFDEF).contains(&u) || u & 0xFFFE == 0xFFFE
+}
+
+/// Unicode's `Default_Ignorable_Code_Point` (DerivedCoreProperties.txt, Unicode 16), plus
+/// the interlinear annotation controls U+FFF9–U+FFFB, which draw nothing either.
+fn is_default_ignorable(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}'
+        | '\u{17B5}' | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}'
+        | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{206F}' | '\u{3164}'
+        | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}' | '\u{FFA0}' | '\u{FFF0}'..='\u{FFF8}'
+        | '\u{FFF9}'..='\u{FFFB}' | '\u{1BCA0}'..='\u{1BCA3}' | '\u{1D173}'..='\u{1D17A}'
+        | '\u{E0000}'..='\u{E0FFF}')
 }
 
 #[cfg(test)]
@@ -465,6 +556,80 @@ mod tests {
     fn bidi_overrides_go_and_joiners_stay() {
         let r = parse_query("title=%E2%80%AEevil%E2%80%AC%20a%E2%80%8Db", &defaults()).unwrap();
         assert_eq!(r.title.as_str(), "evil a\u{200D}b");
+    }
+
+    #[test]
+    fn invisible_characters_go_unless_they_act() {
+        // Nothing XML cannot carry survives (format=svg answered 500 for these).
+        assert_eq!(
+            Text::new("a\u{FFFE}\u{FFFF}b\u{FDD0}\u{1FFFF}c").as_str(),
+            "abc"
+        );
+        // Floods of characters that draw nothing are dropped whole.
+        for flood in [
+            "\u{180E}",
+            "\u{1D173}",
+            "\u{2060}",
+            "\u{00AD}",
+            "\u{3164}",
+            "\u{E0041}",
+        ] {
+            let t = Text::new(&format!("{}W{}", flood.repeat(500), flood.repeat(500)));
+            assert_eq!(t.as_str(), "W", "{flood:?}");
+        }
+        // Joiners and ZWSP: one per gap between visible characters, none at the edges or
+        // next to a space.
+        assert_eq!(
+            Text::new("\u{200D}a\u{200D}\u{200D}\u{200C}b\u{200D}").as_str(),
+            "a\u{200D}b"
+        );
+        assert_eq!(Text::new("a\u{200D} b").as_str(), "a b");
+        assert_eq!(
+            Text::new("ภาษา\u{200B}\u{200B}ไทย\u{200B}").as_str(),
+            "ภาษา\u{200B}ไทย"
+        );
+        // One variation selector after a visible character; strays go.
+        assert_eq!(Text::new("\u{FE0F}x\u{FE0F}\u{FE0F}").as_str(), "x\u{FE0F}");
+        // What they are for stays byte for byte: emoji sequences, keycaps, subdivision
+        // flags, Indic half forms.
+        for kept in [
+            "👩\u{200D}💻",
+            "❤\u{FE0F}\u{200D}🔥",
+            "👨\u{200D}👩\u{200D}👧\u{200D}👦",
+            "1\u{FE0F}\u{20E3}",
+            "🇹🇭",
+            "🏴\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F}",
+            "क्\u{200D}ष",
+            "क्\u{200C}ष",
+            "ผู้\u{200D}ใหญ่",
+        ] {
+            assert_eq!(Text::new(kept).as_str(), kept);
+        }
+        // Tags only after 🏴, and only a region's worth.
+        let long_tag: String = std::iter::once('🏴')
+            .chain(std::iter::repeat_n('\u{E0061}', 50))
+            .collect();
+        assert_eq!(Text::new(&long_tag).as_str().chars().count(), 1 + 7);
+    }
+
+    #[test]
+    fn the_ignorable_list_is_unicodes() {
+        // Every Default_Ignorable_Code_Point is either dropped or one of the few that
+        // normalisation keeps where they act; and nothing else is called ignorable.
+        use icu_properties::props::DefaultIgnorableCodePoint;
+        use icu_properties::CodePointSetData;
+        let unicode = CodePointSetData::new::<DefaultIgnorableCodePoint>();
+        let acts = |c: char| {
+            matches!(c, '\u{200B}'..='\u{200D}' | '\u{FE00}'..='\u{FE0F}' | '\u{180B}'..='\u{180D}'
+                | '\u{180F}' | '\u{E0020}'..='\u{E007F}' | '\u{E0100}'..='\u{E01EF}')
+        };
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            if unicode.contains(c) {
+                assert!(is_default_ignorable(c) || acts(c), "U+{:04X}", c as u32);
+            } else if !matches!(c, '\u{FFF9}'..='\u{FFFB}') {
+                assert!(!is_default_ignorable(c), "U+{:04X}", c as u32);
+            }
+        }
     }
 
     #[test]

@@ -89,7 +89,8 @@ async fn markup_in_a_title_is_drawn_literally_and_svg_stays_well_formed() {
     let state = state_with(&[]);
     let req =
         ogcard::request::parse_query(&format!("title={}", encode(title)), &state.defaults).unwrap();
-    let layout = ogcard::render::layout_card(&req, &state.assets).unwrap();
+    let layout =
+        ogcard::render::layout_card(&req, &state.assets, ogcard::render::Deadline::NONE).unwrap();
     let layout_svg = layout.to_svg(&state.assets.fonts);
     let doc = roxmltree::Document::parse(&layout_svg).expect("well-formed layout SVG");
     let drawn: String = doc

@@ -76,7 +76,14 @@ fn no_line_break_splits_a_thai_word_at_any_width() {
     for width in (400..=1040).step_by(4) {
         slot.width = width as f32;
         for j in &reference {
-            let layout = layout_slot(&j.title, &slot, &assets.fonts, &mut Vec::new());
+            let layout = layout_slot(
+                &j.title,
+                &slot,
+                &assets.fonts,
+                &mut Vec::new(),
+                ogcard::render::Deadline::NONE,
+            )
+            .unwrap();
             let lines: Vec<String> = layout.lines.iter().map(|l| l.text.clone()).collect();
             for offset in cut_offsets(&j.title, &lines) {
                 breaks_checked += 1;

@@ -243,7 +243,7 @@ mod tests {
         let (assets, defaults) = crate::render::testing::assets();
         let query = "title=การปฏิวัติแบบโอเพนซอร์สของ DeepSeek: ข้อมูลเชิงลึก AI";
         let req = parse_query(query, &defaults).unwrap();
-        let layout = layout_card(&req, &assets).unwrap();
+        let layout = layout_card(&req, &assets, crate::render::Deadline::NONE).unwrap();
         let canvas = layout.rasterize(&assets).unwrap();
         let masks = canvas.pixmap();
         let (usvg, _) = raster::rasterize(

@@ -4,14 +4,22 @@
 //! text is broken greedily (the longest line that fits, as browsers do) at break
 //! opportunities. A word wider than the box is broken between grapheme clusters. When the
 //! text needs more lines than the slot allows even at the smallest size, the last line ends
-//! with `…` at a break opportunity. A short last line is rebalanced with the lines above it
+//! with `…` at a break opportunity.
+//!
+//! Work is linear in the text, whatever its characters: the paragraph is shaped once
+//! (prefix sums of advances, in em, so every size reuses them), line ends are found on the
+//! sums by scanning or binary search, and exact shaping only confirms a choice, a bounded
+//! number of times per line. Layout stops at the render's deadline. A short last line is rebalanced with the lines above it
 //! (like CSS `text-wrap: pretty`), and lines are put in visual order for right-to-left text.
+
+use std::cell::Cell;
 
 use crate::fonts::{FaceIndex, Fonts};
 use crate::render::breaks::break_opportunities;
 use crate::render::shape::{
     self, is_rtl_paragraph, itemize, prefix_em, runs_width_em, visual_order, Run, ShapedGlyph,
 };
+use crate::render::{Deadline, RenderError};
 use crate::templates::{Align, Slot, VAlign};
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -45,40 +53,61 @@ pub struct SlotLayout {
     pub truncated: bool,
 }
 
-/// Lays `text` out in `slot`. Characters no font has are appended to `missing`.
-pub fn layout_slot(text: &str, slot: &Slot, fonts: &Fonts, missing: &mut Vec<char>) -> SlotLayout {
+/// Lays `text` out in `slot`. Characters no font has are appended to `missing`. Gives up
+/// with `RenderError::DeadlineExceeded` once `deadline` has passed.
+pub fn layout_slot(
+    text: &str,
+    slot: &Slot,
+    fonts: &Fonts,
+    missing: &mut Vec<char>,
+    deadline: Deadline,
+) -> Result<SlotLayout, RenderError> {
     let mut chain = fonts.fallback_chain(&slot.families, slot.weight, slot.italic);
     fonts.prefer_cjk_for(&mut chain, text);
     if text.is_empty() {
-        return SlotLayout {
+        return Ok(SlotLayout {
             font_size: slot.font_size,
             lines: Vec::new(),
             truncated: false,
-        };
+        });
     }
     let runs = itemize(text, &chain, fonts, missing);
     let rtl = is_rtl_paragraph(text);
+    deadline.check()?;
     let paragraph = Paragraph {
         text,
         prefix: prefix_em(text, &runs, fonts),
         breaks: break_opportunities(text),
+        graphemes: text
+            .grapheme_indices(true)
+            .map(|(i, _)| i)
+            .skip(1)
+            .chain(std::iter::once(text.len()))
+            .collect(),
         chain: &chain,
         fonts,
+        deadline,
+        expired: Cell::new(false),
     };
+    deadline.check()?;
 
     let mut size = slot.font_size;
     loop {
         let max_lines = lines_that_fit(slot, size);
         let at_min = size <= slot.min_font_size + EPSILON;
-        match paragraph.break_lines(size, slot.width, max_lines) {
+        let broken = paragraph.break_lines(size, slot.width, max_lines);
+        paragraph.check()?;
+        match broken {
             Ok(lines) => {
                 let lines = paragraph.balance(&lines, size, slot.width).unwrap_or(lines);
+                paragraph.check()?;
                 let lines = lines.into_iter().map(|l| text[l].to_string()).collect();
-                return place(slot, size, lines, false, fonts, &chain, rtl);
+                return Ok(place(slot, size, lines, false, fonts, &chain, rtl));
             }
             Err(lines) if at_min => {
                 let lines = paragraph.ellipsize(lines, size, slot.width);
-                return place(slot, size, lines, true, fonts, &chain, rtl);
+                paragraph.check()?;
+                return Ok(place(slot, size, lines, true, fonts, &chain, rtl));
             }
             Err(_) => size = (size - slot.font_step).max(slot.min_font_size),
         }
@@ -95,9 +124,19 @@ struct Paragraph<'a> {
     text: &'a str,
     prefix: Vec<f32>,
     breaks: Vec<usize>,
+    /// Grapheme cluster ends, ascending, the last being `text.len()`.
+    graphemes: Vec<usize>,
     chain: &'a [FaceIndex],
     fonts: &'a Fonts,
+    deadline: Deadline,
+    /// Set once an exact measure found the deadline passed: from then on nothing fits, so
+    /// every loop ends quickly, and `check` reports it.
+    expired: Cell<bool>,
 }
+
+/// Exact measures a line end may take before it searches by halves instead of stepping
+/// back one candidate at a time.
+const STEP_BACKS: usize = 2;
 
 /// A line as a byte range of the paragraph, before `…` or placement.
 type Span = std::ops::Range<usize>;
@@ -108,14 +147,62 @@ impl Paragraph<'_> {
         (self.prefix[span.end] - self.prefix[span.start]) * size
     }
 
-    /// Exact width of `s` as it will be drawn, shaped on its own.
+    /// Exact width of `s` as it will be drawn, shaped on its own; infinite once the
+    /// deadline has passed.
     fn exact(&self, s: &str, size: f32) -> f32 {
+        if self.expired.get() || self.deadline.check().is_err() {
+            self.expired.set(true);
+            return f32::INFINITY;
+        }
         let runs = itemize(s, self.chain, self.fonts, &mut Vec::new());
         runs_width_em(s, &runs, self.fonts) * size
     }
 
     fn fits(&self, span: &Span, size: f32, width: f32) -> bool {
         self.exact(&self.text[span.clone()], size) <= width + EPSILON
+    }
+
+    fn check(&self) -> Result<(), RenderError> {
+        if self.expired.get() {
+            return Err(RenderError::DeadlineExceeded);
+        }
+        self.deadline.check()
+    }
+
+    /// The last of `ends` (ascending, all after `start`) whose line fits by estimate and
+    /// then exactly, or `None` when not even the first fits. The estimate picks the
+    /// candidate; exact shaping confirms it, stepping back a little when kerning across
+    /// the cut made the estimate optimistic, then by halves: a bounded number of shapings
+    /// per line, whatever the text.
+    fn furthest_fit(
+        &self,
+        ends: &[usize],
+        fits: impl Fn(usize) -> bool,
+        estimate_fits: impl Fn(usize) -> bool,
+    ) -> Option<usize> {
+        // Estimates grow with the line: the first end clearly too wide stops the scan.
+        let plausible = ends.partition_point(|&e| estimate_fits(e));
+        let mut hi = plausible;
+        for _ in 0..STEP_BACKS {
+            if hi == 0 {
+                return None;
+            }
+            if fits(ends[hi - 1]) {
+                return Some(ends[hi - 1]);
+            }
+            hi -= 1;
+        }
+        // ends[..lo] unknown-but-assumed fitting, ends[hi..] known not to fit.
+        let mut lo = 0;
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            if fits(ends[mid]) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        (lo > 0).then(|| ends[lo - 1])
     }
 
     /// `start..end` with trailing white space dropped.
@@ -208,27 +295,15 @@ impl Paragraph<'_> {
     /// Where the line starting at `start` ends: the furthest break opportunity whose line
     /// fits, else (a word wider than the box) the furthest grapheme boundary that fits.
     fn line_end(&self, start: usize, size: f32, width: f32) -> usize {
-        let len = self.text.len();
-        let candidates: Vec<usize> = self
-            .breaks
-            .iter()
-            .copied()
-            .chain(std::iter::once(len))
-            .filter(|&e| e > start)
-            .collect();
-        // Estimates grow with the line, so stop at the first candidate clearly too wide;
-        // then confirm with an exact shaping, stepping back if kerning across the cut
-        // made the estimate optimistic.
-        let plausible = candidates
-            .iter()
-            .take_while(|&&e| self.estimate(&self.trimmed(start, e), size) <= width + 1.0)
-            .count();
-        for &e in candidates[..plausible].iter().rev() {
-            if self.fits(&self.trimmed(start, e), size, width) {
-                return e;
-            }
-        }
-        self.grapheme_cut(start, candidates[0], size, width, "")
+        let first = self.breaks.partition_point(|&b| b <= start);
+        let mut ends: Vec<usize> = self.breaks[first..].to_vec();
+        ends.push(self.text.len());
+        let found = self.furthest_fit(
+            &ends,
+            |e| self.fits(&self.trimmed(start, e), size, width),
+            |e| self.estimate(&self.trimmed(start, e), size) <= width + 1.0,
+        );
+        found.unwrap_or_else(|| self.grapheme_cut(start, ends[0], size, width, ""))
     }
 
     /// The furthest grapheme boundary in `start..limit` such that the text up to it, plus
@@ -241,22 +316,24 @@ impl Paragraph<'_> {
         width: f32,
         suffix: &str,
     ) -> usize {
-        let segment = &self.text[start..limit];
-        let mut best = start
-            + segment
-                .graphemes(true)
-                .next()
-                .map_or(segment.len(), str::len);
-        for (i, g) in segment.grapheme_indices(true) {
-            let end = start + i + g.len();
-            let mut candidate = self.text[start..end].to_string();
-            candidate.push_str(suffix);
-            if self.exact(&candidate, size) > width + EPSILON {
-                break;
-            }
-            best = end;
-        }
-        best
+        let from = self.graphemes.partition_point(|&g| g <= start);
+        let to = self.graphemes.partition_point(|&g| g <= limit);
+        let ends = &self.graphemes[from..to.max(from)];
+        let Some(&one) = ends.first() else {
+            return limit;
+        };
+        let suffix_em = if suffix.is_empty() {
+            0.0
+        } else {
+            self.exact(suffix, 1.0)
+        };
+        let with_suffix = |e: usize| format!("{}{suffix}", &self.text[start..e]);
+        self.furthest_fit(
+            ends,
+            |e| self.exact(&with_suffix(e), size) <= width + EPSILON,
+            |e| self.estimate(&(start..e), size) + suffix_em * size <= width + 1.0,
+        )
+        .unwrap_or(one)
     }
 
     /// Replaces the last of `lines` by the longest prefix of the remaining text that fits
@@ -268,19 +345,27 @@ impl Paragraph<'_> {
             .into_iter()
             .map(|l| self.text[l].to_string())
             .collect();
-        let candidates = self.breaks.iter().copied().filter(|&e| e > last);
-        let mut cut = None;
-        for e in candidates {
-            let span = self.trimmed(last, e);
-            if span.is_empty() {
-                continue;
-            }
-            let with_ellipsis = format!("{}…", &self.text[span.clone()]);
-            if self.exact(&with_ellipsis, size) > width + EPSILON {
-                break;
-            }
-            cut = Some(span.end);
-        }
+        let ellipsis_em = self.exact("…", 1.0);
+        let first = self.breaks.partition_point(|&b| b <= last);
+        let ends: Vec<usize> = self.breaks[first..]
+            .iter()
+            .copied()
+            .filter(|&e| !self.trimmed(last, e).is_empty())
+            .collect();
+        let cut = self
+            .furthest_fit(
+                &ends,
+                |e| {
+                    let span = self.trimmed(last, e);
+                    let with_ellipsis = format!("{}…", &self.text[span]);
+                    self.exact(&with_ellipsis, size) <= width + EPSILON
+                },
+                |e| {
+                    let span = self.trimmed(last, e);
+                    self.estimate(&span, size) + ellipsis_em * size <= width + 1.0
+                },
+            )
+            .map(|e| self.trimmed(last, e).end);
         let end = cut.unwrap_or_else(|| {
             let limit = self
                 .breaks

@@ -34,6 +34,35 @@ pub enum RenderError {
     Svg(String),
     #[error("PNG encoding failed: {0}")]
     Encode(String),
+    #[error("the render ran past its deadline")]
+    DeadlineExceeded,
+}
+
+/// When a render gives up: layout, raster and encode check it between their steps, so
+/// a render past its deadline ends within a step (well under a millisecond of layout, one
+/// raster or encode pass) and frees its slot.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Deadline(Option<Instant>);
+
+impl Deadline {
+    /// No deadline: the CLI and benches render whatever it takes.
+    pub const NONE: Deadline = Deadline(None);
+
+    pub fn at(instant: Instant) -> Deadline {
+        Deadline(Some(instant))
+    }
+
+    pub fn after(duration: Duration) -> Deadline {
+        Deadline(Instant::now().checked_add(duration))
+    }
+
+    /// `Err(DeadlineExceeded)` once the deadline has passed.
+    pub fn check(&self) -> Result<(), RenderError> {
+        match self.0 {
+            Some(at) if Instant::now() >= at => Err(RenderError::DeadlineExceeded),
+            _ => Ok(()),
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -197,6 +226,7 @@ pub struct CardLayout<'a> {
 pub fn layout_card<'a>(
     req: &CardRequest,
     assets: &'a Assets,
+    deadline: Deadline,
 ) -> Result<CardLayout<'a>, RenderError> {
     let template = assets.template(&req.template, req.theme)?;
     let mut missing = Vec::new();
@@ -219,9 +249,9 @@ pub fn layout_card<'a>(
                 "tags" => &tags,
                 _ => "",
             };
-            layout_slot(text, slot, &assets.fonts, &mut missing)
+            layout_slot(text, slot, &assets.fonts, &mut missing, deadline)
         })
-        .collect();
+        .collect::<Result<_, _>>()?;
     Ok(CardLayout {
         template,
         slots,
@@ -360,8 +390,17 @@ impl CardLayout<'_> {
     }
 }
 
-/// Renders `req` in its format. The render module's face.
+/// Renders `req` in its format, however long it takes (the CLI, benches).
 pub fn card(req: &CardRequest, assets: &Assets) -> Result<Rendered, RenderError> {
+    card_until(req, assets, Deadline::NONE)
+}
+
+/// Renders `req` in its format, giving up at `deadline`. The render module's face.
+pub fn card_until(
+    req: &CardRequest,
+    assets: &Assets,
+    deadline: Deadline,
+) -> Result<Rendered, RenderError> {
     let mut timings = Vec::with_capacity(4);
     let mut clock = Instant::now();
     let mut lap = |stage: &'static str, timings: &mut Vec<_>| {
@@ -369,8 +408,9 @@ pub fn card(req: &CardRequest, assets: &Assets) -> Result<Rendered, RenderError>
         timings.push((stage, now - clock));
         clock = now;
     };
-    let layout = layout_card(req, assets)?;
+    let layout = layout_card(req, assets, deadline)?;
     lap("layout", &mut timings);
+    deadline.check()?;
     let bytes = match req.format {
         Format::Json => {
             // Infallible: the report holds only strings and finite numbers.
@@ -396,6 +436,7 @@ pub fn card(req: &CardRequest, assets: &Assets) -> Result<Rendered, RenderError>
         Format::Png | Format::Jpeg | Format::Webp => {
             let canvas = layout.rasterize(assets)?;
             lap("raster", &mut timings);
+            deadline.check()?;
             let bytes = match req.format {
                 Format::Jpeg => encode::encode_jpeg(canvas.pixmap(), req.quality)?,
                 Format::Webp => encode::encode_webp(canvas.pixmap())?,

@@ -165,7 +165,7 @@ mod tests {
                 for query in queries {
                     let query = format!("{query}&template={template}{theme}");
                     let req = parse_query(&query, &defaults).unwrap();
-                    let layout = layout_card(&req, &assets).unwrap();
+                    let layout = layout_card(&req, &assets, crate::render::Deadline::NONE).unwrap();
                     let canvas = layout.rasterize(&assets).unwrap();
                     let (color, got) = decode(&canvas.png().unwrap());
                     if color == png::ColorType::Indexed {
