@@ -1,8 +1,11 @@
 //! The in-process cache of rendered responses, and in-flight coalescing.
 //!
 //! An LRU bounded by the total bytes of its entries (bodies, keys and bookkeeping), never
-//! above its budget. A miss renders once per key however many requests ask for that key
-//! at the same time: the first runs the render, the others wait for its result. Knows
+//! above its budget; an entry's buffers hold exactly their length (the caller cuts them),
+//! so what is counted is what is held. A miss renders once per key however many requests
+//! ask for that key at the same time: the first runs the render, the others wait for its
+//! result. A key's in-flight record lives exactly as long as some request waits on it:
+//! the last one to leave, served or dropped (a client that went away), removes it. Knows
 //! nothing of HTTP or rendering: values are opaque `Entry`s, renders are futures.
 
 use std::collections::HashMap;
@@ -20,13 +23,15 @@ pub struct Entry {
     pub bytes: Bytes,
     pub content_type: &'static str,
     /// The strong validator, quoted (`"…"`).
-    pub etag: String,
+    pub etag: Arc<str>,
     /// `Server-Timing` of the render that made this entry.
-    pub server_timing: String,
+    pub server_timing: Arc<str>,
 }
 
-/// Bytes an entry costs beyond its body and key: the `Entry`, LRU node and map slot.
-const OVERHEAD: usize = 160;
+/// Bytes an entry costs beyond its body, key and strings: the `Entry` and its key's
+/// `String` in an LRU node (~100), the node's map slot with spare capacity, the `Bytes`
+/// and `Arc` headers, and the allocator's per-block overhead on each of four blocks.
+const OVERHEAD: usize = 224;
 
 impl Entry {
     fn cost(&self, key: &str) -> usize {
@@ -63,6 +68,29 @@ pub struct Stats {
 }
 
 type Flight<E> = Arc<OnceCell<Result<Entry, E>>>;
+
+/// A request's stake in a key's flight. Dropped when the request is served or abandoned;
+/// the last one out removes the flight from the map.
+struct Joined<'a, E> {
+    in_flight: &'a Mutex<HashMap<String, Flight<E>>>,
+    key: &'a str,
+    flight: Flight<E>,
+}
+
+impl<E> Drop for Joined<'_, E> {
+    fn drop(&mut self) {
+        let mut in_flight = lock(self.in_flight);
+        // Counted under the lock that every joiner clones under: 2 is the map's and ours.
+        let last = Arc::strong_count(&self.flight) <= 2;
+        if last
+            && in_flight
+                .get(self.key)
+                .is_some_and(|f| Arc::ptr_eq(f, &self.flight))
+        {
+            in_flight.remove(self.key);
+        }
+    }
+}
 
 pub struct Cache<E> {
     lru: Mutex<Lru>,
@@ -107,15 +135,20 @@ impl<E: Clone> Cache<E> {
             return Ok((entry, Lookup::Hit));
         }
         self.misses.fetch_add(1, Ordering::Relaxed);
-        let flight = Arc::clone(
-            lock(&self.in_flight)
-                .entry(key.to_string())
-                .or_insert_with(|| Arc::new(OnceCell::new())),
-        );
+        let joined = Joined {
+            in_flight: &self.in_flight,
+            key,
+            flight: Arc::clone(
+                lock(&self.in_flight)
+                    .entry(key.to_string())
+                    .or_insert_with(|| Arc::new(OnceCell::new())),
+            ),
+        };
         // Only one initializer runs; if its request is dropped mid-render, a waiter
         // takes over. The winner stores the entry before the flight is retired, so a
         // request arriving in between finds one or the other.
-        let result = flight
+        let result = joined
+            .flight
             .get_or_init(|| async {
                 // A render that finished between our lookup and joining the flight.
                 if let Some(entry) = self.get(key) {
@@ -130,11 +163,13 @@ impl<E: Clone> Cache<E> {
             })
             .await
             .clone();
-        let mut in_flight = lock(&self.in_flight);
-        if in_flight.get(key).is_some_and(|f| Arc::ptr_eq(f, &flight)) {
-            in_flight.remove(key);
-        }
+        drop(joined);
         result.map(|entry| (entry, Lookup::Miss))
+    }
+
+    /// Keys with a render in flight or waited on (for tests and metrics).
+    pub fn in_flight(&self) -> usize {
+        lock(&self.in_flight).len()
     }
 
     fn get(&self, key: &str) -> Option<Entry> {
@@ -187,7 +222,7 @@ mod tests {
             bytes: Bytes::from(vec![0u8; size]),
             content_type: "image/png",
             etag: "\"x\"".into(),
-            server_timing: String::new(),
+            server_timing: "".into(),
         }
     }
 
@@ -250,6 +285,42 @@ mod tests {
         }
         assert_eq!(cache.stats().renders, 1);
         assert_eq!(cache.stats().misses + cache.stats().hits, 64);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn abandoned_requests_leave_nothing_in_flight() {
+        let cache = Arc::new(Cache::<()>::new(1 << 20));
+        // Requests that never finish (a render slot that never frees), dropped while they
+        // wait: the client went away. Some share a key, so joiners leave too.
+        let mut waiting = Vec::new();
+        for i in 0..100 {
+            let cache = Arc::clone(&cache);
+            waiting.push(tokio::spawn(async move {
+                let key = format!("key {}", i % 40);
+                let _ = cache
+                    .get_or_render(&key, std::future::pending::<Result<Entry, ()>>)
+                    .await;
+            }));
+        }
+        for _ in 0..200 {
+            if cache.in_flight() == 40 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+        assert_eq!(cache.in_flight(), 40);
+        // One of the waiters on key 0 leaves: the others still wait, the flight stays.
+        waiting.remove(0).abort();
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        assert_eq!(cache.in_flight(), 40);
+        for task in waiting {
+            task.abort();
+            let _ = task.await;
+        }
+        assert_eq!(cache.in_flight(), 0, "every abandoned flight is gone");
+        // And a served request leaves nothing either.
+        fill(&cache, "served", 10).await;
+        assert_eq!(cache.in_flight(), 0);
     }
 
     #[tokio::test]

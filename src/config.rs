@@ -2,6 +2,7 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -61,10 +62,35 @@ pub struct Config {
     #[arg(long, env = "OGCARD_RENDER_WAIT_MS", default_value = "2000")]
     pub render_wait_ms: u64,
 
-    /// How long a render may take before the request gets 503, in ms (the render still
-    /// finishes and holds its slot: this bounds the client's wait, the slots bound load).
+    /// A render's deadline from when it gets its slot, in ms: it stops there, frees its
+    /// slot, and the request gets 503.
     #[arg(long, env = "OGCARD_RENDER_TIMEOUT_MS", default_value = "10000")]
     pub render_timeout_ms: u64,
+
+    /// How long a client may take to send a request's head (from its first byte, or from
+    /// connecting for the first request) before the connection is closed (`10s`, `500ms`).
+    #[arg(long, env = "OGCARD_HEADER_TIMEOUT", default_value = "10s", value_parser = parse_duration)]
+    pub header_timeout: Duration,
+
+    /// How long a keep-alive connection may sit with nothing sent either way before it is
+    /// closed. Keep it above the keep-alive timeout of a proxy in front (nginx: 60 s).
+    #[arg(long, env = "OGCARD_IDLE_TIMEOUT", default_value = "75s", value_parser = parse_duration)]
+    pub idle_timeout: Duration,
+
+    /// Connections open at once; past it new ones get 503 and are closed at once. Default:
+    /// 1024, or the open-file limit less 64 when that is lower.
+    #[arg(long, env = "OGCARD_MAX_CONNECTIONS")]
+    pub max_connections: Option<usize>,
+
+    /// After SIGTERM, how long /readyz says 503 while requests are still served, so that
+    /// load balancers stop sending before the listener closes (seconds, or `500ms`).
+    #[arg(long, env = "OGCARD_DRAIN_SECONDS", default_value = "5", value_parser = parse_duration)]
+    pub drain_seconds: Duration,
+
+    /// From SIGTERM to closing whatever connections are still open; in-flight requests
+    /// finish before it (seconds, or `30s`, `1m`).
+    #[arg(long, env = "OGCARD_SHUTDOWN_TIMEOUT", default_value = "30s", value_parser = parse_duration)]
+    pub shutdown_timeout: Duration,
 
     /// HMAC-SHA256 key for URL signing. When set, /api/og needs a valid `sig`.
     #[arg(long, env = "OGCARD_SIGNING_KEY", hide_env_values = true)]
@@ -163,7 +189,56 @@ impl Config {
         if self.render_concurrency == Some(0) {
             anyhow::bail!("render concurrency must be at least 1");
         }
+        if self.max_connections == Some(0) {
+            anyhow::bail!("max connections must be at least 1");
+        }
+        for (name, d) in [
+            ("header timeout", self.header_timeout),
+            ("idle timeout", self.idle_timeout),
+            (
+                "render timeout",
+                Duration::from_millis(self.render_timeout_ms),
+            ),
+        ] {
+            if d.is_zero() {
+                anyhow::bail!("the {name} must be above zero");
+            }
+        }
+        if self.drain_seconds > self.shutdown_timeout {
+            anyhow::bail!(
+                "the drain ({:?}) must not be longer than the shutdown timeout ({:?})",
+                self.drain_seconds,
+                self.shutdown_timeout
+            );
+        }
         Ok(())
+    }
+
+    /// The listener's options, with the connection cap resolved against the file limit.
+    pub fn serve_options(&self) -> crate::http::serve::ServeOptions {
+        use crate::http::serve::{default_max_connections, file_limit, RESERVED_DESCRIPTORS};
+        let limit = file_limit();
+        let max_connections = match self.max_connections {
+            Some(n) => {
+                if limit.is_some_and(|l| n as u64 + RESERVED_DESCRIPTORS > l) {
+                    tracing::warn!(
+                        max_connections = n,
+                        file_limit = limit,
+                        "max connections is close to or above the open-file limit: accepting \
+                         will pause when descriptors run out"
+                    );
+                }
+                n
+            }
+            None => default_max_connections(limit),
+        };
+        crate::http::serve::ServeOptions {
+            header_timeout: self.header_timeout,
+            idle_timeout: self.idle_timeout,
+            max_connections,
+            drain: self.drain_seconds,
+            shutdown_timeout: self.shutdown_timeout,
+        }
     }
 
     /// Render slots: `--render-concurrency`, else the number of cores.
@@ -206,9 +281,40 @@ pub fn parse_bytes(s: &str) -> Result<usize, String> {
         .ok_or_else(|| format!("{s:?} is too large"))
 }
 
+/// `10`, `2.5` (seconds), `10s`, `500ms`, `1m` → a duration.
+pub fn parse_duration(s: &str) -> Result<Duration, String> {
+    let t = s.trim();
+    let split = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    let n: f64 = num
+        .parse()
+        .map_err(|_| format!("{s:?} is not a duration (e.g. 10s, 500ms, 1m)"))?;
+    let secs = match unit.trim() {
+        "" | "s" => n,
+        "ms" => n / 1000.0,
+        "m" | "min" => n * 60.0,
+        other => return Err(format!("{s:?}: unknown unit {other:?} (use ms, s, m)")),
+    };
+    Duration::try_from_secs_f64(secs).map_err(|_| format!("{s:?} is out of range"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("10"), Ok(Duration::from_secs(10)));
+        assert_eq!(parse_duration("10s"), Ok(Duration::from_secs(10)));
+        assert_eq!(parse_duration("250ms"), Ok(Duration::from_millis(250)));
+        assert_eq!(parse_duration("1m"), Ok(Duration::from_secs(60)));
+        assert_eq!(parse_duration("0.5"), Ok(Duration::from_millis(500)));
+        assert!(parse_duration("soon").is_err());
+        assert!(parse_duration("5h").is_err());
+        assert!(parse_duration("-1s").is_err());
+    }
 
     #[test]
     fn sizes() {

@@ -45,7 +45,7 @@ pub fn state(config: &Config) -> anyhow::Result<AppState> {
             render_timeout: std::time::Duration::from_millis(config.render_timeout_ms),
             signing_key: config.signing_key.clone().map(String::into_bytes),
         }),
-        renderer: render::card,
+        renderer: render::card_until,
         metrics: Arc::new(http::Metrics::default()),
         ready: Arc::new(std::sync::atomic::AtomicBool::new(true)),
     })
@@ -109,7 +109,8 @@ pub fn init_logging(format: config::LogFormat) {
     }
 }
 
-/// Resolves on SIGINT or SIGTERM; axum then stops accepting and finishes in-flight requests.
+/// Resolves on SIGINT or SIGTERM; the server then drains, stops accepting and finishes
+/// in-flight requests (`http::serve`).
 pub async fn shutdown_signal() {
     let interrupt = tokio::signal::ctrl_c();
     #[cfg(unix)]
@@ -127,5 +128,4 @@ pub async fn shutdown_signal() {
         _ = interrupt => {},
         _ = terminate => {},
     }
-    tracing::info!("shutting down: finishing in-flight requests");
 }

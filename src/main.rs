@@ -14,12 +14,18 @@ async fn main() -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!(%addr, ready_ms = started.elapsed().as_millis() as u64, "listening");
 
-    let ready = state.ready.clone();
-    axum::serve(listener, ogcard::app(state))
-        .with_graceful_shutdown(async move {
-            ogcard::shutdown_signal().await;
-            ready.store(false, std::sync::atomic::Ordering::Relaxed);
-        })
-        .await?;
+    let (ready, metrics) = (state.ready.clone(), state.metrics.clone());
+    let app = ogcard::app(state);
+    let options = config.serve_options();
+    ogcard::http::serve::serve(
+        listener,
+        app,
+        options,
+        ready,
+        metrics,
+        ogcard::shutdown_signal(),
+    )
+    .await;
+    tracing::info!("stopped");
     Ok(())
 }

@@ -6,7 +6,7 @@ mod common;
 use std::time::Duration;
 
 use common::*;
-use ogcard::render::{self, Assets, RenderError, Rendered};
+use ogcard::render::{self, Assets, Deadline, RenderError, Rendered};
 use ogcard::request::CardRequest;
 
 const HOSTILE: &[&str] = &[
@@ -141,16 +141,25 @@ async fn floods_and_malformed_input_get_a_4xx_or_a_sane_card() {
     assert_eq!(line_texts(&layout), ["second"], "the last occurrence wins");
 }
 
-fn slow(req: &CardRequest, assets: &Assets) -> Result<Rendered, RenderError> {
-    std::thread::sleep(Duration::from_millis(300));
-    render::card(req, assets)
+/// A render made slow on purpose: 300 ms of work in 2 ms steps, each checking the
+/// deadline as layout and raster do.
+fn slow(req: &CardRequest, assets: &Assets, deadline: Deadline) -> Result<Rendered, RenderError> {
+    for _ in 0..150 {
+        deadline.check()?;
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    render::card_until(req, assets, deadline)
 }
 
-fn panics_on_boom(req: &CardRequest, assets: &Assets) -> Result<Rendered, RenderError> {
+fn panics_on_boom(
+    req: &CardRequest,
+    assets: &Assets,
+    deadline: Deadline,
+) -> Result<Rendered, RenderError> {
     if req.title.as_str() == "boom" {
         panic!("a bug in the renderer");
     }
-    render::card(req, assets)
+    render::card_until(req, assets, deadline)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -188,12 +197,39 @@ async fn overload_is_503_with_retry_after() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_render_past_its_deadline_is_503() {
-    let mut state = state_with(&["--render-timeout-ms", "50"]);
+async fn a_render_past_its_deadline_is_503_and_frees_its_slot() {
+    let deadline = Duration::from_millis(100);
+    let mut state = state_with(&["--render-timeout-ms", "100", "--render-concurrency", "1"]);
     state.renderer = slow;
-    let (res, _) = send(&ogcard::app(state), "GET", "/api/og?title=late").await;
+    let slots = state.limits.render_slots.clone();
+    let app = ogcard::app(state);
+    let started = std::time::Instant::now();
+    let (res, body) = send(&app, "GET", "/api/og?title=late").await;
     assert_eq!(res.status(), 503);
     assert_eq!(res.headers()["retry-after"], "1");
+    assert_eq!(res.headers()["cache-control"], "no-store");
+    assert!(String::from_utf8(body).unwrap().starts_with("overloaded"));
+    // The render stopped at its deadline: its slot is free again, not 300 ms later.
+    let mut freed = None;
+    for _ in 0..200 {
+        if slots.available_permits() == 1 {
+            freed = Some(started.elapsed());
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+    let freed = freed.expect("the slot came back");
+    assert!(
+        freed <= deadline + Duration::from_millis(50),
+        "slot freed after {freed:?}"
+    );
+    let (res, text) = send(&app, "GET", "/metrics").await;
+    assert_eq!(res.status(), 200);
+    let text = String::from_utf8(text).unwrap();
+    assert!(
+        text.contains("ogcard_rejections_total{reason=\"deadline\"} 1"),
+        "{text}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -9,26 +9,7 @@ use std::time::{Duration, Instant};
 use common::*;
 
 async fn start(args: &[&str]) -> Spawned {
-    start_with(args, &[], Stdio::inherit()).await
-}
-
-async fn start_with(args: &[&str], env: &[(&str, &str)], stderr: Stdio) -> Spawned {
-    let port = free_port();
-    let child = Command::new(env!("CARGO_BIN_EXE_ogcard"))
-        .args(args)
-        .env("OGCARD_LISTEN", format!("127.0.0.1:{port}"))
-        .env("RUST_LOG", "warn")
-        .envs(env.iter().copied())
-        .stdin(Stdio::null())
-        .stderr(stderr)
-        .spawn()
-        .unwrap();
-    Spawned {
-        child,
-        addr: ([127, 0, 0, 1], port).into(),
-    }
-    .listening("ogcard")
-    .await
+    start_server(args, &[], Stdio::inherit()).await
 }
 
 /// Peak resident set of a process, in KiB.
@@ -109,11 +90,7 @@ async fn sigterm_finishes_in_flight_renders_then_exits_0() {
     }
     // Let the requests arrive and queue behind the single render slot, then stop.
     tokio::time::sleep(Duration::from_millis(100)).await;
-    let status = Command::new("kill")
-        .args(["-TERM", &server.child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
+    terminate(&server);
     while let Some(r) = tasks.join_next().await {
         let res = r.unwrap();
         assert_eq!(res.status, 200);
@@ -168,7 +145,7 @@ async fn the_healthcheck_subcommand_reports_the_local_server() {
 async fn json_logs_name_route_status_and_cache_but_never_the_title() {
     let log = std::env::temp_dir().join(format!("ogcard-log-{}.json", std::process::id()));
     let file = std::fs::File::create(&log).unwrap();
-    let mut server = start_with(
+    let mut server = start_server(
         &["--log-format", "json"],
         &[("RUST_LOG", "info")],
         Stdio::from(file),
@@ -183,10 +160,7 @@ async fn json_logs_name_route_status_and_cache_but_never_the_title() {
     )
     .await;
     assert_eq!(res.status, 200);
-    Command::new("kill")
-        .args(["-TERM", &server.child.id().to_string()])
-        .status()
-        .unwrap();
+    terminate(&server);
     let _ = server.child.wait();
     let text = std::fs::read_to_string(&log).unwrap();
     assert!(

@@ -12,6 +12,8 @@ async fn metrics_count_requests_cache_and_renders() {
     send(&app, "GET", "/api/og?title=metrics").await;
     send(&app, "GET", "/api/og?title=metrics").await;
     send(&app, "GET", "/api/og?format=gif").await;
+    // Refused before any render: not a render, not a rejection.
+    send(&app, "GET", "/api/og?template=nosuch").await;
     let (res, body) = send(&app, "GET", "/metrics").await;
     assert_eq!(res.status(), 200);
     assert!(res.headers()["content-type"]
@@ -21,13 +23,15 @@ async fn metrics_count_requests_cache_and_renders() {
     let text = String::from_utf8(body).unwrap();
     for line in [
         "ogcard_http_responses_total{route=\"/api/og\",status=\"200\"} 2",
-        "ogcard_http_responses_total{route=\"/api/og\",status=\"400\"} 1",
+        "ogcard_http_responses_total{route=\"/api/og\",status=\"400\"} 2",
         "ogcard_cache_hits_total 1",
         "ogcard_cache_misses_total 1",
         "ogcard_renders_total 1",
         "ogcard_cache_entries 1",
         "ogcard_renders_in_flight 0",
-        "ogcard_rejections_total 0",
+        "ogcard_rejections_total{reason=\"busy\"} 0",
+        "ogcard_rejections_total{reason=\"deadline\"} 0",
+        "ogcard_connections_refused_total 0",
         "ogcard_render_duration_seconds_count 1",
         "ogcard_render_duration_seconds_bucket{le=\"+Inf\"} 1",
         "# TYPE ogcard_render_duration_seconds histogram",

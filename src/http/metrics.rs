@@ -22,7 +22,24 @@ pub struct Metrics {
     render_count: AtomicU64,
     render_micros: AtomicU64,
     in_flight: AtomicI64,
-    rejections: AtomicU64,
+    /// 503s because no render slot freed up within the wait.
+    rejected_busy: AtomicU64,
+    /// 503s because the render ran past its deadline.
+    rejected_deadline: AtomicU64,
+    connections_open: AtomicI64,
+    connections_refused: AtomicU64,
+    closed_header: AtomicU64,
+    closed_idle: AtomicU64,
+    accept_pauses: AtomicU64,
+}
+
+/// Why a request got 503.
+#[derive(Clone, Copy, Debug)]
+pub enum Rejection {
+    /// No render slot within the wait.
+    Busy,
+    /// The render gave up at its deadline.
+    Deadline,
 }
 
 impl Metrics {
@@ -48,8 +65,34 @@ impl Metrics {
             .fetch_add(d.as_micros() as u64, Ordering::Relaxed);
     }
 
-    pub fn rejected(&self) {
-        self.rejections.fetch_add(1, Ordering::Relaxed);
+    pub fn rejected(&self, why: Rejection) {
+        match why {
+            Rejection::Busy => &self.rejected_busy,
+            Rejection::Deadline => &self.rejected_deadline,
+        }
+        .fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub fn connection_opened(self: &Arc<Self>) -> OpenConnection {
+        self.connections_open.fetch_add(1, Ordering::Relaxed);
+        OpenConnection(Arc::clone(self))
+    }
+
+    pub fn connection_refused(&self) {
+        self.connections_refused.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// A connection closed by a timeout: `"header"` or `"idle"`.
+    pub fn connection_timed_out(&self, reason: &str) {
+        match reason {
+            "header" => &self.closed_header,
+            _ => &self.closed_idle,
+        }
+        .fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub fn accept_paused(&self) {
+        self.accept_pauses.fetch_add(1, Ordering::Relaxed);
     }
 
     /// The exposition text.
@@ -77,6 +120,7 @@ impl Metrics {
                 "ogcard_http_responses_total{{route=\"{route}\",status=\"{status}\"}} {n}"
             )?;
         }
+        let load = |a: &AtomicU64| a.load(Ordering::Relaxed);
         let counters = [
             (
                 "ogcard_cache_hits_total",
@@ -88,11 +132,20 @@ impl Metrics {
                 "Requests not in the cache (coalesced ones included).",
                 cache.misses,
             ),
-            ("ogcard_renders_total", "Renders run.", cache.renders),
             (
-                "ogcard_rejections_total",
-                "Requests refused with 503 (no render slot in time, or past the deadline).",
-                self.rejections.load(Ordering::Relaxed),
+                "ogcard_renders_total",
+                "Renders that ran (whatever their outcome; see the duration histogram).",
+                load(&self.render_count),
+            ),
+            (
+                "ogcard_connections_refused_total",
+                "Connections closed at once because --max-connections were open.",
+                load(&self.connections_refused),
+            ),
+            (
+                "ogcard_accept_pauses_total",
+                "Times accepting paused because the process ran out of file descriptors.",
+                load(&self.accept_pauses),
             ),
         ];
         for (name, help, v) in counters {
@@ -100,6 +153,26 @@ impl Metrics {
                 out,
                 "# HELP {name} {help}\n# TYPE {name} counter\n{name} {v}"
             )?;
+        }
+        let labelled = [
+            (
+                "ogcard_rejections_total",
+                "Requests refused with 503: no render slot in time (busy), or the render gave up at its deadline.",
+                "reason",
+                [("busy", load(&self.rejected_busy)), ("deadline", load(&self.rejected_deadline))],
+            ),
+            (
+                "ogcard_connections_closed_total",
+                "Connections closed by a timeout: a request head not complete in time (header), or nothing sent either way (idle).",
+                "reason",
+                [("header", load(&self.closed_header)), ("idle", load(&self.closed_idle))],
+            ),
+        ];
+        for (name, help, label, values) in labelled {
+            writeln!(out, "# HELP {name} {help}\n# TYPE {name} counter")?;
+            for (value, n) in values {
+                writeln!(out, "{name}{{{label}=\"{value}\"}} {n}")?;
+            }
         }
         let gauges = [
             (
@@ -122,6 +195,11 @@ impl Metrics {
                 "Renders running now.",
                 self.in_flight.load(Ordering::Relaxed),
             ),
+            (
+                "ogcard_connections_open",
+                "Client connections open now.",
+                self.connections_open.load(Ordering::Relaxed),
+            ),
         ];
         for (name, help, v) in gauges {
             writeln!(out, "# HELP {name} {help}\n# TYPE {name} gauge\n{name} {v}")?;
@@ -143,6 +221,15 @@ impl Metrics {
         writeln!(out, "{name}_bucket{{le=\"+Inf\"}} {count}")?;
         let sum = self.render_micros.load(Ordering::Relaxed) as f64 / 1e6;
         writeln!(out, "{name}_sum {sum}\n{name}_count {count}")
+    }
+}
+
+/// Counts a connection as open until dropped.
+pub struct OpenConnection(Arc<Metrics>);
+
+impl Drop for OpenConnection {
+    fn drop(&mut self) {
+        self.0.connections_open.fetch_sub(1, Ordering::Relaxed);
     }
 }
 

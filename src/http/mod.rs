@@ -8,6 +8,7 @@
 mod error;
 mod metrics;
 mod range;
+pub mod serve;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -24,24 +25,30 @@ use sha2::{Digest, Sha256};
 use tower_http::trace::TraceLayer;
 
 pub use error::ApiError;
-pub use metrics::Metrics;
+pub use metrics::{Metrics, Rejection};
 
 use crate::cache::{Cache, Entry, Lookup};
-use crate::render::{self, hex, Assets, RenderError, Rendered};
+use crate::render::{self, hex, Assets, Deadline, RenderError, Rendered};
 use crate::request::{parse_query, CardRequest, Defaults};
 use crate::signing;
 
 /// The longest query string accepted, in bytes; longer is a 414.
 pub const MAX_QUERY_BYTES: usize = 16 * 1024;
 
-/// The render function: `render::card`, or a stand-in in tests.
-pub type Renderer = fn(&CardRequest, &Assets) -> Result<Rendered, RenderError>;
+/// The render function: `render::card_until`, or a stand-in in tests. It must give up
+/// with `RenderError::DeadlineExceeded` soon after its deadline.
+pub type Renderer = fn(&CardRequest, &Assets, Deadline) -> Result<Rendered, RenderError>;
+
+/// How long past its deadline a render may take to notice it before the request gets its
+/// 503 anyway (the render then still holds its slot until it ends).
+const DEADLINE_GRACE: Duration = Duration::from_secs(1);
 
 /// Bounds on the work requests can cause.
 pub struct Limits {
     /// One permit per render that may run at once.
     pub render_slots: Arc<tokio::sync::Semaphore>,
     pub render_wait: Duration,
+    /// A render's deadline, from when it gets its slot: it stops there and frees the slot.
     pub render_timeout: Duration,
     /// When set, `/api/og` needs a valid `sig`.
     pub signing_key: Option<Vec<u8>>,
@@ -145,6 +152,15 @@ async fn og(
         }
     }
     let req = parse_query(query, &state.defaults)?;
+    // Refused here, before the cache or a render slot: under load a typo is still a 400.
+    if state
+        .assets
+        .templates
+        .resolve(&req.template, req.theme)
+        .is_none()
+    {
+        return Err(RenderError::UnknownTemplate(req.template).into());
+    }
     let key = format!("{}\n{}", state.assets.version(), req.cache_key());
     let (entry, lookup) = state
         .cache
@@ -154,19 +170,21 @@ async fn og(
 }
 
 /// Runs the renderer on the blocking pool once a render slot is free: 503 when none frees
-/// up within the wait or the render outlives its deadline, 500 when it fails or panics.
+/// up within the wait or the render reaches its deadline (it stops there and frees its
+/// slot), 500 when it fails or panics.
 async fn render(state: &AppState, req: CardRequest) -> Result<Entry, ApiError> {
     let limits = &state.limits;
     let slots = Arc::clone(&limits.render_slots);
     let permit = tokio::time::timeout(limits.render_wait, slots.acquire_owned())
         .await
         .map_err(|_| {
-            state.metrics.rejected();
+            state.metrics.rejected(Rejection::Busy);
             ApiError::Overloaded
         })?
         .map_err(|_| ApiError::Internal("render slots closed".into()))?;
-    // The permit moves into the blocking task: a render past its deadline keeps its slot
-    // until it really ends, so abandoned renders still count against the limit.
+    let deadline = Deadline::after(limits.render_timeout);
+    // The permit moves into the blocking task: it is released when the render really
+    // ends, which the deadline makes soon after the 503 at the latest.
     let assets = Arc::clone(&state.assets);
     let renderer = state.renderer;
     let metrics = Arc::clone(&state.metrics);
@@ -174,20 +192,24 @@ async fn render(state: &AppState, req: CardRequest) -> Result<Entry, ApiError> {
         let _permit = permit;
         let _in_flight = metrics.render_started();
         let started = Instant::now();
-        let result = renderer(&req, &assets);
+        let result = renderer(&req, &assets, deadline);
         metrics.render_took(started.elapsed());
         result
     });
-    let rendered = tokio::time::timeout(limits.render_timeout, task)
-        .await
-        .map_err(|_| {
-            state.metrics.rejected();
-            ApiError::Overloaded
-        })?
-        .map_err(|e| ApiError::Internal(format!("render task: {e}")))??;
-    Ok(entry_of(rendered))
+    let outcome = tokio::time::timeout(limits.render_timeout + DEADLINE_GRACE, task).await;
+    match outcome {
+        Ok(Ok(Ok(rendered))) => Ok(entry_of(rendered)),
+        Ok(Ok(Err(RenderError::DeadlineExceeded))) | Err(_) => {
+            state.metrics.rejected(Rejection::Deadline);
+            Err(ApiError::Overloaded)
+        }
+        Ok(Ok(Err(e))) => Err(e.into()),
+        Ok(Err(e)) => Err(ApiError::Internal(format!("render task: {e}"))),
+    }
 }
 
+/// The cache entry of a render. Every buffer is cut to its length: the cache counts what
+/// an entry holds, and encoders leave spare capacity (a doubled `Vec`, a 64 KiB start).
 fn entry_of(rendered: render::Rendered) -> Entry {
     let etag = format!("\"{}\"", hex(&Sha256::digest(&rendered.bytes)[..16]));
     let server_timing = rendered
@@ -196,11 +218,13 @@ fn entry_of(rendered: render::Rendered) -> Entry {
         .map(|(stage, d)| format!("{stage};dur={:.2}", d.as_secs_f64() * 1000.0))
         .collect::<Vec<_>>()
         .join(", ");
+    let mut bytes = rendered.bytes;
+    bytes.shrink_to_fit();
     Entry {
-        bytes: Bytes::from(rendered.bytes),
+        bytes: Bytes::from(bytes),
         content_type: rendered.content_type,
-        etag,
-        server_timing,
+        etag: etag.into(),
+        server_timing: server_timing.into(),
     }
 }
 
@@ -243,6 +267,8 @@ fn respond(state: &AppState, headers: &HeaderMap, entry: Entry, lookup: Lookup) 
         }
         RangeRequest::Unsatisfiable => {
             out.remove(header::CONTENT_TYPE);
+            // An error about this request's range, not the card: nothing may keep it.
+            out.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
             if let Ok(v) = HeaderValue::from_str(&format!("bytes */{len}")) {
                 out.insert(header::CONTENT_RANGE, v);
             }

@@ -179,3 +179,64 @@ pub fn free_port() -> u16 {
         .unwrap()
         .port()
 }
+
+/// The real binary serving on a free loopback port (with `RUST_LOG=warn` unless `env`
+/// says otherwise), once it accepts connections.
+pub async fn start_server(
+    args: &[&str],
+    env: &[(&str, &str)],
+    stderr: std::process::Stdio,
+) -> Spawned {
+    start_server_in(
+        std::process::Command::new(env!("CARGO_BIN_EXE_ogcard")),
+        args,
+        env,
+        stderr,
+    )
+    .await
+}
+
+/// The real binary with its open-file limit (`RLIMIT_NOFILE`) set to `files`, as an
+/// operator's `ulimit -n` would.
+pub async fn start_server_with_file_limit(files: u32, args: &[&str]) -> Spawned {
+    let mut command = std::process::Command::new("bash");
+    command.args([
+        "-c",
+        &format!("ulimit -n {files} && exec \"$0\" \"$@\""),
+        env!("CARGO_BIN_EXE_ogcard"),
+    ]);
+    start_server_in(command, args, &[], std::process::Stdio::inherit()).await
+}
+
+async fn start_server_in(
+    mut command: std::process::Command,
+    args: &[&str],
+    env: &[(&str, &str)],
+    stderr: std::process::Stdio,
+) -> Spawned {
+    let port = free_port();
+    let child = command
+        .args(args)
+        .env("OGCARD_LISTEN", format!("127.0.0.1:{port}"))
+        .env("RUST_LOG", "warn")
+        .envs(env.iter().copied())
+        .stdin(std::process::Stdio::null())
+        .stderr(stderr)
+        .spawn()
+        .unwrap();
+    Spawned {
+        child,
+        addr: ([127, 0, 0, 1], port).into(),
+    }
+    .listening("ogcard")
+    .await
+}
+
+/// Sends SIGTERM to a spawned server.
+pub fn terminate(server: &Spawned) {
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &server.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
