@@ -120,46 +120,53 @@ struct Job {
     out: Option<String>,
 }
 
-fn read_jobs(batch: &Path) -> anyhow::Result<Vec<Job>> {
+/// A batch line that failed: its number and why.
+type Failure = (usize, String);
+
+/// The batch file's jobs, and its lines that are not jobs.
+fn read_jobs(batch: &Path) -> anyhow::Result<(Vec<Job>, Vec<Failure>)> {
     let text =
         std::fs::read_to_string(batch).with_context(|| format!("reading {}", batch.display()))?;
     let mut jobs = Vec::new();
+    let mut bad = Vec::new();
     for (i, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
             continue;
         }
-        let value: serde_json::Value = serde_json::from_str(line)
-            .with_context(|| format!("{}:{}: not a JSON object", batch.display(), i + 1))?;
-        let Some(object) = value.as_object() else {
-            bail!("{}:{}: not a JSON object", batch.display(), i + 1);
-        };
-        let mut params = Vec::new();
-        let mut out = None;
-        for (key, v) in object {
-            let Some(v) = v.as_str() else {
-                bail!("{}:{}: `{key}` must be a string", batch.display(), i + 1);
-            };
-            if key == "out" {
-                // A bare file name: batch files never write outside --out-dir.
-                if v.is_empty() || v.contains(['/', '\\']) || v == "." || v == ".." {
-                    bail!(
-                        "{}:{}: `out` must be a plain file name",
-                        batch.display(),
-                        i + 1
-                    );
-                }
-                out = Some(v.to_string());
-            } else {
-                params.push((key.as_str(), v));
-            }
+        match job_of(line) {
+            Ok((query, out)) => jobs.push(Job {
+                line: i + 1,
+                query,
+                out,
+            }),
+            Err(why) => bad.push((i + 1, why)),
         }
-        jobs.push(Job {
-            line: i + 1,
-            query: query_of(&params),
-            out,
-        });
     }
-    Ok(jobs)
+    Ok((jobs, bad))
+}
+
+/// One batch line → the query it stands for and its `out` name.
+fn job_of(line: &str) -> Result<(String, Option<String>), String> {
+    let value: serde_json::Value =
+        serde_json::from_str(line).map_err(|_| "not a JSON object".to_string())?;
+    let object = value.as_object().ok_or("not a JSON object")?;
+    let mut params = Vec::new();
+    let mut out = None;
+    for (key, v) in object {
+        let v = v
+            .as_str()
+            .ok_or_else(|| format!("`{key}` must be a string"))?;
+        if key == "out" {
+            // A bare file name: batch files never write outside --out-dir.
+            if v.is_empty() || v.contains(['/', '\\']) || v == "." || v == ".." {
+                return Err("`out` must be a plain file name".into());
+            }
+            out = Some(v.to_string());
+        } else {
+            params.push((key.as_str(), v));
+        }
+    }
+    Ok((query_of(&params), out))
 }
 
 fn render_batch(
@@ -169,7 +176,7 @@ fn render_batch(
     assets: &Assets,
     defaults: &Defaults,
 ) -> anyhow::Result<()> {
-    let jobs = read_jobs(batch)?;
+    let (jobs, bad_lines) = read_jobs(batch)?;
     std::fs::create_dir_all(out_dir).with_context(|| format!("creating {}", out_dir.display()))?;
     let workers = args
         .jobs
@@ -182,7 +189,7 @@ fn render_batch(
     };
     let next = AtomicUsize::new(0);
     let started = Instant::now();
-    let failures: Vec<String> = std::thread::scope(|scope| {
+    let mut failures: Vec<Failure> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..workers)
             .map(|_| {
                 scope.spawn(|| {
@@ -191,7 +198,7 @@ fn render_batch(
                         let i = next.fetch_add(1, Ordering::Relaxed);
                         let Some(job) = jobs.get(i) else { break };
                         if let Err(e) = render_job(job, out_dir, assets, defaults) {
-                            failures.push(format!("{}:{}: {e:#}", batch.display(), job.line));
+                            failures.push((job.line, format!("{e:#}")));
                         }
                         progress.inc(1);
                     }
@@ -203,20 +210,28 @@ fn render_batch(
             .into_iter()
             .flat_map(|h| {
                 h.join()
-                    .unwrap_or_else(|_| vec!["a render panicked".into()])
+                    .unwrap_or_else(|_| vec![(0, "a render panicked".into())])
             })
             .collect()
     });
     progress.finish_and_clear();
     let done = jobs.len() - failures.len();
+    failures.extend(bad_lines);
+    failures.sort();
+    for (line, why) in &failures {
+        eprintln!("{}:{line}: {why}", batch.display());
+    }
     eprintln!(
         "rendered {done} of {} cards into {} in {:.2} s with {workers} threads",
-        jobs.len(),
+        done + failures.len(),
         out_dir.display(),
         started.elapsed().as_secs_f64()
     );
     if !failures.is_empty() {
-        bail!("{} failed:\n{}", failures.len(), failures.join("\n"));
+        bail!(
+            "{} of the batch's lines failed (listed above)",
+            failures.len()
+        );
     }
     Ok(())
 }

@@ -186,7 +186,7 @@ impl Template {
             .descendants()
             .filter(|n| n.attribute("data-slot").is_some())
         {
-            let slot = parse_slot(node, fonts).map_err(|p| {
+            let slot = parse_slot(node, fonts, (width, height)).map_err(|p| {
                 let pos = doc.text_pos_at(node.range().start);
                 invalid(format!("line {}: {p}", pos.row))
             })?;
@@ -427,7 +427,16 @@ fn side(value: Option<&str>) -> Option<u32> {
         .filter(|v| (1..=MAX_SIDE).contains(v))
 }
 
-fn parse_slot(node: roxmltree::Node, fonts: &Fonts) -> Result<Slot, String> {
+/// The smallest and largest font sizes a slot may name, in px.
+pub const FONT_SIZES: std::ops::RangeInclusive<f32> = 4.0..=512.0;
+/// The smallest step between the font sizes a slot tries.
+pub const MIN_FONT_STEP: f32 = 0.5;
+/// The most font sizes a slot may try: each is a layout attempt.
+pub const MAX_FONT_SIZES: f32 = 64.0;
+/// The most lines a slot may hold.
+pub const MAX_LINES: usize = 20;
+
+fn parse_slot(node: roxmltree::Node, fonts: &Fonts, canvas: (u32, u32)) -> Result<Slot, String> {
     let name = node.attribute("data-slot").unwrap_or_default().to_string();
     if !is_template_name(&name) {
         return Err(format!(
@@ -470,23 +479,48 @@ fn parse_slot(node: roxmltree::Node, fonts: &Fonts) -> Result<Slot, String> {
     if width <= 0.0 || height <= 0.0 {
         return Err(format!("slot `{name}`: data-box has an empty area"));
     }
+    let (cw, ch) = (canvas.0 as f32, canvas.1 as f32);
+    if x < 0.0 || y < 0.0 || x + width > cw || y + height > ch {
+        return Err(format!(
+            "slot `{name}`: data-box \"{x} {y} {width} {height}\" is not inside the {cw}×{ch} canvas"
+        ));
+    }
 
     let font_size = num("data-font-size", None)?;
     let min_font_size = num("data-min-font-size", Some(font_size))?;
     let font_step = num("data-font-step", Some(4.0))?;
     let line_height = num("data-line-height", Some(1.2))?;
-    let max_lines = num("data-max-lines", Some(1.0))? as usize;
-    if !(1.0..=512.0).contains(&font_size) || min_font_size < 1.0 || min_font_size > font_size {
+    let max_lines = num("data-max-lines", Some(1.0))?;
+    let (lo, hi) = (FONT_SIZES.start(), FONT_SIZES.end());
+    if !FONT_SIZES.contains(&font_size) || min_font_size < *lo || min_font_size > font_size {
         return Err(format!(
-            "slot `{name}`: need 1 ≤ data-min-font-size ≤ data-font-size ≤ 512"
+            "slot `{name}`: need {lo} ≤ data-min-font-size ≤ data-font-size ≤ {hi} (px)"
         ));
     }
-    if font_step <= 0.0 && min_font_size < font_size {
-        return Err(format!("slot `{name}`: data-font-step must be > 0"));
+    if min_font_size < font_size {
+        if font_step < MIN_FONT_STEP {
+            return Err(format!(
+                "slot `{name}`: data-font-step=\"{font_step}\" must be at least {MIN_FONT_STEP}"
+            ));
+        }
+        if (font_size - min_font_size) / font_step + 1.0 > MAX_FONT_SIZES {
+            return Err(format!(
+                "slot `{name}`: {font_size}→{min_font_size} px in steps of {font_step} is more than \
+                 {MAX_FONT_SIZES} sizes; take a larger data-font-step"
+            ));
+        }
     }
-    if !(1..=64).contains(&max_lines) {
-        return Err(format!("slot `{name}`: data-max-lines must be 1..=64"));
+    if !(0.5..=4.0).contains(&line_height) {
+        return Err(format!(
+            "slot `{name}`: data-line-height=\"{line_height}\" must be 0.5–4"
+        ));
     }
+    if max_lines.fract() != 0.0 || !(1.0..=MAX_LINES as f32).contains(&max_lines) {
+        return Err(format!(
+            "slot `{name}`: data-max-lines must be a whole number 1–{MAX_LINES}"
+        ));
+    }
+    let max_lines = max_lines as usize;
     let align = match node.attribute("data-align").unwrap_or("start") {
         "start" => Align::Start,
         "center" | "middle" => Align::Center,

@@ -150,6 +150,48 @@ fn a_bad_batch_line_fails_naming_its_line() {
 }
 
 #[test]
+fn a_batch_writes_every_good_line_and_reports_each_bad_one() {
+    let dir = temp("mixed");
+    let batch = dir.join("mixed.jsonl");
+    let out_dir = dir.join("out");
+    std::fs::write(
+        &batch,
+        [
+            r#"{"title":"หนึ่ง","out":"one.png"}"#,
+            "not json",
+            r#"{"title":"สอง","out":"two.png"}"#,
+            r#"{"title":"x","template":"nosuch"}"#,
+            r#"{"title":"x","format":"gif"}"#,
+            r#"{"title":"สาม","out":"three.png"}"#,
+        ]
+        .join("\n"),
+    )
+    .unwrap();
+    let run = ogcard()
+        .args(["render", "--quiet", "--batch"])
+        .arg(&batch)
+        .arg("--out-dir")
+        .arg(&out_dir)
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&run.stderr);
+    for expected in [
+        "mixed.jsonl:2: not a JSON object",
+        "mixed.jsonl:4: unknown template `nosuch`",
+        "mixed.jsonl:5: unknown format `gif`",
+        "rendered 3 of 6 cards",
+    ] {
+        assert!(err.contains(expected), "{expected:?} in {err}");
+    }
+    for name in ["one.png", "two.png", "three.png"] {
+        let png = std::fs::read(out_dir.join(name)).unwrap();
+        assert_eq!(decode_png(&png).0, 1200, "{name}");
+    }
+    assert_eq!(std::fs::read_dir(&out_dir).unwrap().count(), 3);
+}
+
+#[test]
 fn templates_check_validates_a_directory() {
     let dir = temp("check");
     let good = include_str!("../templates/default.svg");

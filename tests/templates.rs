@@ -71,6 +71,48 @@ fn invalid_templates_fail_startup_naming_file_and_problem() {
             "`letter-spacing` is not supported",
         ),
         ("broken.svg", CENTERED.replace("</svg>", ""), "broken.svg"),
+        // Numbers that would make layout loop (almost) forever, or draw off the card.
+        (
+            "tiny-step.svg",
+            CENTERED.replace(
+                "data-min-font-size",
+                "data-font-step=\"0.000001\" data-min-font-size",
+            ),
+            "line 3: slot `title`: data-font-step=\"0.000001\" must be at least 0.5",
+        ),
+        (
+            "many-sizes.svg",
+            CENTERED.replace(
+                "data-min-font-size=\"32\"",
+                "data-min-font-size=\"4\" data-font-step=\"0.5\"",
+            ),
+            "more than 64 sizes",
+        ),
+        (
+            "huge.svg",
+            CENTERED.replace("data-font-size=\"48\"", "data-font-size=\"4000\""),
+            "line 3: slot `title`: need 4 ≤ data-min-font-size ≤ data-font-size ≤ 512",
+        ),
+        (
+            "tiny.svg",
+            CENTERED.replace("data-min-font-size=\"32\"", "data-min-font-size=\"1\""),
+            "need 4 ≤ data-min-font-size",
+        ),
+        (
+            "lines.svg",
+            CENTERED.replace("data-max-lines=\"3\"", "data-max-lines=\"21\""),
+            "data-max-lines must be a whole number 1–20",
+        ),
+        (
+            "outside.svg",
+            CENTERED.replace("40 40 720 320", "400 40 720 320"),
+            "data-box \"400 40 720 320\" is not inside the 800×400 canvas",
+        ),
+        (
+            "leading.svg",
+            CENTERED.replace("data-line-height=\"1.4\"", "data-line-height=\"40\""),
+            "data-line-height=\"40\" must be 0.5–4",
+        ),
     ];
     for (file, source, expected) in cases {
         let dir = temp_dir(file.trim_end_matches(".svg"));
