@@ -69,6 +69,9 @@ pub struct Face {
     pub italic: bool,
     /// Colour glyphs (CBDT, COLR or sbix): preferred for emoji presentation.
     pub color: bool,
+    /// Colour glyphs are PNG bitmaps in a CBDT table (Noto Color Emoji): drawn from cached
+    /// sprites rather than through usvg.
+    pub png_bitmaps: bool,
     pub id: ID,
     pub units_per_em: f32,
     /// Ascent and descent (positive, down) in em, as usvg reads them.
@@ -259,12 +262,16 @@ impl Fonts {
                 let upem = f32::from(metrics.units_per_em);
                 let hr = harfrust::FontRef::from_index(data, face_index)
                     .map_err(|_| FontError::Unparsable(name.clone()))?;
+                let png_bitmaps = color
+                    && skrifa::bitmap::BitmapStrikes::new(&font).format()
+                        == Some(skrifa::bitmap::BitmapFormat::Cbdt);
                 faces.push(Face {
                     name: format!("{family} {}", weight_name(weight, italic)),
                     family,
                     weight,
                     italic,
                     color,
+                    png_bitmaps,
                     id,
                     units_per_em: upem,
                     ascent: metrics.ascent / upem,

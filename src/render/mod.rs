@@ -291,7 +291,8 @@ impl CardLayout<'_> {
         let fonts = &assets.fonts;
         // usvg draws what the glyph masks cannot: non-plain paint and colour glyphs.
         let elements = self.elements_where(fonts, |slot, run| {
-            slot.plain_fill.is_none() || fonts.faces[run.face].color
+            let face = &fonts.faces[run.face];
+            slot.plain_fill.is_none() || (face.color && !face.png_bitmaps)
         });
         let (mut pixmap, mut dirty) = if elements.is_empty() {
             (raster::canvas(self.template), raster::Rows::default())
