@@ -1,7 +1,9 @@
 //! Criterion benches of the render pipeline, one per stage plus the whole card, on the
 //! seed title with the default template at 1200×630. Setup stays outside the timed code.
 
-use criterion::{black_box, criterion_group, criterion_main, Criterion};
+use std::time::{Duration, Instant};
+
+use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion};
 use ogcard::render::{self, breaks, layout_card, Assets, Deadline};
 use ogcard::request::{parse_query, Defaults, Text};
 
@@ -67,9 +69,90 @@ fn stages(c: &mut Criterion) {
     }
 }
 
+#[path = "../tests/common/adversarial.rs"]
+mod adversarial;
+
+/// The worst inputs within the caps (`tests/common/adversarial.rs`), every text slot
+/// filled with them. Criterion measures each input in every template (PNG) and in every
+/// format (default template); a scan first renders every input × template × format once
+/// and prints the slowest, so no combination goes unseen.
+fn adversarial(c: &mut Criterion) {
+    let assets = Assets::load(None).expect("assets");
+    let defaults = Defaults {
+        title: Text::new("ogcard"),
+        site: Text::new("blog.example.com"),
+        template: "default".into(),
+    };
+    let inputs = adversarial::inputs();
+    let request = |text: &str, template: &str, format: &str| {
+        parse_query(&adversarial::query(text, template, format), &defaults).expect("within caps")
+    };
+
+    let mut worst: Vec<(Duration, Duration, String)> = Vec::new();
+    for (name, text) in &inputs {
+        for template in adversarial::TEMPLATES {
+            for format in adversarial::FORMATS {
+                let req = request(text, template, format);
+                // Once to warm the glyph cache, then the slower of two runs.
+                render::card(&req, &assets).expect("renders");
+                let mut slowest = (Duration::ZERO, Duration::ZERO);
+                for _ in 0..2 {
+                    let started = Instant::now();
+                    let card = render::card(&req, &assets).expect("renders");
+                    let took = started.elapsed();
+                    if took > slowest.0 {
+                        slowest = (took, card.timings[0].1);
+                    }
+                }
+                worst.push((slowest.0, slowest.1, format!("{name}/{template}/{format}")));
+            }
+        }
+    }
+    worst.sort_by_key(|w| std::cmp::Reverse(w.0));
+    eprintln!("adversarial scan, slowest of {} cards:", worst.len());
+    for (card, layout, label) in worst.iter().take(8) {
+        eprintln!(
+            "  {:>7.2} ms card, {:>6.2} ms layout  {label}",
+            card.as_secs_f64() * 1e3,
+            layout.as_secs_f64() * 1e3
+        );
+    }
+    let worst_layout = worst.iter().max_by_key(|w| w.1).expect("cards");
+    eprintln!(
+        "  slowest layout: {:.2} ms ({})",
+        worst_layout.1.as_secs_f64() * 1e3,
+        worst_layout.2
+    );
+
+    let mut group = c.benchmark_group("adversarial");
+    group.sample_size(10);
+    group.warm_up_time(Duration::from_millis(300));
+    group.measurement_time(Duration::from_secs(1));
+    for (name, text) in &inputs {
+        for template in adversarial::TEMPLATES {
+            let req = request(text, template, "png");
+            group.bench_with_input(BenchmarkId::new(*name, template), &req, |b, req| {
+                b.iter(|| render::card(black_box(req), &assets))
+            });
+        }
+        for format in ["jpeg", "webp", "svg", "json"] {
+            let req = request(text, "default", format);
+            group.bench_with_input(BenchmarkId::new(*name, format), &req, |b, req| {
+                b.iter(|| render::card(black_box(req), &assets))
+            });
+        }
+        let req = request(text, "default", "png");
+        group.bench_with_input(BenchmarkId::new(*name, "layout"), &req, |b, req| {
+            b.iter(|| layout_card(black_box(req), &assets, Deadline::NONE).map(|_| ()))
+        });
+    }
+    group.finish();
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(50);
     targets = stages
 }
-criterion_main!(benches);
+criterion_group!(hostile, adversarial);
+criterion_main!(benches, hostile);

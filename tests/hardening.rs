@@ -330,3 +330,46 @@ async fn the_sign_subcommand_prints_a_url_the_server_accepts() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("signing-key"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_adversarial_input_gets_a_correct_card_in_every_template_and_format() {
+    // Timing is the criterion `adversarial` group's job; this checks the answers.
+    let app = app();
+    for (name, text) in adversarial::inputs() {
+        for template in adversarial::TEMPLATES {
+            for format in adversarial::FORMATS {
+                if matches!(format, "jpeg" | "webp") && template != "default" {
+                    continue;
+                }
+                let query = adversarial::query(&text, template, format);
+                let (res, body) = send(&app, "GET", &format!("/api/og?{query}")).await;
+                let what = format!("{name}/{template}/{format}");
+                assert_eq!(
+                    res.status(),
+                    200,
+                    "{what}: {}",
+                    String::from_utf8_lossy(&body)
+                );
+                match format {
+                    "png" => assert_eq!(decode_png(&body).0, 1200, "{what}"),
+                    "svg" => {
+                        let svg = String::from_utf8(body).unwrap();
+                        let doc = roxmltree::Document::parse(&svg).expect("well-formed SVG");
+                        assert_eq!(
+                            doc.root_element().attribute("width"),
+                            Some("1200"),
+                            "{what}"
+                        );
+                    }
+                    "json" => {
+                        let layout: serde_json::Value = serde_json::from_slice(&body).unwrap();
+                        let lines = layout["lines"].as_array().unwrap();
+                        assert!(!lines.is_empty() || text.trim().is_empty(), "{what}");
+                        assert!(lines.len() <= 4, "{what}");
+                    }
+                    _ => assert!(body.len() > 1000, "{what}"),
+                }
+            }
+        }
+    }
+}

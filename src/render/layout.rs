@@ -17,7 +17,7 @@ use std::cell::Cell;
 use crate::fonts::{FaceIndex, Fonts};
 use crate::render::breaks::break_opportunities;
 use crate::render::shape::{
-    self, is_rtl_paragraph, itemize, prefix_em, runs_width_em, visual_order, Run, ShapedGlyph,
+    self, is_rtl_paragraph, itemize, prefix_em_until, runs_width_em, visual_order, Run, ShapedGlyph,
 };
 use crate::render::{Deadline, RenderError};
 use crate::templates::{Align, Slot, VAlign};
@@ -74,34 +74,53 @@ pub fn layout_slot(
     let runs = itemize(text, &chain, fonts, missing);
     let rtl = is_rtl_paragraph(text);
     deadline.check()?;
+    // Text past what the slot could hold at its smallest size (each line at most a box
+    // and a space wide, one line more, a tenth to spare) is never drawn: it is not
+    // measured, and the paragraph ends where measuring stopped.
+    let at_min = lines_that_fit(slot, slot.min_font_size) as f32 + 1.0;
+    let limit_em = at_min * (slot.width / slot.min_font_size + 1.0) * 1.1;
+    let breaks = break_opportunities(text);
+    let (prefix, stop) = prefix_em_until(text, &runs, fonts, &breaks, limit_em);
+    let measured = &text[..stop];
+    deadline.check()?;
     let paragraph = Paragraph {
-        text,
-        prefix: prefix_em(text, &runs, fonts),
-        breaks: break_opportunities(text),
-        graphemes: text
+        text: measured,
+        cut_off: stop < text.len(),
+        ink_em: ink_em(measured, &prefix),
+        prefix,
+        breaks: breaks.into_iter().filter(|&b| b < stop).collect(),
+        graphemes: measured
             .grapheme_indices(true)
             .map(|(i, _)| i)
             .skip(1)
-            .chain(std::iter::once(text.len()))
+            .chain(std::iter::once(stop))
             .collect(),
         chain: &chain,
         fonts,
         deadline,
         expired: Cell::new(false),
     };
-    deadline.check()?;
 
     let mut size = slot.font_size;
     loop {
         let max_lines = lines_that_fit(slot, size);
         let at_min = size <= slot.min_font_size + EPSILON;
-        let broken = paragraph.break_lines(size, slot.width, max_lines);
+        let next = (size - slot.font_step).max(slot.min_font_size);
+        if !at_min && paragraph.surely_too_long(size, slot.width, max_lines) {
+            size = next;
+            continue;
+        }
+        let broken = match paragraph.break_lines(size, slot.width, max_lines) {
+            // Text was left unmeasured: what was measured fitting does not make it all.
+            Ok(lines) if paragraph.cut_off => Err(lines),
+            other => other,
+        };
         paragraph.check()?;
         match broken {
             Ok(lines) => {
                 let lines = paragraph.balance(&lines, size, slot.width).unwrap_or(lines);
                 paragraph.check()?;
-                let lines = lines.into_iter().map(|l| text[l].to_string()).collect();
+                let lines = lines.into_iter().map(|l| measured[l].to_string()).collect();
                 return Ok(place(slot, size, lines, false, fonts, &chain, rtl));
             }
             Err(lines) if at_min => {
@@ -109,9 +128,18 @@ pub fn layout_slot(
                 paragraph.check()?;
                 return Ok(place(slot, size, lines, true, fonts, &chain, rtl));
             }
-            Err(_) => size = (size - slot.font_step).max(slot.min_font_size),
+            Err(_) => size = next,
         }
     }
+}
+
+/// The advance, in em, of everything but spaces: no set of lines is narrower than it.
+fn ink_em(text: &str, prefix: &[f32]) -> f32 {
+    let spaces: f32 = text
+        .match_indices(' ')
+        .map(|(i, _)| prefix[i + 1] - prefix[i])
+        .sum();
+    prefix[text.len()] - spaces
 }
 
 /// How many lines of `size` the slot's box and its `max_lines` allow (at least one).
@@ -121,7 +149,11 @@ fn lines_that_fit(slot: &Slot, size: f32) -> usize {
 }
 
 struct Paragraph<'a> {
+    /// The text measured: the slot's whole text, or its start when `cut_off`.
     text: &'a str,
+    cut_off: bool,
+    /// The advance of `text` without its spaces, in em.
+    ink_em: f32,
     prefix: Vec<f32>,
     breaks: Vec<usize>,
     /// Grapheme cluster ends, ascending, the last being `text.len()`.
@@ -137,6 +169,12 @@ struct Paragraph<'a> {
 /// Exact measures a line end may take before it searches by halves instead of stepping
 /// back one candidate at a time.
 const STEP_BACKS: usize = 2;
+
+/// How much wider, in em, a line cut at break opportunities can be when shaped alone than
+/// its estimate from the paragraph's prefix sums: the kerning across each end (and across
+/// a shaping piece's seam) is a few hundredths of an em. A line estimated at least this
+/// far inside its box fits without being shaped again.
+const KERN_SLACK_EM: f32 = 0.25;
 
 /// A line as a byte range of the paragraph, before `…` or placement.
 type Span = std::ops::Range<usize>;
@@ -158,8 +196,17 @@ impl Paragraph<'_> {
         runs_width_em(s, &runs, self.fonts) * size
     }
 
+    /// Whether a line cut at break opportunities fits: by its estimate when that is
+    /// clearly inside the box, else by shaping it.
     fn fits(&self, span: &Span, size: f32, width: f32) -> bool {
-        self.exact(&self.text[span.clone()], size) <= width + EPSILON
+        self.estimate(span, size) + KERN_SLACK_EM * size <= width
+            || self.exact(&self.text[span.clone()], size) <= width + EPSILON
+    }
+
+    /// Whether `max_lines` lines of `size` cannot hold the text, whatever the breaks:
+    /// lines hold at most a box of ink each.
+    fn surely_too_long(&self, size: f32, width: f32, max_lines: usize) -> bool {
+        self.ink_em * size > max_lines as f32 * (width + KERN_SLACK_EM * size) + 1.0
     }
 
     fn check(&self) -> Result<(), RenderError> {
@@ -357,8 +404,11 @@ impl Paragraph<'_> {
                 &ends,
                 |e| {
                     let span = self.trimmed(last, e);
-                    let with_ellipsis = format!("{}…", &self.text[span]);
-                    self.exact(&with_ellipsis, size) <= width + EPSILON
+                    let estimate = self.estimate(&span, size) + ellipsis_em * size;
+                    estimate + KERN_SLACK_EM * size <= width || {
+                        let with_ellipsis = format!("{}…", &self.text[span]);
+                        self.exact(&with_ellipsis, size) <= width + EPSILON
+                    }
                 },
                 |e| {
                     let span = self.trimmed(last, e);

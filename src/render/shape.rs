@@ -143,6 +143,15 @@ fn is_emoji_presentation(grapheme: &str) -> bool {
     })
 }
 
+/// Whether `c` is of a right-to-left bidi class (R, AL) or could start an embedding:
+/// the blocks of Hebrew, Arabic, Syriac, Thaana, NKo, Samaritan, Mandaic and their
+/// presentation forms, and the RTL planes' ranges. Text without any is one LTR run.
+fn is_rtl(c: char) -> bool {
+    matches!(c, '\u{0590}'..='\u{08FF}' | '\u{200F}' | '\u{202B}' | '\u{202E}' | '\u{2067}'
+        | '\u{FB1D}'..='\u{FDFF}' | '\u{FE70}'..='\u{FEFF}'
+        | '\u{10800}'..='\u{10FFF}' | '\u{1E800}'..='\u{1EFFF}')
+}
+
 /// Characters a font need not have a glyph for: joiners, variation selectors.
 fn is_default_ignorable(c: char) -> bool {
     matches!(c, '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{FE00}'..='\u{FE0F}'
@@ -176,22 +185,30 @@ fn shape_with(text: &str, face: &Face, mut each: impl FnMut(usize, i32)) {
 fn shape_glyphs(text: &str, face: &Face, mut each: impl FnMut(usize, ShapedGlyph)) {
     let font = face.font_ref();
     let shaper = face.shaper_data().shaper(&font).build();
-    let bidi = unicode_bidi::BidiInfo::new(text, Some(unicode_bidi::Level::ltr()));
-    let Some(paragraph) = bidi.paragraphs.first() else {
-        return;
+    // Text with nothing right-to-left is one left-to-right run, as the bidi algorithm
+    // would find: skip its analysis, a sixth of layout's time on long Latin or Thai text.
+    let (levels, runs) = if text.chars().any(is_rtl) {
+        let bidi = unicode_bidi::BidiInfo::new(text, Some(unicode_bidi::Level::ltr()));
+        let Some(paragraph) = bidi.paragraphs.first() else {
+            return;
+        };
+        let (levels, runs) = bidi.visual_runs(paragraph, paragraph.range.clone());
+        let rtl: Vec<bool> = runs.iter().map(|r| levels[r.start].is_rtl()).collect();
+        (rtl, runs)
+    } else {
+        (vec![false], std::iter::once(0..text.len()).collect())
     };
-    let (levels, runs) = bidi.visual_runs(paragraph, paragraph.range.clone());
-    for run in runs {
+    for (run, rtl) in runs.into_iter().zip(levels) {
         let sub = &text[run.clone()];
         if sub.is_empty() {
             continue;
         }
         let mut buffer = UnicodeBuffer::new();
         buffer.push_str(sub);
-        buffer.set_direction(if levels[run.start].is_ltr() {
-            Direction::LeftToRight
-        } else {
+        buffer.set_direction(if rtl {
             Direction::RightToLeft
+        } else {
+            Direction::LeftToRight
         });
         buffer.guess_segment_properties();
         let plan = face.plan(&shaper, &buffer);
@@ -228,13 +245,58 @@ pub fn runs_width_em(text: &str, runs: &[Run], fonts: &Fonts) -> f32 {
 /// starts before byte `b`. `out.len() == text.len() + 1`. Width of `text[a..b]` when both
 /// are cluster boundaries is `out[b] - out[a]`, up to kerning across `a` and `b`.
 pub fn prefix_em(text: &str, runs: &[Run], fonts: &Fonts) -> Vec<f32> {
+    prefix_em_until(text, runs, fonts, &[], f32::INFINITY).0
+}
+
+/// Bytes of a run shaped at once by `prefix_em_until`: longer runs are shaped in pieces,
+/// so that shaping can stop once enough text is measured.
+const PIECE_BYTES: usize = 512;
+
+/// Like [`prefix_em`], but stops shaping once the advances reach `limit_em`: returns the
+/// sums and the byte where measuring stopped (`text.len()` when it did not). Long runs
+/// are shaped in pieces of about [`PIECE_BYTES`], cut at the last of `cuts` (ascending
+/// byte offsets: break opportunities) in reach, else at a character boundary; a piece's
+/// seam loses at most the kerning across it.
+pub fn prefix_em_until(
+    text: &str,
+    runs: &[Run],
+    fonts: &Fonts,
+    cuts: &[usize],
+    limit_em: f32,
+) -> (Vec<f32>, usize) {
     let mut at_byte = vec![0f32; text.len() + 1];
-    for run in runs {
+    let mut measured = 0f32;
+    let mut stop = text.len();
+    'runs: for run in runs {
         let face = &fonts.faces[run.face];
-        let start = run.range.start;
-        shape_with(&text[run.range.clone()], face, |cluster, adv| {
-            at_byte[start + cluster] += adv as f32 / face.units_per_em;
-        });
+        let mut start = run.range.start;
+        while start < run.range.end {
+            let end = if run.range.end - start <= PIECE_BYTES {
+                run.range.end
+            } else {
+                let reach = start + PIECE_BYTES;
+                let by_cut = cuts[..cuts.partition_point(|&c| c <= reach)]
+                    .last()
+                    .copied()
+                    .filter(|&c| c > start);
+                by_cut.unwrap_or_else(|| {
+                    (start + 1..=reach)
+                        .rev()
+                        .find(|&b| text.is_char_boundary(b))
+                        .unwrap_or(run.range.end)
+                })
+            };
+            shape_with(&text[start..end], face, |cluster, adv| {
+                let em = adv as f32 / face.units_per_em;
+                at_byte[start + cluster] += em;
+                measured += em;
+            });
+            start = end;
+            if measured > limit_em {
+                stop = end;
+                break 'runs;
+            }
+        }
     }
     let mut sum = 0f32;
     for v in at_byte.iter_mut() {
@@ -242,7 +304,7 @@ pub fn prefix_em(text: &str, runs: &[Run], fonts: &Fonts) -> Vec<f32> {
         *v = sum;
         sum += here;
     }
-    at_byte
+    (at_byte, stop)
 }
 
 #[cfg(test)]

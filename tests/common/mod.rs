@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod adversarial;
+
 use axum::body::Body;
 use axum::http::{Request, Response};
 use axum::Router;
