@@ -2,6 +2,8 @@
 //! text without `…`, and no line is wider than its box unless it is one unbreakable
 //! grapheme cluster.
 
+mod common;
+
 use std::sync::LazyLock;
 
 use ogcard::render::layout::layout_slot;
@@ -92,3 +94,48 @@ proptest! {
         }
     }
 }
+
+/// Shaping is layout's work: it may grow with the text only linearly, whatever the text.
+/// (Before, a word wider than its box was cut by re-shaping every prefix: 880 × U+180E
+/// and 120 × W took 22 s.)
+#[test]
+fn layout_work_is_linear_in_the_text() {
+    use ogcard::render::shape::shaped_bytes;
+    let defaults = ogcard::request::Defaults {
+        title: Text::new("x"),
+        site: Text::new("x"),
+        template: "default".into(),
+    };
+    let mut worst = (0.0f64, String::new());
+    for (name, text) in common::adversarial::inputs() {
+        for template in common::adversarial::TEMPLATES {
+            let query = common::adversarial::query(&text, template, "png");
+            let req = ogcard::request::parse_query(&query, &defaults).unwrap();
+            let bytes = [
+                &req.title,
+                &req.site,
+                &req.description,
+                &req.author,
+                &req.date,
+            ]
+            .iter()
+            .map(|t| t.as_str().len())
+            .sum::<usize>()
+                + req.tags.iter().map(|t| t.as_str().len() + 3).sum::<usize>();
+            let before = shaped_bytes();
+            ogcard::render::layout_card(&req, &ASSETS, ogcard::render::Deadline::NONE).unwrap();
+            let ratio = (shaped_bytes() - before) as f64 / (bytes + 512) as f64;
+            if ratio > worst.0 {
+                worst = (ratio, format!("{name}/{template}"));
+            }
+        }
+    }
+    eprintln!(
+        "most shaping per byte of text: {:.1}× ({})",
+        worst.0, worst.1
+    );
+    assert!(worst.0 <= WORK_PER_BYTE, "{worst:?}");
+}
+
+/// Shaped bytes per byte of text (plus 512) that layout may spend.
+const WORK_PER_BYTE: f64 = 8.0;

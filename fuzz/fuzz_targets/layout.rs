@@ -31,7 +31,8 @@ fuzz_target!(|data: &[u8]| {
         format: Format::Svg,
         quality: ogcard::request::DEFAULT_QUALITY,
     };
-    let layout = layout_card(&req, &ASSETS, ogcard::render::Deadline::NONE).expect("default template exists");
+    let layout = layout_card(&req, &ASSETS, ogcard::render::Deadline::NONE)
+        .expect("default template exists");
     let report = layout.report(&ASSETS.fonts);
     let drawn: String = report
         .lines

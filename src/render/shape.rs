@@ -180,9 +180,20 @@ fn shape_with(text: &str, face: &Face, mut each: impl FnMut(usize, i32)) {
     shape_glyphs(text, face, |cluster, g| each(cluster, g.x_advance));
 }
 
+thread_local! {
+    static SHAPED_BYTES: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// Bytes of text this thread has shaped so far: layout's unit of work, which tests and
+/// the `layout_work` fuzz target bound by a multiple of the text's length.
+pub fn shaped_bytes() -> u64 {
+    SHAPED_BYTES.with(|n| n.get())
+}
+
 /// Shapes `text` with `face` as usvg does (same bidi split, buffer properties and
 /// features), calling `each(cluster_byte, glyph)` for every glyph in drawing order.
 fn shape_glyphs(text: &str, face: &Face, mut each: impl FnMut(usize, ShapedGlyph)) {
+    SHAPED_BYTES.with(|n| n.set(n.get() + text.len() as u64));
     let font = face.font_ref();
     let shaper = face.shaper_data().shaper(&font).build();
     // Text with nothing right-to-left is one left-to-right run, as the bidi algorithm
