@@ -1,5 +1,6 @@
 //! A real reverse-proxy cache in front: nginx (Debian's package) with `proxy_cache`, on
-//! loopback, configured as README's CDN section says. The second request is an nginx HIT
+//! loopback, configured with the snippet deploy/compose.yaml ships
+//! (deploy/nginx/ogcard.conf.template). The second request is an nginx HIT
 //! that never reaches ogcard; HEAD, 304 and Range pass through.
 //!
 //! Needs `nginx` on PATH or in /usr/sbin (`.ci/run` installs it). Without it the test says
@@ -24,10 +25,25 @@ async fn start_nginx(binary: &Path, upstream: SocketAddr) -> Spawned {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let port = free_port();
-    let conf = include_str!("nginx/ogcard.conf")
-        .replace("@DIR@", dir.to_str().unwrap())
-        .replace("@LISTEN@", &format!("127.0.0.1:{port}"))
-        .replace("@UPSTREAM@", &upstream.to_string());
+    let snippet = fill_template(
+        include_str!("../deploy/nginx/ogcard.conf.template"),
+        &[
+            ("OGCARD_CACHE_DIR", dir.join("cache").to_str().unwrap()),
+            ("NGINX_LISTEN", &format!("127.0.0.1:{port}")),
+            ("OGCARD_UPSTREAM", &upstream.to_string()),
+        ],
+    );
+    std::fs::write(dir.join("ogcard.conf"), snippet).unwrap();
+    // What the nginx image's own nginx.conf does around conf.d/, with scratch paths.
+    let d = dir.to_str().unwrap();
+    let conf = format!(
+        "daemon off;\nmaster_process off;\nworker_processes 1;\npid {d}/nginx.pid;\n\
+         events {{ worker_connections 256; }}\n\
+         http {{\n    access_log off;\n    client_body_temp_path {d}/body;\n    \
+         proxy_temp_path {d}/proxy;\n    fastcgi_temp_path {d}/fastcgi;\n    \
+         uwsgi_temp_path {d}/uwsgi;\n    scgi_temp_path {d}/scgi;\n    \
+         include {d}/ogcard.conf;\n}}\n"
+    );
     let conf_path = dir.join("nginx.conf");
     std::fs::write(&conf_path, conf).unwrap();
     let child = Command::new(binary)

@@ -242,3 +242,17 @@ pub fn terminate(server: &Spawned) {
         .unwrap();
     assert!(status.success());
 }
+
+/// The nginx snippet operators deploy (deploy/nginx/ogcard.conf.template) filled in as the
+/// nginx image's entrypoint fills it: envsubst of the variables it is given.
+pub fn fill_template(template: &str, vars: &[(&str, &str)]) -> String {
+    let mut out = template.to_string();
+    for (name, value) in vars {
+        out = out.replace(&format!("${{{name}}}"), value);
+    }
+    assert!(
+        !out.contains("${"),
+        "a variable left unset in the template:\n{out}"
+    );
+    out
+}
