@@ -125,6 +125,23 @@ impl Theme {
 pub const DEFAULT_QUALITY: u8 = 85;
 
 impl CardRequest {
+    /// Bytes of text the request carries, in every text parameter: what layout's work is
+    /// bounded by.
+    pub fn text_bytes(&self) -> usize {
+        let texts = [
+            &self.title,
+            &self.site,
+            &self.description,
+            &self.author,
+            &self.date,
+        ];
+        texts
+            .into_iter()
+            .chain(&self.tags)
+            .map(|t| t.as_str().len())
+            .sum()
+    }
+
     /// The canonical form of this request: equal for requests that render the same card,
     /// whatever order or encoding their query used. Unknown parameters are not part of it.
     pub fn cache_key(&self) -> String {

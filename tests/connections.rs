@@ -355,24 +355,10 @@ async fn requests_abandoned_while_waiting_leave_nothing_behind() {
         conn.write_all(request.as_bytes()).await.unwrap();
         clients.push(conn);
     }
-    let mut waiting = 0;
-    for _ in 0..200 {
-        waiting = cache.in_flight();
-        if waiting == 50 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+    let waiting = settles(200, 50, || cache.in_flight()).await;
     assert_eq!(waiting, 50, "every request waits");
     drop(clients);
-    let mut left = usize::MAX;
-    for _ in 0..300 {
-        left = cache.in_flight();
-        if left == 0 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+    let left = settles(300, 0, || cache.in_flight()).await;
     assert_eq!(left, 0, "the clients went away: so did their requests");
     server.abort();
 }

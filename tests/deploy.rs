@@ -5,7 +5,7 @@
 mod common;
 
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
 
 use common::*;
@@ -34,20 +34,13 @@ fn str_of(y: &Yaml) -> String {
 /// nothing else of ours.
 async fn start_as_platform(env: &[(String, String)]) -> Spawned {
     let port = free_port();
-    let child = Command::new(env!("CARGO_BIN_EXE_ogcard"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_ogcard"));
+    command
         .env_remove("OGCARD_LISTEN")
         .envs(env.iter().filter(|(k, _)| k != "PORT").map(|(k, v)| (k, v)))
         .env("PORT", port.to_string())
-        .env("RUST_LOG", "warn")
-        .stdin(Stdio::null())
-        .spawn()
-        .unwrap();
-    Spawned {
-        child,
-        addr: ([127, 0, 0, 1], port).into(),
-    }
-    .listening("ogcard with the platform's environment")
-    .await
+        .env("RUST_LOG", "warn");
+    spawn_listening(command, port).await
 }
 
 async fn answers_200(server: &Spawned, path: &str) {

@@ -111,17 +111,7 @@ fn layout_work_is_linear_in_the_text() {
         for template in common::adversarial::TEMPLATES {
             let query = common::adversarial::query(&text, template, "png");
             let req = ogcard::request::parse_query(&query, &defaults).unwrap();
-            let bytes = [
-                &req.title,
-                &req.site,
-                &req.description,
-                &req.author,
-                &req.date,
-            ]
-            .iter()
-            .map(|t| t.as_str().len())
-            .sum::<usize>()
-                + req.tags.iter().map(|t| t.as_str().len() + 3).sum::<usize>();
+            let bytes = req.text_bytes();
             let before = shaped_bytes();
             ogcard::render::layout_card(&req, &ASSETS, ogcard::render::Deadline::NONE).unwrap();
             let ratio = (shaped_bytes() - before) as f64 / (bytes + 512) as f64;

@@ -45,16 +45,7 @@ fuzz_target!(|data: &[u8]| {
             format: Format::Png,
             quality: ogcard::request::DEFAULT_QUALITY,
         };
-        let bytes = [
-            &req.title,
-            &req.site,
-            &req.description,
-            &req.author,
-            &req.date,
-        ]
-        .iter()
-        .map(|t| t.as_str().len() as u64)
-        .sum::<u64>();
+        let bytes = req.text_bytes() as u64;
         let before = shaped_bytes();
         let started = Instant::now();
         layout_card(&req, &ASSETS, Deadline::NONE).expect("built-in template");

@@ -272,24 +272,21 @@ impl Activity {
         (idle >= millis(options.idle_timeout)).then_some("idle")
     }
 
-    /// When `expired` could next say yes.
+    /// When `expired` could next say yes (a busy connection: a header timeout from now,
+    /// to look again).
     fn next_check(&self, options: &ServeOptions) -> Instant {
-        let head = self.head_since.load(Ordering::Relaxed);
-        let by_idle = self.last_io.load(Ordering::Relaxed) + millis(options.idle_timeout);
-        let at = if head == NONE {
-            by_idle
-        } else {
-            by_idle.min(head + millis(options.header_timeout))
-        };
-        // A busy connection is looked at again a header timeout later; +1 ms so that the
-        // check falls after the moment, not on it.
-        let at = at.max(self.now() + 1);
+        let now = self.now();
         let at = if self.busy.load(Ordering::Relaxed) > 0 {
-            at.max(self.now() + millis(options.header_timeout))
+            now + millis(options.header_timeout)
         } else {
-            at
+            let by_idle = self.last_io.load(Ordering::Relaxed) + millis(options.idle_timeout);
+            match self.head_since.load(Ordering::Relaxed) {
+                NONE => by_idle,
+                head => by_idle.min(head + millis(options.header_timeout)),
+            }
         };
-        self.opened + Duration::from_millis(at + 1)
+        // A millisecond after the moment, so that the check falls past it, not on it.
+        self.opened + Duration::from_millis(at.max(now) + 1)
     }
 }
 

@@ -369,20 +369,26 @@ mod tests {
         assert_eq!(quantise(-0.3), (-1, 3));
     }
 
-    #[test]
-    fn masks_draw_what_usvg_draws() {
+    /// The card of `query` as drawn here, as usvg/resvg alone draws it, and the
+    /// template's background.
+    fn ours_and_usvgs(query: &str) -> (Pixmap, Pixmap, Pixmap) {
         let (assets, defaults) = crate::render::testing::assets();
-        let query = "title=การปฏิวัติแบบโอเพนซอร์สของ DeepSeek: ข้อมูลเชิงลึก AI";
         let req = parse_query(query, &defaults).unwrap();
         let layout = layout_card(&req, &assets, crate::render::Deadline::NONE).unwrap();
-        let canvas = layout.rasterize(&assets).unwrap();
-        let masks = canvas.pixmap();
+        let ours = layout.rasterize(&assets).unwrap().pixmap().clone();
         let (usvg, _) = raster::rasterize(
             &layout.overlay_svg(&assets.fonts),
             layout.template(),
             assets.usvg_options(),
         )
         .unwrap();
+        (ours, usvg, raster::canvas(layout.template()))
+    }
+
+    #[test]
+    fn masks_draw_what_usvg_draws() {
+        let query = "title=การปฏิวัติแบบโอเพนซอร์สของ DeepSeek: ข้อมูลเชิงลึก AI";
+        let (masks, usvg, _) = ours_and_usvgs(query);
         let (mut inked, mut far) = (0, 0);
         for (a, b) in masks
             .data()
@@ -398,19 +404,8 @@ mod tests {
 
     #[test]
     fn colour_sprites_draw_what_usvg_draws() {
-        let (assets, defaults) = crate::render::testing::assets();
         let query = "title=🚀 🎉 👩‍💻 ✨ 🇹🇭 ❤️ 😀 🏴󠁧󠁢󠁳󠁣󠁴󠁿&site=";
-        let req = parse_query(query, &defaults).unwrap();
-        let layout = layout_card(&req, &assets, crate::render::Deadline::NONE).unwrap();
-        let canvas = layout.rasterize(&assets).unwrap();
-        let sprites = canvas.pixmap();
-        let (usvg, _) = raster::rasterize(
-            &layout.overlay_svg(&assets.fonts),
-            layout.template(),
-            assets.usvg_options(),
-        )
-        .unwrap();
-        let background = raster::canvas(layout.template());
+        let (sprites, usvg, background) = ours_and_usvgs(query);
         let (mut inked, mut differ, mut total) = (0usize, 0usize, 0u64);
         for ((a, b), bg) in sprites
             .data()

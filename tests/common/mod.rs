@@ -217,21 +217,38 @@ async fn start_server_in(
     stderr: std::process::Stdio,
 ) -> Spawned {
     let port = free_port();
-    let child = command
+    command
         .args(args)
         .env("OGCARD_LISTEN", format!("127.0.0.1:{port}"))
         .env("RUST_LOG", "warn")
         .envs(env.iter().copied())
-        .stdin(std::process::Stdio::null())
-        .stderr(stderr)
-        .spawn()
-        .unwrap();
+        .stderr(stderr);
+    spawn_listening(command, port).await
+}
+
+/// Spawns `command` (standard input closed) and waits until it listens on loopback `port`.
+pub async fn spawn_listening(mut command: std::process::Command, port: u16) -> Spawned {
+    let child = command.stdin(std::process::Stdio::null()).spawn().unwrap();
     Spawned {
         child,
         addr: ([127, 0, 0, 1], port).into(),
     }
     .listening("ogcard")
     .await
+}
+
+/// Polls `value` every 10 ms until it equals `want` or ~`tries` polls have passed; the
+/// last value seen.
+pub async fn settles<T: PartialEq>(tries: usize, want: T, value: impl Fn() -> T) -> T {
+    let mut seen = value();
+    for _ in 0..tries {
+        if seen == want {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        seen = value();
+    }
+    seen
 }
 
 /// Sends SIGTERM to a spawned server.
