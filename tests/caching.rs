@@ -69,6 +69,8 @@ async fn a_single_range_is_206_and_an_unsatisfiable_one_416() {
         format!("bytes */{len}").as_str()
     );
     assert!(body.is_empty());
+    // An error about this request's range: no cache may keep it as the card.
+    assert_eq!(res.headers()["cache-control"], "no-store");
 
     // Several ranges: the whole body, as RFC 9110 allows.
     let (res, body) = send_with(&app, "GET", URI, &[("range", "bytes=0-1,5-9")]).await;
