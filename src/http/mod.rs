@@ -97,6 +97,10 @@ pub fn router(state: AppState) -> Router {
                     tracing::info_span!("request", method = %req.method(), route)
                 })
                 .on_request(())
+                // Every response is logged below with its status; a 5xx logged again at
+                // error would turn an overload (a burst of 503s) into an error storm.
+                // Failed renders log their detail at error themselves (ApiError).
+                .on_failure(())
                 .on_response(|res: &Response, latency: Duration, _span: &tracing::Span| {
                     let cache = res
                         .headers()
