@@ -10,13 +10,18 @@ use ogcard::request::{parse_query, Defaults, Text};
 const SEED: &str =
     "title=การปฏิวัติแบบโอเพนซอร์สของ%20DeepSeek:%20ข้อมูลเชิงลึกจากการประชุมสุดยอด%20AI%20แบบปิดประตู";
 
-fn stages(c: &mut Criterion) {
-    let assets = Assets::load(None).expect("assets");
-    let defaults = Defaults {
+/// The defaults `cargo run` has, with a site label.
+fn defaults() -> Defaults {
+    Defaults {
         title: Text::new("ogcard"),
         site: Text::new("blog.example.com"),
         template: "default".into(),
-    };
+    }
+}
+
+fn stages(c: &mut Criterion) {
+    let assets = Assets::load(None).expect("assets");
+    let defaults = defaults();
     let req = parse_query(SEED, &defaults).expect("seed query");
     let title = req.title.as_str().to_string();
 
@@ -78,11 +83,7 @@ mod adversarial;
 /// and prints the slowest, so no combination goes unseen.
 fn adversarial(c: &mut Criterion) {
     let assets = Assets::load(None).expect("assets");
-    let defaults = Defaults {
-        title: Text::new("ogcard"),
-        site: Text::new("blog.example.com"),
-        template: "default".into(),
-    };
+    let defaults = defaults();
     let inputs = adversarial::inputs();
     let request = |text: &str, template: &str, format: &str| {
         parse_query(&adversarial::query(text, template, format), &defaults).expect("within caps")

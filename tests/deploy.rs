@@ -53,18 +53,6 @@ async fn answers_200(server: &Spawned, path: &str) {
     );
 }
 
-async fn serves_the_seed_card(server: &Spawned) {
-    let res = raw_request(
-        server.addr,
-        "GET",
-        &format!("/api/og?{SEED_QUERY_RAW}"),
-        &[],
-    )
-    .await;
-    assert_eq!(res.status, 200);
-    assert_eq!(decode_png(&res.body).0, 1200);
-}
-
 #[tokio::test]
 async fn render_blueprint() {
     let doc = &yaml("render.yaml")[0];
@@ -89,7 +77,7 @@ async fn render_blueprint() {
     // Render sets $PORT: the server must listen there, with no flag of ours.
     let server = start_as_platform(&env).await;
     answers_200(&server, web["healthCheckPath"].as_str().unwrap()).await;
-    serves_the_seed_card(&server).await;
+    assert_serves_the_seed_card(server.addr).await;
 }
 
 #[tokio::test]
@@ -138,7 +126,7 @@ async fn fly_toml() {
         assert_eq!(check["method"].as_str(), Some("GET"));
         answers_200(&server, check["path"].as_str().unwrap()).await;
     }
-    serves_the_seed_card(&server).await;
+    assert_serves_the_seed_card(server.addr).await;
 }
 
 #[tokio::test]
@@ -224,7 +212,7 @@ async fn compose_with_nginx() {
         .status()
         .unwrap();
     assert!(health.success());
-    serves_the_seed_card(&server).await;
+    assert_serves_the_seed_card(server.addr).await;
     let grace = ogcard::config::parse_duration(ogcard["stop_grace_period"].as_str().unwrap());
     assert!(
         grace.unwrap() >= Duration::from_secs(35),
@@ -311,7 +299,7 @@ async fn kubernetes_manifests() {
         answers_200(&server, get["path"].as_str().unwrap()).await;
     }
     answers_200(&server, annotations["prometheus.io/path"].as_str().unwrap()).await;
-    serves_the_seed_card(&server).await;
+    assert_serves_the_seed_card(server.addr).await;
 
     // SIGTERM: not ready at once, still serving through the drain, gone well within the
     // grace period.
@@ -320,7 +308,7 @@ async fn kubernetes_manifests() {
     tokio::time::sleep(Duration::from_millis(200)).await;
     let ready = raw_request(server.addr, "GET", "/readyz", &[]).await;
     assert_eq!(ready.status, 503);
-    serves_the_seed_card(&server).await;
+    assert_serves_the_seed_card(server.addr).await;
     let mut server = server;
     let exit = tokio::task::spawn_blocking(move || server.child.wait().unwrap())
         .await

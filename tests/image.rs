@@ -441,15 +441,7 @@ async fn the_dockerfile_builds_an_image_that_serves_as_shipped() {
     let started = std::time::Instant::now();
     let mut server = spawn_listening(chrooted(&root, uid, &entrypoint, port), port).await;
     eprintln!("image: listening after {:?}", started.elapsed());
-    let card = raw_request(
-        server.addr,
-        "GET",
-        &format!("/api/og?{SEED_QUERY_RAW}"),
-        &[],
-    )
-    .await;
-    assert_eq!(card.status, 200);
-    assert_eq!(decode_png(&card.body).0, 1200);
+    assert_serves_the_seed_card(server.addr).await;
     assert_eq!(
         raw_request(server.addr, "GET", "/readyz", &[]).await.status,
         200

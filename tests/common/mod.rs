@@ -273,3 +273,10 @@ pub fn fill_template(template: &str, vars: &[(&str, &str)]) -> String {
     );
     out
 }
+
+/// Asserts that the server at `addr` renders the seed URL as a 1200 px PNG.
+pub async fn assert_serves_the_seed_card(addr: std::net::SocketAddr) {
+    let res = raw_request(addr, "GET", &format!("/api/og?{SEED_QUERY_RAW}"), &[]).await;
+    assert_eq!(res.status, 200, "{}", String::from_utf8_lossy(&res.body));
+    assert_eq!(decode_png(&res.body).0, 1200);
+}
