@@ -362,3 +362,21 @@ async fn requests_abandoned_while_waiting_leave_nothing_behind() {
     assert_eq!(left, 0, "the clients went away: so did their requests");
     server.abort();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_oversized_request_head_is_431_and_costs_a_bounded_buffer() {
+    let server = start_server(&[], &[], Stdio::inherit()).await;
+    let big = "a".repeat(100_000);
+    let res = raw_request(server.addr, "GET", "/healthz", &[("X-Big", &big)]).await;
+    assert_eq!(res.status, 431);
+    // A head within the cap, with a title at its cap in percent-encoded Thai, is served.
+    let title = encode(&"ก".repeat(1000));
+    let res = raw_request(
+        server.addr,
+        "GET",
+        &format!("/api/og?title={title}"),
+        &[("X-Fine", &big[..8000])],
+    )
+    .await;
+    assert_eq!(res.status, 200);
+}

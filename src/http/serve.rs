@@ -50,9 +50,11 @@ pub struct ServeOptions {
     pub shutdown_timeout: Duration,
 }
 
-/// The largest request head a connection buffers: a 16 KiB query and ordinary headers fit
-/// many times over, and it bounds each connection's read buffer (hyper's default is ~400 KB).
-pub const MAX_HEAD_BYTES: usize = 64 * 1024;
+/// The cap on a connection's read buffer: a request head that does not fit gets 431 (a
+/// request line, 414). A 16 KiB query and ordinary headers fit; hyper may read one more
+/// buffer's worth before it checks, so a connection holds at most ~64 KiB of head
+/// (hyper's default cap is ~400 KB, ~800 KB held).
+pub const MAX_HEAD_BYTES: usize = 32 * 1024;
 
 /// Sent to a connection past the cap before closing it.
 const REFUSAL: &[u8] =
