@@ -4,13 +4,13 @@
 //! text is broken greedily (the longest line that fits, as browsers do) at break
 //! opportunities. A word wider than the box is broken between grapheme clusters. When the
 //! text needs more lines than the slot allows even at the smallest size, the last line ends
-//! with `…` at a break opportunity.
+//! with `…` at a break opportunity. A short last line is rebalanced with the lines above it
+//! (like CSS `text-wrap: pretty`), and lines are put in visual order for right-to-left text.
 //!
 //! Work is linear in the text, whatever its characters: the paragraph is shaped once
 //! (prefix sums of advances, in em, so every size reuses them), line ends are found on the
 //! sums by scanning or binary search, and exact shaping only confirms a choice, a bounded
-//! number of times per line. Layout stops at the render's deadline. A short last line is rebalanced with the lines above it
-//! (like CSS `text-wrap: pretty`), and lines are put in visual order for right-to-left text.
+//! number of times per line. Layout stops at the render's deadline.
 
 use std::cell::Cell;
 
