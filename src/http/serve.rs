@@ -50,8 +50,8 @@ pub struct ServeOptions {
     pub shutdown_timeout: Duration,
 }
 
-/// The cap on a connection's read buffer: a request head that does not fit gets 431 (a
-/// request line, 414). A 16 KiB query and ordinary headers fit; hyper may read one more
+/// The cap on a connection's read buffer: a request head that does not fit gets 431 (or
+/// 414 for a request line too long). A 16 KiB query and ordinary headers fit; hyper may read one more
 /// buffer's worth before it checks, so a connection holds at most ~64 KiB of head
 /// (hyper's default cap is ~400 KB, ~800 KB held).
 pub const MAX_HEAD_BYTES: usize = 32 * 1024;
