@@ -33,6 +33,15 @@ pub struct Metrics {
     accept_pauses: AtomicU64,
 }
 
+/// Why the listener closed a connection.
+#[derive(Clone, Copy, Debug)]
+pub enum Timeout {
+    /// A request head not complete within the header timeout.
+    Header,
+    /// Nothing sent either way for the idle timeout.
+    Idle,
+}
+
 /// Why a request got 503.
 #[derive(Clone, Copy, Debug)]
 pub enum Rejection {
@@ -82,11 +91,10 @@ impl Metrics {
         self.connections_refused.fetch_add(1, Ordering::Relaxed);
     }
 
-    /// A connection closed by a timeout: `"header"` or `"idle"`.
-    pub fn connection_timed_out(&self, reason: &str) {
-        match reason {
-            "header" => &self.closed_header,
-            _ => &self.closed_idle,
+    pub fn connection_timed_out(&self, why: Timeout) {
+        match why {
+            Timeout::Header => &self.closed_header,
+            Timeout::Idle => &self.closed_idle,
         }
         .fetch_add(1, Ordering::Relaxed);
     }

@@ -25,7 +25,7 @@ use sha2::{Digest, Sha256};
 use tower_http::trace::TraceLayer;
 
 pub use error::ApiError;
-pub use metrics::{Metrics, Rejection};
+pub use metrics::{Metrics, Rejection, Timeout};
 
 use crate::cache::{Cache, Entry, Lookup};
 use crate::render::{self, hex, Assets, Deadline, RenderError, Rendered};

@@ -36,7 +36,7 @@ use tokio::task::JoinSet;
 use tokio::time::Instant;
 use tower::ServiceExt;
 
-use super::Metrics;
+use super::{Metrics, Timeout};
 
 /// How the listener treats connections.
 #[derive(Clone, Debug)]
@@ -202,9 +202,9 @@ async fn connection(
                 return;
             }
             () = tokio::time::sleep_until(check) => {
-                if let Some(reason) = activity.expired(options) {
-                    tracing::debug!(reason, "closing connection");
-                    metrics.connection_timed_out(reason);
+                if let Some(why) = activity.expired(options) {
+                    tracing::debug!(?why, "closing connection");
+                    metrics.connection_timed_out(why);
                     // Dropping the connection closes the socket.
                     return;
                 }
@@ -261,17 +261,17 @@ impl Activity {
 
     /// Why the connection should close now, if it should: a request's handler runs under
     /// the render deadline, so only a connection with none running can expire.
-    fn expired(&self, options: &ServeOptions) -> Option<&'static str> {
+    fn expired(&self, options: &ServeOptions) -> Option<Timeout> {
         if self.busy.load(Ordering::Relaxed) > 0 {
             return None;
         }
         let now = self.now();
         let head = self.head_since.load(Ordering::Relaxed);
         if head != NONE && now.saturating_sub(head) >= millis(options.header_timeout) {
-            return Some("header");
+            return Some(Timeout::Header);
         }
         let idle = now.saturating_sub(self.last_io.load(Ordering::Relaxed));
-        (idle >= millis(options.idle_timeout)).then_some("idle")
+        (idle >= millis(options.idle_timeout)).then_some(Timeout::Idle)
     }
 
     /// When `expired` could next say yes (a busy connection: a header timeout from now,
