@@ -36,3 +36,23 @@ with open(root / "data/thai-words.tsv", "w", encoding="utf-8") as out:
         out.write(f"{w}\t{round(math.log2(1 + freq.get(w, 0)))}\n")
 
 print(f"{len(words)} words")
+
+# thai-syllables.txt: `syllable<TAB>class`, every entry of syllables_th.txt made only of
+# Thai letters, with the corrections of data/thai-syllables-fixes.txt, sorted by byte
+# order; class is the syllable's frequency class as a word (as in thai-words.tsv), `-`
+# when it is no word on its own (the segmenter's syllable model; see src/render/thai.rs).
+syllables = {s.strip() for s in corpus("syllables_th.txt") if THAI.match(s.strip())}
+for fix in (root / "data/thai-syllables-fixes.txt").read_text().splitlines():
+    if fix.startswith("+"):
+        syllables.add(fix[1:].strip())
+    elif fix.startswith("-"):
+        syllables.discard(fix[1:].strip())
+syllables = sorted(syllables, key=lambda s: s.encode("utf-8"))
+word_class = {}
+for line in (root / "data/thai-words.tsv").read_text(encoding="utf-8").splitlines():
+    w, _, c = line.partition("\t")
+    word_class[w] = c
+(root / "data/thai-syllables.txt").write_text(
+    "".join(f"{s}\t{word_class.get(s, '-')}\n" for s in syllables), encoding="utf-8"
+)
+print(f"{len(syllables)} syllables")

@@ -5,6 +5,11 @@
 //! and compounds whole where ICU splits them. Then our own rules on top: never inside a
 //! grapheme cluster, never before a combining mark or a character that attaches to the one
 //! before it (ๆ ฯ ะ า ำ), never after a leading vowel (เ แ โ ใ ไ and the Lao ones).
+//!
+//! A word wider than its box needs weaker places to break: `ladder` gives them, the
+//! sub-words of Thai compounds first, then syllables (Thai from its syllable list; Lao,
+//! Khmer and Burmese from how their syllables are written). Layout falls back to grapheme
+//! clusters only past both.
 
 use std::sync::LazyLock;
 
@@ -35,6 +40,121 @@ pub fn break_opportunities(text: &str) -> Vec<usize> {
         graphemes.binary_search(b).is_ok() && allowed_between(&text[..*b], &text[*b..])
     });
     breaks
+}
+
+/// Where a word wider than its box may be broken, strongest rung first: byte offsets
+/// strictly inside `text`, ascending in each rung, each obeying the same rules as
+/// `break_opportunities`. Thai gives the parts of its compounds, level by level
+/// (`ศาล|ยุติธรรม`, then `ยุติ|ธรรม`), then its syllables (`ทรานส์|ฟอร์|เมอร์`); Lao,
+/// Khmer and Burmese their syllables.
+pub struct Ladder {
+    pub rungs: Vec<Vec<usize>>,
+}
+
+/// The weaker break opportunities of `text`, for words wider than their box.
+pub fn ladder(text: &str) -> Ladder {
+    let mut rungs: Vec<Vec<usize>> = Vec::new();
+    let mut syllables = Vec::new();
+    for (start, letters) in runs(text, |c| script_of(c).is_some()) {
+        let at = |k: usize| start + letters[..k].iter().map(|c| c.len_utf8()).sum::<usize>();
+        if script_of(letters[0]) == Some(Script::Thai) {
+            let mut thai = thai::ladder(&letters);
+            syllables.extend(thai.pop().unwrap_or_default().into_iter().map(at));
+            if rungs.len() < thai.len() {
+                rungs.resize(thai.len(), Vec::new());
+            }
+            for (rung, parts) in rungs.iter_mut().zip(thai) {
+                rung.extend(parts.into_iter().map(at));
+            }
+        } else {
+            syllables.extend(
+                (1..letters.len())
+                    .filter(|&k| syllable_starts(&letters, k))
+                    .map(at),
+            );
+        }
+    }
+    rungs.push(syllables);
+    let graphemes: Vec<usize> = text.grapheme_indices(true).map(|(i, _)| i).collect();
+    for rung in &mut rungs {
+        rung.retain(|&b| {
+            b > 0 && graphemes.binary_search(&b).is_ok() && allowed_between(&text[..b], &text[b..])
+        });
+    }
+    Ladder { rungs }
+}
+
+/// The scripts written without spaces whose words may need breaking inside.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Script {
+    Thai,
+    Lao,
+    Khmer,
+    Burmese,
+}
+
+fn script_of(c: char) -> Option<Script> {
+    match c {
+        '\u{0E01}'..='\u{0E4E}' => Some(Script::Thai),
+        '\u{0E81}'..='\u{0ECE}' => Some(Script::Lao),
+        '\u{1780}'..='\u{17D2}' | '\u{17DD}' => Some(Script::Khmer),
+        '\u{1000}'..='\u{103F}' | '\u{1050}'..='\u{109F}' => Some(Script::Burmese),
+        _ => None,
+    }
+}
+
+/// The maximal runs of characters of one script for which `member` holds, each with its
+/// byte offset.
+fn runs(text: &str, member: impl Fn(char) -> bool) -> Vec<(usize, Vec<char>)> {
+    let mut out: Vec<(usize, Vec<char>)> = Vec::new();
+    let mut prev_end = usize::MAX;
+    for (i, c) in text.char_indices() {
+        if !member(c) {
+            continue;
+        }
+        match out.last_mut() {
+            Some((_, run)) if prev_end == i && script_of(run[0]) == script_of(c) => run.push(c),
+            _ => out.push((i, vec![c])),
+        }
+        prev_end = i + c.len_utf8();
+    }
+    out
+}
+
+/// Whether a Lao, Khmer or Burmese syllable starts at `chars[k]`: at a consonant (or
+/// independent vowel) that carries a vowel sign of its own, alone or under a stacked
+/// consonant, and is not stacked under the one before it; in Lao also at a leading vowel.
+/// A bare consonant is a final (or, in Burmese, silenced by ASAT) and stays with the
+/// syllable before it: `ການ|ປະ|ຕິ|ວັດ`, not `ກາ|ນປະ`.
+fn syllable_starts(chars: &[char], k: usize) -> bool {
+    let (prev, c) = (chars[k - 1], chars[k]);
+    let at = |i: usize| chars.get(k + i).copied();
+    match script_of(c) {
+        Some(Script::Burmese) => {
+            // Burmese writes the inherent vowel: every unstacked, unsilenced consonant
+            // begins a syllable.
+            matches!(c, '\u{1000}'..='\u{102A}' | '\u{103F}')
+                && prev != '\u{1039}'
+                && !matches!(at(1), Some('\u{103A}' | '\u{1039}'))
+                && !(at(1) == Some('\u{1037}') && at(2) == Some('\u{103A}'))
+        }
+        Some(Script::Khmer) => {
+            const COENG: char = '\u{17D2}';
+            // Dependent vowels, and NIKAHIT/REAHMUK, which sound as vowels.
+            let vowel = |c: Option<char>| matches!(c, Some('\u{17B6}'..='\u{17C7}'));
+            matches!(c, '\u{1780}'..='\u{17B3}')
+                && prev != COENG
+                && (vowel(at(1)) || (at(1) == Some(COENG) && vowel(at(3))))
+        }
+        Some(Script::Lao) => {
+            let vowel_or_tone = |c: Option<char>| {
+                matches!(c, Some('\u{0EB0}'..='\u{0EBC}' | '\u{0EC8}'..='\u{0ECD}'))
+            };
+            let consonant = matches!(c, '\u{0E81}'..='\u{0EAE}' | '\u{0EDC}'..='\u{0EDF}');
+            is_leading_vowel(c) || (consonant && !is_leading_vowel(prev) && vowel_or_tone(at(1)))
+        }
+        _ => false,
+    }
 }
 
 /// Inside each run of Thai letters, ICU's opportunities give way to `thai::boundaries`.
@@ -193,6 +313,47 @@ mod tests {
                 assert!(!is_combining_mark(first), "{parts:?}");
             }
         }
+    }
+
+    /// `text` with `|` at the last rung of its ladder (syllables).
+    fn syllables(text: &str) -> String {
+        let ladder = ladder(text);
+        let cuts = ladder.rungs.last().unwrap();
+        let mut out = String::new();
+        for (i, c) in text.char_indices() {
+            if cuts.contains(&i) {
+                out.push('|');
+            }
+            out.push(c);
+        }
+        out
+    }
+
+    #[test]
+    fn lao_khmer_burmese_words_break_between_syllables() {
+        assert_eq!(syllables("ການປະຕິວັດ"), "ການ|ປະ|ຕິ|ວັດ");
+        assert_eq!(syllables("ກ່ອນ"), "ກ່ອນ");
+        assert_eq!(syllables("မြန်မာနိုင်ငံ"), "မြန်|မာ|နိုင်|ငံ");
+        assert_eq!(syllables("អរុណសួស្តី"), "អ|រុណ|សួ|ស្តី");
+        assert_eq!(syllables("ការ"), "ការ");
+    }
+
+    #[test]
+    fn a_thai_compound_breaks_at_its_words_before_its_syllables() {
+        let ladder = ladder("สนามราชมังคลากีฬาสถาน");
+        let parts = |rung: &[usize]| -> Vec<&str> {
+            let text = "สนามราชมังคลากีฬาสถาน";
+            let mut at = 0;
+            let mut out = Vec::new();
+            for &b in rung {
+                out.push(&text[at..b]);
+                at = b;
+            }
+            out.push(&text[at..]);
+            out
+        };
+        assert_eq!(parts(&ladder.rungs[0]), ["สนามราชมังคลา", "กีฬา", "สถาน"]);
+        assert!(parts(ladder.rungs.last().unwrap()).contains(&"ฬา"));
     }
 
     #[test]

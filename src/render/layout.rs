@@ -2,7 +2,9 @@
 //!
 //! Sizes are tried from the slot's largest down to its smallest in steps; at each size the
 //! text is broken greedily (the longest line that fits, as browsers do) at break
-//! opportunities. A word wider than the box is broken between grapheme clusters. When the
+//! opportunities. A word wider than the box is broken at the strongest of the weaker
+//! opportunities that fits (`breaks::ladder`: a compound's sub-words, then syllables), and
+//! between grapheme clusters only past them. When the
 //! text needs more lines than the slot allows even at the smallest size, the last line ends
 //! with `…` at a break opportunity. A short last line is rebalanced with the lines above it
 //! (like CSS `text-wrap: pretty`), and lines are put in visual order for right-to-left text.
@@ -12,10 +14,10 @@
 //! sums by scanning or binary search, and exact shaping only confirms a choice, a bounded
 //! number of times per line. Layout stops at the render's deadline.
 
-use std::cell::Cell;
+use std::cell::{Cell, OnceCell};
 
 use crate::fonts::{FaceIndex, Fonts};
-use crate::render::breaks::break_opportunities;
+use crate::render::breaks::{self, break_opportunities, Ladder};
 use crate::render::shape::{
     self, is_rtl_paragraph, itemize, prefix_em_until, runs_width_em, visual_order, Run, ShapedGlyph,
 };
@@ -95,6 +97,7 @@ pub fn layout_slot(
             .skip(1)
             .chain(std::iter::once(stop))
             .collect(),
+        ladder: OnceCell::new(),
         chain: &chain,
         fonts,
         deadline,
@@ -158,6 +161,8 @@ struct Paragraph<'a> {
     breaks: Vec<usize>,
     /// Grapheme cluster ends, ascending, the last being `text.len()`.
     graphemes: Vec<usize>,
+    /// The weaker opportunities, found when a word first turns out wider than its box.
+    ladder: OnceCell<Ladder>,
     chain: &'a [FaceIndex],
     fonts: &'a Fonts,
     deadline: Deadline,
@@ -340,7 +345,7 @@ impl Paragraph<'_> {
     }
 
     /// Where the line starting at `start` ends: the furthest break opportunity whose line
-    /// fits, else (a word wider than the box) the furthest grapheme boundary that fits.
+    /// fits, else (a word wider than the box) where `word_cut` cuts the word.
     fn line_end(&self, start: usize, size: f32, width: f32) -> usize {
         let first = self.breaks.partition_point(|&b| b <= start);
         let mut ends: Vec<usize> = self.breaks[first..].to_vec();
@@ -350,25 +355,44 @@ impl Paragraph<'_> {
             |e| self.fits(&self.trimmed(start, e), size, width),
             |e| self.estimate(&self.trimmed(start, e), size) <= width + 1.0,
         );
-        found.unwrap_or_else(|| self.grapheme_cut(start, ends[0], size, width, ""))
+        found.unwrap_or_else(|| self.word_cut(start, ends[0], size, width, ""))
     }
 
-    /// The furthest grapheme boundary in `start..limit` such that the text up to it, plus
-    /// `suffix`, fits; at least one grapheme, so that layout always advances.
-    fn grapheme_cut(
+    /// Where to cut a word that does not fit: in `start..limit`, the furthest place such
+    /// that the text up to it, plus `suffix`, fits — on the strongest rung of the ladder
+    /// that has one (a compound's parts, their parts, syllables), else between grapheme
+    /// clusters; at least one grapheme, so that layout always advances.
+    fn word_cut(&self, start: usize, limit: usize, size: f32, width: f32, suffix: &str) -> usize {
+        let ladder = self.ladder.get_or_init(|| breaks::ladder(self.text));
+        let within = |rung: &[usize]| {
+            let from = rung.partition_point(|&b| b <= start);
+            let to = rung.partition_point(|&b| b < limit);
+            rung[from..to.max(from)].to_vec()
+        };
+        for rung in &ladder.rungs {
+            if let Some(end) = self.cut_among(start, &within(rung), size, width, suffix) {
+                return end;
+            }
+        }
+        let graphemes = within(&self.graphemes);
+        self.cut_among(start, &graphemes, size, width, suffix)
+            .or(graphemes.first().copied())
+            .unwrap_or(limit)
+    }
+
+    /// The last of `ends` (ascending, inside one word after `start`) such that the text
+    /// from `start` to it, plus `suffix`, fits.
+    fn cut_among(
         &self,
         start: usize,
-        limit: usize,
+        ends: &[usize],
         size: f32,
         width: f32,
         suffix: &str,
-    ) -> usize {
-        let from = self.graphemes.partition_point(|&g| g <= start);
-        let to = self.graphemes.partition_point(|&g| g <= limit);
-        let ends = &self.graphemes[from..to.max(from)];
-        let Some(&one) = ends.first() else {
-            return limit;
-        };
+    ) -> Option<usize> {
+        if ends.is_empty() {
+            return None;
+        }
         let suffix_em = if suffix.is_empty() {
             0.0
         } else {
@@ -380,12 +404,11 @@ impl Paragraph<'_> {
             |e| self.exact(&with_suffix(e), size) <= width + EPSILON,
             |e| self.estimate(&(start..e), size) + suffix_em * size <= width + 1.0,
         )
-        .unwrap_or(one)
     }
 
     /// Replaces the last of `lines` by the longest prefix of the remaining text that fits
-    /// with `…` after it, cut at a break opportunity (or a grapheme boundary when not even
-    /// the first word fits).
+    /// with `…` after it, cut at a break opportunity (or inside the first word, as
+    /// `word_cut` cuts it, when not even that fits).
     fn ellipsize(&self, mut lines: Vec<Span>, size: f32, width: f32) -> Vec<String> {
         let last = lines.pop().map_or(0, |l| l.start);
         let mut out: Vec<String> = lines
@@ -423,7 +446,7 @@ impl Paragraph<'_> {
                 .copied()
                 .find(|&e| e > last)
                 .unwrap_or(self.text.len());
-            let end = self.grapheme_cut(last, limit, size, width, "…");
+            let end = self.word_cut(last, limit, size, width, "…");
             self.trimmed(last, end).end
         });
         out.push(format!("{}…", &self.text[last..end]));

@@ -15,8 +15,19 @@
 //! kept only when ICU's own dictionary also breaks there. ICU's boundaries alone are never
 //! trusted: they split `ผลก|ระทบ`, `การก|ลั่น`, `คลา|วด์`.
 //!
-//! Data: PyThaiNLP's `words_th.txt` with Thai National Corpus frequencies (CC0-1.0), plus
-//! our own additions; see `data/README.md`.
+//! Words are made of whole syllables: the run is first cut into syllables (a syllable
+//! list over the clusters, the fewest syllables, then the likeliest), and words may only
+//! begin where a syllable does, so no break falls inside `เรอร์` or `เฉียง`. Transliterated
+//! loanwords, where every dictionary is thin, are held together by the shapes of their
+//! syllables (`glued`): a syllable with a silent letter (`เรอร์`, `ฟอร์ม`) joins a light or
+//! foreign neighbour, `-มมิ่ง`/`-ตติ้ง` double the consonant before them, `-ชั่น` ends a
+//! word. So `มิเรอร์เลส` stays whole although only its pieces are known.
+//!
+//! For a word wider than its box, `ladder` gives the weaker places to break it: first
+//! between the dictionary's sub-words of a compound (`กีฬา|สถาน`), then between syllables.
+//!
+//! Data: PyThaiNLP's `words_th.txt` with Thai National Corpus frequencies and its
+//! `syllables_th.txt` (CC0-1.0), plus our own additions; see `data/README.md`.
 
 use std::sync::LazyLock;
 
@@ -31,6 +42,20 @@ static WORD_LIST: LazyLock<Lexicon> = LazyLock::new(|| {
     }))
 });
 
+/// `syllable<TAB>class` lines sorted by syllable (byte order), class being the syllable's
+/// as a word, `-` when it is none.
+const SYLLABLES: &str = include_str!("../../data/thai-syllables.txt");
+
+static SYLLABLE_LIST: LazyLock<Lexicon> = LazyLock::new(|| {
+    Lexicon::new(SYLLABLES.lines().filter_map(|l| {
+        let (syllable, class) = l.split_once('\t')?;
+        Some((syllable, class.parse().unwrap_or(NOT_A_WORD)))
+    }))
+});
+
+/// The class of a syllable that is no word on its own.
+const NOT_A_WORD: u8 = u8::MAX;
+
 /// The highest frequency class; a word's cost is how far below it the word is.
 const MAX_CLASS: u8 = 20;
 
@@ -40,6 +65,9 @@ const MAX_CLASS: u8 = 20;
 struct Lexicon {
     /// (entry, frequency class), sorted by entry.
     entries: Vec<(&'static str, u8)>,
+    /// `first[k]..first[k + 1]`: the entries starting with U+0E00 + k (the first
+    /// narrowing, the widest, is a lookup).
+    first: Vec<usize>,
 }
 
 impl Lexicon {
@@ -49,7 +77,21 @@ impl Lexicon {
         if !entries.is_sorted_by(|a, b| a.0 <= b.0) {
             entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
         }
-        Lexicon { entries }
+        let first = (0..=0x80u32)
+            .map(|k| {
+                let c = char::from_u32(0x0E00 + k).unwrap_or('\u{0E80}');
+                entries.partition_point(|e| e.0.chars().next().is_some_and(|f| f < c))
+            })
+            .collect();
+        Lexicon { entries, first }
+    }
+
+    /// The entries starting with `c`, as a range to narrow.
+    fn starting_with(&self, c: char) -> std::ops::Range<usize> {
+        match (c as usize).checked_sub(0x0E00) {
+            Some(k) if k < 0x80 => self.first[k]..self.first[k + 1],
+            _ => 0..self.entries.len(),
+        }
     }
 
     /// Narrows `range` (entries starting with a shorter prefix of `prefix`) to the entries
@@ -64,11 +106,18 @@ impl Lexicon {
             .filter(|e| range.start < range.end && e.0 == prefix)
             .map(|e| e.1)
     }
+
+    /// The class of `word` if it is an entry.
+    fn class(&self, word: &str) -> Option<u8> {
+        let at = self.entries.partition_point(|e| e.0 < word);
+        self.entries.get(at).filter(|e| e.0 == word).map(|e| e.1)
+    }
 }
 
 /// Builds the word table now rather than on the first Thai title.
 pub fn preload() {
     LazyLock::force(&WORD_LIST);
+    LazyLock::force(&SYLLABLE_LIST);
 }
 
 /// Whether `c` belongs to a Thai run that this module segments.
@@ -107,13 +156,16 @@ fn cluster_boundary(chars: &[char], k: usize) -> bool {
         return false;
     }
     // A consonant silenced by THANTHAKHAT (alone or over SARA I/U) closes the syllable
-    // before it: ซอร์ส, ศาสตร์, พันธุ์.
+    // before it: ซอร์ส, ศาสตร์, พันธุ์. So does a consonant right before one (it cannot
+    // begin a syllable with no vowel to sound): เรอร์, ฟอร์ม, คลาวด์, จันทร์.
     if is_consonant(next) {
-        let after = chars.get(k + 1).copied();
-        let after2 = chars.get(k + 2).copied();
-        if after == Some(THANTHAKHAT)
-            || (matches!(after, Some(SARA_I | SARA_U)) && after2 == Some(THANTHAKHAT))
-        {
+        let silenced = |at: usize| {
+            let after = chars.get(at + 1).copied();
+            let after2 = chars.get(at + 2).copied();
+            after == Some(THANTHAKHAT)
+                || (matches!(after, Some(SARA_I | SARA_U)) && after2 == Some(THANTHAKHAT))
+        };
+        if silenced(k) || (chars.get(k + 1).is_some_and(|&c| is_consonant(c)) && silenced(k + 1)) {
             return false;
         }
     }
@@ -130,14 +182,40 @@ fn cluster_boundary(chars: &[char], k: usize) -> bool {
 /// Line-break opportunities inside a run of Thai letters, as character offsets strictly
 /// between 0 and `run.len()`, ascending. `icu` are ICU's opportunities in the same run.
 pub fn boundaries(run: &[char], icu: &[usize]) -> Vec<usize> {
-    let mut out = segment(run, Choice::FewestWords);
+    let run = Analysed::new(run);
+    let mut out = run.words.boundaries();
     if icu.iter().any(|b| out.binary_search(b).is_err()) {
-        let likely = segment(run, Choice::MostLikely);
+        let likely = run.segment(Choice::MostLikely, 0, run.chars.len(), true);
+        let likely = likely.boundaries();
         out.extend(icu.iter().filter(|b| likely.binary_search(b).is_ok()));
         out.sort_unstable();
         out.dedup();
     }
+    out.retain(|&k| !run.inside_a_word(k));
     out
+}
+
+/// Weaker places to break a run of Thai letters, for a word wider than its box, strongest
+/// first: the boundaries between the dictionary words a word is made of (a compound's
+/// parts, then their parts, …), then between syllables (not inside a stretch no syllable
+/// covers). Each rung's character offsets ascending.
+pub fn ladder(run: &[char]) -> Vec<Vec<usize>> {
+    let run = Analysed::new(run);
+    let mut rungs = Vec::new();
+    for piece in run.words.pieces.iter().filter(|p| p.known) {
+        run.parts(piece.start, piece.end, 0, &mut rungs);
+    }
+    for rung in &mut rungs {
+        rung.sort_unstable();
+    }
+    rungs.push(
+        run.syllables
+            .windows(2)
+            .filter(|w| w[0].known || w[1].known)
+            .map(|w| w[1].start)
+            .collect(),
+    );
+    rungs
 }
 
 /// Which segmentation `segment` picks among those with the fewest unknown characters.
@@ -149,78 +227,429 @@ enum Choice {
     MostLikely,
 }
 
-/// Segments `run` into dictionary words over cluster boundaries; returns the inner
-/// boundaries.
-fn segment(run: &[char], choice: Choice) -> Vec<usize> {
-    let lexicon = &*WORD_LIST;
-    let n = run.len();
-    if n < 2 {
-        return Vec::new();
-    }
-    // Cluster boundaries, 0 and n included.
-    let bounds: Vec<usize> = std::iter::once(0)
-        .chain((1..n).filter(|&k| cluster_boundary(run, k)))
-        .chain(std::iter::once(n))
-        .collect();
-    let text: String = run.iter().collect();
-    let mut byte_at = Vec::with_capacity(n + 1);
-    byte_at.extend(run.iter().scan(0, |b, c| {
-        let at = *b;
-        *b += c.len_utf8();
-        Some(at)
-    }));
-    byte_at.push(text.len());
+/// A character range of a run: a word or syllable, `known` when the list has it.
+#[derive(Clone, Copy, Debug)]
+struct Piece {
+    start: usize,
+    end: usize,
+    known: bool,
+    /// The piece's frequency class as a word, if it is one.
+    class: Option<u8>,
+}
 
-    // best[i]: the cheapest segmentation of bounds[i].. to the end, as
-    // (cost, next bound index, whether the first piece is a known entry), where cost is
-    // (characters outside the lexicon, then words and rarity in `choice`'s order).
-    type Cost = (usize, u32, u32);
-    let add = |(c, a, b): Cost, unknown: usize, rarity: u32| -> Cost {
-        match choice {
-            Choice::FewestWords => (c + unknown, a + 1, b + rarity),
-            Choice::MostLikely => (c + unknown, a + rarity, b + 1),
+/// A run cut into pieces; consecutive unknown clusters form one unknown piece.
+struct Segmentation {
+    /// Characters no dictionary word covers.
+    unknown: usize,
+    pieces: Vec<Piece>,
+}
+
+impl Segmentation {
+    fn boundaries(&self) -> Vec<usize> {
+        self.pieces.iter().skip(1).map(|p| p.start).collect()
+    }
+}
+
+/// A run of Thai letters with its clusters, words and syllables.
+struct Analysed<'a> {
+    chars: &'a [char],
+    text: String,
+    /// Byte offset of each character in `text`, and `text.len()` last.
+    byte_at: Vec<usize>,
+    /// Cluster boundaries, 0 and `chars.len()` included.
+    clusters: Vec<usize>,
+    /// The fewest-words segmentation.
+    words: Segmentation,
+    /// Syllables covering the run, none across a boundary between two known words.
+    syllables: Vec<Piece>,
+}
+
+impl<'a> Analysed<'a> {
+    fn new(chars: &'a [char]) -> Analysed<'a> {
+        let n = chars.len();
+        let text: String = chars.iter().collect();
+        let mut byte_at = Vec::with_capacity(n + 1);
+        byte_at.extend(chars.iter().scan(0, |b, c| {
+            let at = *b;
+            *b += c.len_utf8();
+            Some(at)
+        }));
+        byte_at.push(text.len());
+        let clusters = std::iter::once(0)
+            .chain((1..n).filter(|&k| cluster_boundary(chars, k)))
+            .chain(std::iter::once(n))
+            .collect();
+        let mut run = Analysed {
+            chars,
+            text,
+            byte_at,
+            clusters,
+            words: Segmentation {
+                unknown: 0,
+                pieces: Vec::new(),
+            },
+            syllables: Vec::new(),
+        };
+        if n > 0 {
+            run.words = run.segment(Choice::FewestWords, 0, n, true);
+            run.syllables = run.syllabify();
         }
-    };
-    let m = bounds.len();
-    let mut best: Vec<(Cost, usize, bool)> = vec![((0, 0, 0), m - 1, false); m];
-    for i in (0..m - 1).rev() {
-        let from = bounds[i];
-        // An unknown cluster, to the next bound.
-        let unknown = bounds[i + 1] - from;
-        let mut pick = (
-            add(best[i + 1].0, unknown, u32::from(MAX_CLASS)),
-            i + 1,
-            false,
-        );
-        let mut range = 0..lexicon.entries.len();
-        for j in i + 1..m {
-            let found = lexicon.narrow(&mut range, &text[byte_at[from]..byte_at[bounds[j]]]);
-            if range.is_empty() {
-                break;
+        run
+    }
+
+    fn piece(&self, from: usize, to: usize) -> &str {
+        &self.text[self.byte_at[from]..self.byte_at[to]]
+    }
+
+    /// Segments characters `lo..hi` (cluster boundaries) into dictionary words over
+    /// cluster boundaries, choosing the fewest characters outside the dictionary, then
+    /// `choice`; not into one word spanning it all unless `whole`.
+    fn segment(&self, choice: Choice, lo: usize, hi: usize, whole: bool) -> Segmentation {
+        let lexicon = &*WORD_LIST;
+        let first = self.clusters.partition_point(|&b| b < lo);
+        let last = self.clusters.partition_point(|&b| b <= hi);
+        let bounds = &self.clusters[first..last];
+
+        // best[i]: the cheapest segmentation of bounds[i].. to the end, as
+        // (cost, next bound index, whether the first piece is a known entry), where cost
+        // is (characters outside the lexicon, then words and rarity in `choice`'s order).
+        type Cost = (usize, u32, u32);
+        let add = |(c, a, b): Cost, unknown: usize, rarity: u32| -> Cost {
+            match choice {
+                Choice::FewestWords => (c + unknown, a + 1, b + rarity),
+                Choice::MostLikely => (c + unknown, a + rarity, b + 1),
             }
-            if let Some(class) = found {
-                let cost = add(best[j].0, 0, u32::from(MAX_CLASS.saturating_sub(class)));
-                if cost < pick.0 {
-                    pick = (cost, j, true);
+        };
+        let m = bounds.len();
+        // The third of each is the first piece's class when it is a known entry.
+        let mut best: Vec<(Cost, usize, Option<u8>)> = vec![((0, 0, 0), m - 1, None); m];
+        for i in (0..m - 1).rev() {
+            let from = bounds[i];
+            // An unknown cluster, to the next bound.
+            let unknown = bounds[i + 1] - from;
+            let mut pick = (
+                add(best[i + 1].0, unknown, u32::from(MAX_CLASS)),
+                i + 1,
+                None,
+            );
+            let mut range = lexicon.starting_with(self.chars[from]);
+            for j in i + 1..m {
+                let found = lexicon.narrow(&mut range, self.piece(from, bounds[j]));
+                if range.is_empty() {
+                    break;
+                }
+                if let Some(class) = found.filter(|_| whole || i > 0 || j < m - 1) {
+                    let cost = add(best[j].0, 0, u32::from(MAX_CLASS.saturating_sub(class)));
+                    if cost < pick.0 {
+                        pick = (cost, j, Some(class));
+                    }
                 }
             }
+            best[i] = pick;
         }
-        best[i] = pick;
+
+        // Walk the chosen path; consecutive unknown clusters form one piece.
+        let mut pieces: Vec<Piece> = Vec::new();
+        let mut i = 0;
+        while i < m - 1 {
+            let (_, j, class) = best[i];
+            let known = class.is_some();
+            match pieces.last_mut() {
+                Some(p) if !p.known && !known => p.end = bounds[j],
+                _ => pieces.push(Piece {
+                    start: bounds[i],
+                    end: bounds[j],
+                    known,
+                    class,
+                }),
+            }
+            i = j;
+        }
+        Segmentation {
+            unknown: best[0].0 .0,
+            pieces,
+        }
     }
 
-    // Walk the chosen path; consecutive unknown clusters form one unbreakable piece.
-    let mut out = Vec::new();
-    let mut i = 0;
-    let mut prev_known = true;
-    while i < m - 1 {
-        let (_, j, known) = best[i];
-        if i > 0 && (known || prev_known) {
-            out.push(bounds[i]);
+    /// Cuts the run into syllables over its cluster boundaries: the fewest characters no
+    /// listed syllable covers, then the fewest syllables, then the syllables most frequent
+    /// as words (so `เท|ออก`, not `เทอ|อก`). A boundary between two known words is
+    /// always a syllable boundary (`อัป·เดต|ระ·บบ`, never `เด|ตระ`); one next to an
+    /// unknown piece need not be.
+    fn syllabify(&self) -> Vec<Piece> {
+        let bounds = &self.clusters;
+        let m = bounds.len();
+        let pieces = &self.words.pieces;
+        // Whether bounds[i] is a boundary between two known words.
+        let hard: Vec<bool> = bounds
+            .iter()
+            .map(|&b| {
+                let at = pieces.partition_point(|p| p.start < b);
+                at > 0 && at < pieces.len() && pieces[at].start == b && {
+                    pieces[at].known && pieces[at - 1].known
+                }
+            })
+            .collect();
+        let list = &*SYLLABLE_LIST;
+        // best[i]: (unknown characters, syllables, rarity) of the cheapest cut of
+        // bounds[i].., the next bound index, whether the first syllable is listed.
+        // The third of each is the first syllable's class (`NOT_A_WORD` included) when it
+        // is listed.
+        let mut best = vec![((0usize, 0u32, 0u32), m - 1, None); m];
+        for i in (0..m - 1).rev() {
+            let (u, c, r) = best[i + 1].0;
+            let width = bounds[i + 1] - bounds[i];
+            let mut pick = ((u + width, c + 1, r + u32::from(MAX_CLASS)), i + 1, None);
+            let mut range = list.starting_with(self.chars[bounds[i]]);
+            for j in i + 1..m {
+                if j > i + 1 && hard[j - 1] {
+                    break;
+                }
+                let piece = self.piece(bounds[i], bounds[j]);
+                let found = list.narrow(&mut range, piece);
+                if range.is_empty() {
+                    break;
+                }
+                if let Some(class) = found {
+                    let as_word = if class == NOT_A_WORD { 0 } else { class };
+                    let rarity = MAX_CLASS.saturating_sub(as_word);
+                    let (u, c, r) = best[j].0;
+                    let cost = (u, c + 1, r + u32::from(rarity));
+                    if cost < pick.0 {
+                        pick = (cost, j, found);
+                    }
+                }
+            }
+            best[i] = pick;
         }
-        prev_known = known;
-        i = j;
+        let mut out: Vec<Piece> = Vec::new();
+        // The start of a stretch with no vowel waiting for the syllable it begins.
+        let mut onset: Option<usize> = None;
+        let mut i = 0;
+        while i < m - 1 {
+            let (_, j, listed) = best[i];
+            let known = listed.is_some();
+            let (start, end) = (bounds[i], bounds[j]);
+            // A stretch no syllable covers and with no vowel closes the syllable before it
+            // (the list lacks `สตรีม`, `คลาวด์`, `สตาร์ท`: `สตรี` + `ม`, `คลา` + `วด์`,
+            // `สตาร์` + `ท`), except an `ส` that begins an English cluster (`ส` + `ปีก`).
+            let stretch = &self.chars[start..end];
+            let vowelless = !known
+                && stretch
+                    .iter()
+                    .all(|&c| is_consonant(c) || c == THANTHAKHAT || is_tone_mark(c));
+            let s_cluster = matches!(stretch, ['ส' | 'ซ'])
+                && out
+                    .last()
+                    .is_some_and(|p| !is_open(&self.chars[p.start..p.end]));
+            // A syllable grown so is no word the list knows.
+            match out.last_mut() {
+                Some(prev) if vowelless && !s_cluster && !hard[i] => {
+                    prev.end = end;
+                    prev.class = None;
+                }
+                _ if vowelless && !hard[j] && j < m - 1 && onset.is_none() => onset = Some(start),
+                _ => {
+                    let grown = onset.take();
+                    out.push(Piece {
+                        start: grown.unwrap_or(start),
+                        end,
+                        known,
+                        class: listed.filter(|&c| c != NOT_A_WORD && grown.is_none()),
+                    })
+                }
+            }
+            i = j;
+        }
+        out
     }
-    out
+
+    /// The index of the syllable starting at character offset `k`, if one does.
+    fn syllable_at(&self, k: usize) -> Option<usize> {
+        let at = self.syllables.partition_point(|s| s.start < k);
+        (self.syllables.get(at)?.start == k).then_some(at)
+    }
+
+    /// The boundaries between the dictionary words a word (`lo..hi`) is made of, when
+    /// they cover it, into `rungs[depth]`; those between the words they are made of into
+    /// the next rung, and so on: `ศาล|ยุติธรรม`, then `ยุติ|ธรรม`. Words of two syllables
+    /// or fewer are left to the syllables.
+    fn parts(&self, lo: usize, hi: usize, depth: usize, rungs: &mut Vec<Vec<usize>>) {
+        let syllables = self
+            .syllables
+            .iter()
+            .filter(|s| s.start >= lo && s.end <= hi);
+        if syllables.count() < 3 {
+            return;
+        }
+        let split = self.segment(Choice::FewestWords, lo, hi, false);
+        let cuts = split.boundaries();
+        if split.unknown > 0
+            || cuts.is_empty()
+            || cuts.iter().any(|&k| self.syllable_at(k).is_none())
+        {
+            return;
+        }
+        for piece in &split.pieces {
+            self.parts(piece.start, piece.end, depth + 1, rungs);
+        }
+        if rungs.len() <= depth {
+            rungs.resize(depth + 1, Vec::new());
+        }
+        rungs[depth].extend(cuts);
+    }
+
+    /// Whether a boundary the dictionary proposes at `k` falls inside a word after all:
+    /// inside a syllable, or between two parts of one transliterated word. Thai spells
+    /// English with silent letters (`-อร์`, `-ร์ม`, `-ส์`), and a part with one holds on to
+    /// a neighbour that is foreign too (also silenced, or no word at all) or light (one
+    /// open syllable, no tone mark, not a common word): `มิ|เรอร์|เลส`, `ทรานส์|ฟอร์เมอร์`,
+    /// `อี|สปอร์ต`, but `ภาษี|คาร์บอน`, `ลำโพง|สปีกเกอร์`, and two known words only when
+    /// one is light (`แพลตฟอร์ม|อีคอมเมิร์ซ` stay two). Thai also spells `-ing` and
+    /// `-tion` in ways no native word pairs (`spelled_suffix`). A known word is judged as a
+    /// whole, a stretch the dictionary does not know by its syllable at `k`.
+    fn inside_a_word(&self, k: usize) -> bool {
+        let Some(at) = self.syllable_at(k).filter(|&at| at > 0) else {
+            return true;
+        };
+        let (a, b) = (self.syllables[at - 1], self.syllables[at]);
+        let pieces = &self.words.pieces;
+        let next = pieces.partition_point(|p| p.end <= k);
+        // The dictionary's pieces meeting at `k`; one cut in two when `k` falls inside it
+        // (a compound's parts).
+        let (left, right) = match pieces.get(next) {
+            Some(p) if p.start == k => (pieces[next - 1], *p),
+            Some(p) => {
+                let part = |start, end| Piece {
+                    start,
+                    end,
+                    class: WORD_LIST.class(self.piece(start, end)),
+                    ..*p
+                };
+                (part(p.start, k), part(k, p.end))
+            }
+            None => return false,
+        };
+        // A known word whose edge syllable reaches past it (`ส` + `ปีก` in `สปีกเกอร์`) was
+        // matched by chance: judge the syllable.
+        let side = |word: Piece, syllable: Piece| {
+            if word.known && syllable.start >= word.start && syllable.end <= word.end {
+                self.kind(word, true)
+            } else {
+                self.kind(syllable, false)
+            }
+        };
+        let (ka, kb) = (side(left, a), side(right, b));
+        // Two words with a dictionary's blessing stay two unless one is a light syllable.
+        let holds = |kind: Kind| match (left.known, right.known) {
+            (true, true) => kind == Kind::Light,
+            _ => kind != Kind::Native,
+        };
+        let (sa, sb) = (&self.chars[a.start..a.end], &self.chars[b.start..b.end]);
+        (ka == Kind::Silenced && holds(kb))
+            || (kb == Kind::Silenced && holds(ka))
+            || spelled_suffix(sa, sb)
+            || (ka == Kind::Silenced && er_suffix(sb).is_some())
+    }
+
+    /// What a piece (a dictionary word when `word`, else a syllable) looks like to
+    /// `inside_a_word`.
+    fn kind(&self, piece: Piece, word: bool) -> Kind {
+        let s = &self.chars[piece.start..piece.end];
+        if silenced_as_english(s) {
+            return Kind::Silenced;
+        }
+        let class = piece.class;
+        let first = self.syllables.partition_point(|y| y.start < piece.start);
+        let one_syllable = self
+            .syllables
+            .get(first)
+            .is_some_and(|y| y.end >= piece.end);
+        if one_syllable
+            && is_open(s)
+            && !s.iter().any(|&c| is_tone_mark(c))
+            && class.is_none_or(|c| c < COMMON)
+        {
+            Kind::Light
+        } else if !word && class.is_none() {
+            Kind::Foreign
+        } else {
+            Kind::Native
+        }
+    }
+}
+
+/// Whether `s` silences a letter as Thai spells English (`เวอร์`, `คาร์`, `ทรานส์`,
+/// `คลาวด์`, `ซอฟต์`, `ไฟน์`), not as it spells Pali and Sanskrit (`สรรค์`, `ภัณฑ์`,
+/// `ศาสตร์`, `ยนต์`, `ประโยชน์`): the letters English endings silence, after a vowel for
+/// `ร์`, after `ฟ ส ล` for `ต์ น์`, in a word with none of the letters only Pali and
+/// Sanskrit words use.
+fn silenced_as_english(s: &[char]) -> bool {
+    let pali = |c: &char| "ฆฌญฎฏฐฑฒณธภศษฬ".contains(*c);
+    if s.iter().any(pali) {
+        return false;
+    }
+    s.windows(3).any(|w| match (w[0], w[1], w[2]) {
+        (before, 'ร', THANTHAKHAT) => !is_consonant(before) || before == 'อ',
+        (_, 'ส' | 'ซ' | 'ล' | 'ฟ' | 'ด' | 'ก' | 'จ', THANTHAKHAT) => true,
+        ('ฟ' | 'ส' | 'ล', 'ต' | 'น', THANTHAKHAT) => true,
+        _ => false,
+    })
+}
+
+/// How a piece of a Thai run looks next to a possible loanword.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// It silences a letter as Thai spells English (`silenced_as_english`).
+    Silenced,
+    /// One open syllable with no tone mark, and not a common word (`มิ`, `อี`, `ฟี`).
+    Light,
+    /// No word on its own.
+    Foreign,
+    /// A word.
+    Native,
+}
+
+/// Whether `b` is how Thai spells an English suffix after `a`: `-ing` doubling the
+/// consonant before it (`สตรีม|มิ่ง`, `เก็ต|ติ้ง`, `ช้อป|ปิ้ง`), `-er` (`ฟุต|เตอร์`,
+/// `ลิง|เกอร์`), `-tion` after an open syllable (`แฟ|ชั่น`, `เค|ชั่น`).
+fn spelled_suffix(a: &[char], b: &[char]) -> bool {
+    if let [c, SARA_I, rest @ ..] = b {
+        let ing = matches!(rest, ['ง'] | ['\u{0E48}' | '\u{0E49}', 'ง']);
+        if ing && !is_open(a) && a.last() == Some(c) {
+            return true;
+        }
+    }
+    if let Some(c) = er_suffix(b) {
+        // `-er` is no word on its own, but `เบอร์` (number), `เซอร์`, `เวอร์` are.
+        return !matches!(c, 'บ' | 'ซ' | 'ว') || a.last() == Some(&c);
+    }
+    matches!(b, ['ช' | 'ซ', MAI_HAN_AKAT, '\u{0E48}', 'น']) && is_open(a)
+}
+
+/// The consonant of a syllable spelling English `-er` (`เตอร์`, `เดอร์`, `เกอร์`).
+fn er_suffix(s: &[char]) -> Option<char> {
+    match *s {
+        ['เ', c, 'อ', 'ร', THANTHAKHAT] if is_consonant(c) => Some(c),
+        _ => None,
+    }
+}
+
+/// Words at least this frequent (class) are never the light half of a loanword: `จะ`,
+/// `และ`, `มา` stay words of their own before `เซิร์ฟเวอร์`.
+const COMMON: u8 = 14;
+
+fn is_tone_mark(c: char) -> bool {
+    matches!(c, '\u{0E48}'..='\u{0E4B}')
+}
+
+/// Whether a syllable ends in its vowel (no final consonant): `มิ`, `ฟี`, `เค`, `แฟ`.
+fn is_open(s: &[char]) -> bool {
+    match s {
+        [.., last] if matches!(*last, '\u{0E30}' | '\u{0E32}'..='\u{0E39}') => true,
+        [lead, _] => is_leading_vowel(*lead),
+        _ => false,
+    }
 }
 
 #[cfg(test)]
@@ -231,7 +660,7 @@ mod tests {
         let chars: Vec<char> = s.chars().collect();
         let mut out = String::new();
         let mut at = 0;
-        for b in segment(&chars, Choice::FewestWords) {
+        for b in boundaries(&chars, &[]) {
             out.extend(&chars[at..b]);
             out.push('|');
             at = b;
@@ -257,10 +686,112 @@ mod tests {
     }
 
     #[test]
+    fn loanwords_the_dictionary_lacks_stay_whole_by_their_shapes() {
+        for (title, word) in [
+            ("ลำโพงสปีกเกอร์ไร้สาย", "สปีกเกอร์"),
+            ("ปรับแต่งเฮดเดอร์และฟุตเตอร์", "เฮดเดอร์"),
+            ("ปรับแต่งเฮดเดอร์และฟุตเตอร์", "ฟุตเตอร์"),
+            ("เขียนพาร์เซอร์ด้วยรัสต์", "พาร์เซอร์"),
+            ("ลดขนาดบัฟเฟอร์ของลิงเกอร์", "ลิงเกอร์"),
+            ("เทคนิคแคชชิ่งสำหรับเว็บ", "แคชชิ่ง"),
+            ("ใช้โปรไฟเลอร์หาคอขวด", "ไฟเลอร์"),
+        ] {
+            assert_eq!(WORD_LIST.class(word), None, "{word} is in the dictionary");
+            let parts = split(title);
+            assert!(parts.split('|').any(|p| p == word), "{parts}");
+        }
+    }
+
+    #[test]
+    fn the_issues_loanwords_stay_whole_in_titles() {
+        for (title, word) in [
+            ("กล้องมิเรอร์เลสรุ่นใหม่", "มิเรอร์เลส"),
+            ("โมเดลทรานส์ฟอร์เมอร์ขนาดใหญ่", "ทรานส์ฟอร์เมอร์"),
+            ("ย้ายแอปขึ้นคอนเทนเนอร์บนเซิร์ฟเวอร์", "คอนเทนเนอร์"),
+            ("ย้ายแอปขึ้นคอนเทนเนอร์บนเซิร์ฟเวอร์", "เซิร์ฟเวอร์"),
+            ("ฟีเจอร์ใหม่ของบริการสตรีมมิ่งเพลง", "ฟีเจอร์"),
+            ("ฟีเจอร์ใหม่ของบริการสตรีมมิ่งเพลง", "สตรีมมิ่ง"),
+        ] {
+            let parts = split(title);
+            assert!(parts.split('|').any(|p| p == word), "{parts}");
+        }
+    }
+
+    #[test]
+    fn silent_letters_of_pali_words_and_known_neighbours_glue_nothing() {
+        assert_eq!(split("ภาษีคาร์บอน"), "ภาษี|คาร์บอน");
+        assert_eq!(split("สร้างสรรค์ผลิตภัณฑ์ใหม่"), "สร้างสรรค์|ผลิตภัณฑ์|ใหม่");
+        assert_eq!(split("แพลตฟอร์มอีคอมเมิร์ซ"), "แพลตฟอร์ม|อีคอมเมิร์ซ");
+        assert_eq!(split("และเซิร์ฟเวอร์"), "และ|เซิร์ฟเวอร์");
+        // `-ing` doubles the consonant before it; a native word does not.
+        assert_eq!(split("เกมมิ่ง"), "เกมมิ่ง");
+        assert_eq!(split("เททิ้ง"), "เท|ทิ้ง");
+        // `เบอร์` (number) is a word of its own.
+        assert_eq!(split("ขอเบอร์"), "ขอ|เบอร์");
+    }
+
+    fn rungs(s: &str) -> Vec<String> {
+        let chars: Vec<char> = s.chars().collect();
+        ladder(&chars)
+            .into_iter()
+            .map(|rung| {
+                let mut out = String::new();
+                let mut at = 0;
+                for b in rung {
+                    out.extend(&chars[at..b]);
+                    out.push('|');
+                    at = b;
+                }
+                out.extend(&chars[at..]);
+                out
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_compound_breaks_between_its_words_then_theirs_then_syllables() {
+        assert_eq!(rungs("ราชมังคลากีฬาสถาน")[0], "ราชมังคลา|กีฬา|สถาน");
+        assert_eq!(
+            rungs("ศาลยุติธรรม"),
+            ["ศาล|ยุติธรรม", "ศาลยุติ|ธรรม", "ศาล|ยุ|ติ|ธรรม"]
+        );
+        assert_eq!(rungs("ทรานส์ฟอร์เมอร์"), ["ทรานส์|ฟอร์|เมอร์"]);
+        assert_eq!(rungs("เฉียงใต้").last().unwrap(), "เฉียง|ใต้");
+        // Syllables end where known words do: `อัปเดต|ระบบ`, never `เด|ตระ`.
+        assert!(rungs("อัปเดตระบบ").last().unwrap().contains("เดต|ระ"));
+    }
+
+    #[test]
+    fn the_compiled_data_has_our_additions() {
+        let extra = include_str!("../../data/thai-words-extra.txt");
+        for word in extra
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.is_empty())
+        {
+            assert!(
+                WORD_LIST.class(word).is_some(),
+                "{word}: run scripts/thai-data.py"
+            );
+        }
+        let fixes = include_str!("../../data/thai-syllables-fixes.txt");
+        for fix in fixes.lines() {
+            let listed = |s: &str| SYLLABLE_LIST.class(s).is_some();
+            if let Some(s) = fix.strip_prefix('+') {
+                assert!(listed(s), "{s}: run scripts/thai-data.py");
+            } else if let Some(s) = fix.strip_prefix('-') {
+                assert!(!listed(s), "{s}: run scripts/thai-data.py");
+            }
+        }
+    }
+
+    #[test]
     fn never_splits_a_cluster() {
         assert!(!cluster_boundary(&['เ', 'ก'], 1));
         assert!(!cluster_boundary(&['ก', 'ั', 'น'], 2));
         assert!(!cluster_boundary(&['ซ', 'อ', 'ร', '์'], 2));
+        // A consonant before a silenced one has no vowel to begin a syllable with.
+        assert!(!cluster_boundary(&['เ', 'ร', 'อ', 'ร', '์'], 2));
+        assert!(!cluster_boundary(&['ค', 'ล', 'า', 'ว', 'ด', '์'], 3));
         assert!(cluster_boundary(&['ก', 'ก'], 1));
     }
 }
