@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion};
 use ogcard::render::{self, breaks, layout_card, Assets, Deadline};
-use ogcard::request::{parse_query, Defaults, Text};
+use ogcard::request::{parse_query, Defaults, Dpr, Text};
 
 const SEED: &str =
     "title=การปฏิวัติแบบโอเพนซอร์สของ%20DeepSeek:%20ข้อมูลเชิงลึกจากการประชุมสุดยอด%20AI%20แบบปิดประตู";
@@ -48,10 +48,10 @@ fn stages(c: &mut Criterion) {
     c.bench_function("svg", |b| b.iter(|| layout.overlay_svg(&assets.fonts)));
 
     c.bench_function("raster", |b| {
-        b.iter(|| black_box(&layout).rasterize(&assets))
+        b.iter(|| black_box(&layout).rasterize(&assets, Dpr::ONE))
     });
 
-    let canvas = layout.rasterize(&assets).expect("raster");
+    let canvas = layout.rasterize(&assets, Dpr::ONE).expect("raster");
     c.bench_function("encode", |b| b.iter(|| black_box(&canvas).png()));
 
     c.bench_function("card", |b| {
@@ -59,6 +59,17 @@ fn stages(c: &mut Criterion) {
     });
     let png = render::card(&req, &assets).expect("card").bytes;
     eprintln!("seed card PNG: {} bytes", png.len());
+
+    // The seed card for 2× and 3× screens (4 and 9 times the pixels).
+    for dpr in ["2", "3"] {
+        let req = parse_query(&format!("{SEED}&dpr={dpr}"), &defaults).expect("dpr query");
+        c.bench_function(&format!("card/dpr{dpr}"), |b| {
+            b.iter(|| render::card(black_box(&req), &assets))
+        });
+        let bytes = render::card(&req, &assets).expect("card").bytes.len();
+        let ratio = bytes as f64 / png.len() as f64;
+        eprintln!("seed card PNG at dpr {dpr}: {bytes} bytes ({ratio:.2}× dpr 1)");
+    }
 
     // The other built-in templates, with every slot they have filled.
     for template in ["light", "article", "brand"] {

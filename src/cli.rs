@@ -95,6 +95,13 @@ fn render_cards(args: &RenderArgs, config: &Config) -> anyhow::Result<()> {
                 ("template", &args.template),
                 ("format", &args.format),
                 ("quality", &args.quality),
+                ("dpr", &args.dpr),
+                ("description", &args.description),
+                ("author", &args.author),
+                ("date", &args.date),
+                ("tags", &args.tags),
+                ("theme", &args.theme),
+                ("accent", &args.accent),
             ]
             .into_iter()
             .filter_map(|(n, v)| Some((n, v.as_deref()?)))

@@ -111,6 +111,9 @@ pub enum LogFormat {
     Json,
 }
 
+// Parsed once at startup and matched once: the size of its largest variant (`render`,
+// every card parameter) costs nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Print a signed /api/og URL for a query (needs --signing-key or OGCARD_SIGNING_KEY).
@@ -156,6 +159,28 @@ pub struct RenderArgs {
     /// JPEG quality, 1–100 (default 85).
     #[arg(long, conflicts_with = "batch")]
     pub quality: Option<String>,
+    /// Device pixel ratio: 0.5, 1 (default), 1.5, 2 or 3; the card is drawn at its
+    /// template's size times this.
+    #[arg(long, conflicts_with = "batch")]
+    pub dpr: Option<String>,
+    /// A summary under the title (`article`).
+    #[arg(long, conflicts_with = "batch")]
+    pub description: Option<String>,
+    /// The author's name (`article`).
+    #[arg(long, conflicts_with = "batch")]
+    pub author: Option<String>,
+    /// A date, drawn as given (`article`).
+    #[arg(long, conflicts_with = "batch")]
+    pub date: Option<String>,
+    /// A comma list of tags (`article`).
+    #[arg(long, conflicts_with = "batch")]
+    pub tags: Option<String>,
+    /// dark or light.
+    #[arg(long, conflicts_with = "batch")]
+    pub theme: Option<String>,
+    /// A hex colour for the template's accent elements.
+    #[arg(long, conflicts_with = "batch")]
+    pub accent: Option<String>,
     /// Output file for one card (`-` for standard output).
     #[arg(
         short,
@@ -165,7 +190,7 @@ pub struct RenderArgs {
     )]
     pub output: Option<PathBuf>,
     /// A JSON Lines file: one object a line with the /api/og parameters (`title`, `site`,
-    /// `template`, `format`) and optionally `out`, the file name to write in --out-dir
+    /// `template`, `format`, `dpr`, …) and optionally `out`, the file name to write in --out-dir
     /// (default: the line number, zero-padded, and the format's extension).
     #[arg(long, requires = "out_dir")]
     pub batch: Option<PathBuf>,

@@ -104,6 +104,7 @@ pub struct CardRequest {
     pub format: Format,
     /// JPEG quality, 1–100; only `Format::Jpeg` uses it.
     pub quality: u8,
+    pub dpr: Dpr,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -123,6 +124,49 @@ impl Theme {
 
 /// JPEG quality when a request names none.
 pub const DEFAULT_QUALITY: u8 = 85;
+
+/// Device pixel ratio (`dpr`, as imgix and Cloudinary name it): the card is drawn at its
+/// template's size times this, text and shapes at that resolution. Layout is the same at
+/// every ratio: the same lines, a sharper picture.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Dpr {
+    /// The ratio in halves: 1 is 0.5, 2 is 1, 6 is 3.
+    halves: u8,
+}
+
+impl Dpr {
+    pub const ONE: Dpr = Dpr { halves: 2 };
+    /// The ratios a request may ask for, as written in the error for any other.
+    pub const ALLOWED: &'static str = "0.5, 1, 1.5, 2 or 3";
+
+    /// `0.5`, `1`, `1.5`, `2` or `3` (also written `2.0`, `.5`, …); nothing else.
+    fn parse(s: &str) -> Option<Dpr> {
+        if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+            return None;
+        }
+        let v: f32 = s.parse().ok()?;
+        [1u8, 2, 3, 4, 6]
+            .into_iter()
+            .find(|&h| f32::from(h) / 2.0 == v)
+            .map(|halves| Dpr { halves })
+    }
+
+    pub fn factor(self) -> f32 {
+        f32::from(self.halves) / 2.0
+    }
+
+    /// `width × height` pixels at this ratio (rounded, at least 1).
+    pub fn pixels(self, width: u32, height: u32) -> (u32, u32) {
+        let at = |v: u32| ((u64::from(v) * u64::from(self.halves)).div_ceil(2) as u32).max(1);
+        (at(width), at(height))
+    }
+}
+
+impl fmt::Display for Dpr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.factor())
+    }
+}
 
 impl CardRequest {
     /// Bytes of text the request carries, in every text parameter: what layout's work is
@@ -154,9 +198,10 @@ impl CardRequest {
         };
         let tags: Vec<&str> = self.tags.iter().map(Text::as_str).collect();
         format!(
-            "{}\n{}\n{quality}\n{}\n{}\n{}\n{}\n{}\n{}\n{}\n{}",
+            "{}\n{}\n{quality}\n{}\n{}\n{}\n{}\n{}\n{}\n{}\n{}\n{}",
             self.template,
             self.format.as_str(),
+            self.dpr,
             self.title,
             self.site,
             self.description,
@@ -187,6 +232,8 @@ pub enum ParamError {
     TooManyTags(usize),
     #[error("quality `{0}` is not a whole number from 1 to 100")]
     BadQuality(String),
+    #[error("dpr `{0}` is not {allowed}", allowed = Dpr::ALLOWED)]
+    BadDpr(String),
     #[error("parameter `{0}` is longer than {1} characters")]
     TooLong(&'static str, usize),
 }
@@ -216,11 +263,12 @@ pub const MAX_TAGS: usize = 10;
 pub const MAX_MARKS_PER_BASE: usize = 8;
 
 /// The parameters `/api/og` knows, in canonical (sorted) order. Anything else is ignored.
-const KNOWN: [&str; 11] = [
+const KNOWN: [&str; 12] = [
     "accent",
     "author",
     "date",
     "description",
+    "dpr",
     "format",
     "quality",
     "site",
@@ -232,8 +280,8 @@ const KNOWN: [&str; 11] = [
 
 /// The known parameters of a query, decoded (the last occurrence of each wins, like most
 /// form decoders), text ones normalised.
-fn known_params(query: &str) -> Result<[Option<String>; 11], ParamError> {
-    let mut values: [Option<String>; 11] = Default::default();
+fn known_params(query: &str) -> Result<[Option<String>; 12], ParamError> {
+    let mut values: [Option<String>; 12] = Default::default();
     for pair in query.split('&').filter(|p| !p.is_empty()) {
         let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
         // Unknown (or undecodable) names are ignored: they do not change the card.
@@ -254,7 +302,7 @@ fn known_params(query: &str) -> Result<[Option<String>; 11], ParamError> {
 
 /// Parses a raw query string (the part after `?`, still percent-encoded) into a request.
 pub fn parse_query(query: &str, defaults: &Defaults) -> Result<CardRequest, ParamError> {
-    let [accent, author, date, description, format, quality, site, tags, template, theme, title] =
+    let [accent, author, date, description, dpr, format, quality, site, tags, template, theme, title] =
         known_params(query)?;
     let title = title.filter(|t| !t.is_empty()).map(Text);
     let site = site.map(Text);
@@ -311,6 +359,10 @@ pub fn parse_query(query: &str, defaults: &Defaults) -> Result<CardRequest, Para
             .filter(|q| (1..=100).contains(q))
             .ok_or(ParamError::BadQuality(q))?,
     };
+    let dpr = match dpr.filter(|d| !d.is_empty()) {
+        None => Dpr::ONE,
+        Some(d) => Dpr::parse(&d).ok_or(ParamError::BadDpr(d))?,
+    };
 
     Ok(CardRequest {
         title: title.unwrap_or_else(|| defaults.title.clone()),
@@ -324,6 +376,7 @@ pub fn parse_query(query: &str, defaults: &Defaults) -> Result<CardRequest, Para
         template,
         format,
         quality,
+        dpr,
     })
 }
 
@@ -669,6 +722,28 @@ mod tests {
         );
         let ok = "a".repeat(MAX_TITLE_CHARS);
         assert!(parse_query(&format!("title={ok}"), &defaults()).is_ok());
+    }
+
+    #[test]
+    fn dpr_is_one_of_five_ratios() {
+        for (s, factor) in [
+            ("0.5", 0.5),
+            (".5", 0.5),
+            ("1", 1.0),
+            ("1.5", 1.5),
+            ("2.0", 2.0),
+            ("3", 3.0),
+        ] {
+            assert_eq!(Dpr::parse(s).map(Dpr::factor), Some(factor), "{s}");
+        }
+        for s in [
+            "", "0", "2.5", "4", "-1", "1e0", "+2", " 2", "inf", "NaN", "2x", "0x2",
+        ] {
+            assert_eq!(Dpr::parse(s), None, "{s}");
+        }
+        assert_eq!(Dpr::parse("2").unwrap().pixels(1200, 630), (2400, 1260));
+        // Odd sizes round up at 0.5: never a zero-pixel card.
+        assert_eq!(Dpr::parse("0.5").unwrap().pixels(1, 3), (1, 2));
     }
 
     #[test]

@@ -134,6 +134,8 @@ pub struct Template {
     pub background: Pixmap,
     /// Which background rows are one colour, for the PNG encoder.
     pub background_rows: crate::render::encode::BackgroundRows,
+    /// The static layer as parsed, to draw it again at another pixel ratio.
+    pub static_layer: usvg::Tree,
 }
 
 /// An element whose `fill` or `stroke` is the request's accent colour.
@@ -243,53 +245,27 @@ impl Template {
         };
         let theme_pair = root.attribute("data-theme-pair").map(str::to_string);
 
+        let static_svg = compose(&slots, &accents, &source, &mut |_| None);
+        let static_layer = usvg::Tree::from_str(&static_svg, &fonts.usvg_options())
+            .map_err(|e| invalid(format!("static layer: {e}")))?;
+        let background = rasterize_static(&static_layer, width, height)
+            .map_err(|p| invalid(format!("static layer: {p}")))?;
         static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-        let mut template = Template {
+        let template = Template {
             id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             name: name.to_string(),
             width,
             height,
-            source: String::new(),
             slots,
             accents,
             theme,
             theme_pair,
-            background: Pixmap::new(1, 1).ok_or_else(|| invalid("no canvas".into()))?,
-            background_rows: Default::default(),
+            background_rows: crate::render::encode::BackgroundRows::of(&background),
+            background,
+            static_layer,
+            source,
         };
-        let static_svg = template.compose(&source, &mut |_| None);
-        template.background = rasterize_static(&static_svg, width, height, fonts)
-            .map_err(|p| invalid(format!("static layer: {p}")))?;
-        template.background_rows = crate::render::encode::BackgroundRows::of(&template.background);
-        template.source = source;
         Ok(template)
-    }
-
-    /// `source` with each dynamic part (slot, accent element) replaced by what `part`
-    /// gives for it (nothing for `None`), in document order.
-    fn compose(&self, source: &str, part: &mut dyn FnMut(Part) -> Option<String>) -> String {
-        let mut parts: Vec<(Range<usize>, Part)> = self
-            .slots
-            .iter()
-            .map(|s| (s.range.clone(), Part::Slot(s)))
-            .chain(
-                self.accents
-                    .iter()
-                    .map(|a| (a.range.clone(), Part::Accent(a))),
-            )
-            .collect();
-        parts.sort_by_key(|(r, _)| r.start);
-        let mut out = String::with_capacity(source.len() + 1024);
-        let mut at = 0;
-        for (range, p) in parts {
-            out.push_str(&source[at..range.start]);
-            if let Some(text) = part(p) {
-                out.push_str(&text);
-            }
-            at = range.end;
-        }
-        out.push_str(&source[at..]);
-        out
     }
 
     /// The accent elements, painted with `accent` (or their own default colour).
@@ -324,7 +300,7 @@ impl Template {
         accent: Option<&str>,
         mut fill: impl FnMut(&Slot) -> String,
     ) -> String {
-        self.compose(&self.source, &mut |part| {
+        compose(&self.slots, &self.accents, &self.source, &mut |part| {
             Some(match part {
                 Part::Slot(slot) => fill(slot),
                 Part::Accent(a) => self.accent_element(a, accent),
@@ -639,19 +615,36 @@ fn parse_slot(node: roxmltree::Node, fonts: &Fonts, canvas: (u32, u32)) -> Resul
     })
 }
 
-fn rasterize_static(
-    svg: &str,
-    width: u32,
-    height: u32,
-    fonts: &Arc<Fonts>,
-) -> Result<Pixmap, String> {
-    let tree = usvg::Tree::from_str(svg, &fonts.usvg_options()).map_err(|e| e.to_string())?;
+/// `source` with each dynamic part (slot, accent element) replaced by what `part` gives
+/// for it (nothing for `None`), in document order.
+fn compose(
+    slots: &[Slot],
+    accents: &[Accent],
+    source: &str,
+    part: &mut dyn FnMut(Part) -> Option<String>,
+) -> String {
+    let mut parts: Vec<(Range<usize>, Part)> = slots
+        .iter()
+        .map(|s| (s.range.clone(), Part::Slot(s)))
+        .chain(accents.iter().map(|a| (a.range.clone(), Part::Accent(a))))
+        .collect();
+    parts.sort_by_key(|(r, _)| r.start);
+    let mut out = String::with_capacity(source.len() + 1024);
+    let mut at = 0;
+    for (range, p) in parts {
+        out.push_str(&source[at..range.start]);
+        if let Some(text) = part(p) {
+            out.push_str(&text);
+        }
+        at = range.end;
+    }
+    out.push_str(&source[at..]);
+    out
+}
+
+fn rasterize_static(tree: &usvg::Tree, width: u32, height: u32) -> Result<Pixmap, String> {
     let mut pixmap = Pixmap::new(width, height).ok_or("cannot allocate the canvas")?;
-    resvg::render(
-        &tree,
-        tiny_skia::Transform::identity(),
-        &mut pixmap.as_mut(),
-    );
+    resvg::render(tree, tiny_skia::Transform::identity(), &mut pixmap.as_mut());
     Ok(pixmap)
 }
 

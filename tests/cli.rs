@@ -58,6 +58,45 @@ async fn render_writes_the_same_bytes_as_the_server() {
 }
 
 #[tokio::test]
+async fn render_takes_every_card_parameter_the_server_takes() {
+    let dir = temp("params");
+    let out = dir.join("card.png");
+    let flags = [
+        ("--title", SEED_TITLE),
+        ("--template", "article"),
+        ("--description", "สรุปสั้น ๆ"),
+        ("--author", "lark"),
+        ("--date", "2026-12-02"),
+        ("--tags", "AI,โอเพนซอร์ส"),
+        ("--theme", "light"),
+        ("--accent", "#e11d48"),
+        ("--dpr", "2"),
+    ];
+    let mut command = ogcard();
+    command.arg("render");
+    for (flag, value) in flags {
+        command.args([flag, value]);
+    }
+    assert!(command.arg("-o").arg(&out).status().unwrap().success());
+    let cli = std::fs::read(&out).unwrap();
+    let query: Vec<String> = flags
+        .iter()
+        .map(|(flag, value)| format!("{}={}", &flag[2..], encode(value)))
+        .collect();
+    let (res, http) = send(&app(), "GET", &format!("/api/og?{}", query.join("&"))).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(cli, http, "CLI and server bytes differ");
+    assert_eq!(decode_png(&cli).0, 2400);
+
+    let bad = ogcard()
+        .args(["render", "--title", "x", "--dpr", "4", "-o", "-"])
+        .output()
+        .unwrap();
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("dpr `4` is not 0.5, 1, 1.5, 2 or 3"));
+}
+
+#[tokio::test]
 async fn a_batch_renders_every_line_into_the_out_dir() {
     let dir = temp("batch");
     let titles = [

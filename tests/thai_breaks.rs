@@ -219,12 +219,22 @@ fn the_readmes_breaks_command_shows_the_ladder() {
         .and_then(|l| l.split_once('`'))
         .map(|(c, _)| format!("echo {c}"))
         .expect("README shows the breaks example");
-    assert!(command.ends_with("| cargo run --example breaks"), "{command}");
+    assert!(
+        command.ends_with("| cargo run --example breaks"),
+        "{command}"
+    );
     let out = std::process::Command::new("sh")
         .args(["-c", &command])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert_eq!(String::from_utf8_lossy(&out.stdout), "ราช1มัง1คลา0กี·ฬา0สถาน\n");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "ราช1มัง1คลา0กี·ฬา0สถาน\n"
+    );
 }

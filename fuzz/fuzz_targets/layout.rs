@@ -30,10 +30,11 @@ fuzz_target!(|data: &[u8]| {
         template: "default".into(),
         format: Format::Svg,
         quality: ogcard::request::DEFAULT_QUALITY,
+        dpr: ogcard::request::Dpr::ONE,
     };
     let layout = layout_card(&req, &ASSETS, ogcard::render::Deadline::NONE)
         .expect("default template exists");
-    let report = layout.report(&ASSETS.fonts);
+    let report = layout.report(&ASSETS.fonts, ogcard::request::Dpr::ONE);
     let drawn: String = report
         .lines
         .iter()

@@ -44,6 +44,7 @@ fuzz_target!(|data: &[u8]| {
             template: template.into(),
             format: Format::Png,
             quality: ogcard::request::DEFAULT_QUALITY,
+            dpr: ogcard::request::Dpr::ONE,
         };
         let bytes = req.text_bytes() as u64;
         let before = shaped_bytes();

@@ -4,6 +4,11 @@
 //! (which coalesces identical misses), runs `render::card` on the blocking pool on a miss,
 //! and answers with validators and caching headers: `ETag`, `If-None-Match` → 304,
 //! `Range` → 206/416, `X-Cache`, `Server-Timing`.
+//!
+//! Cards are made to be embedded: every `/api/og` response may be shown and read by any
+//! page (`Cross-Origin-Resource-Policy: cross-origin`, `Access-Control-Allow-Origin: *`),
+//! an SVG card runs nothing (`Content-Security-Policy: …; sandbox`), the playground runs
+//! only its own inline script, and nothing is ever sniffed (`nosniff`) or sets a cookie.
 
 mod error;
 mod metrics;
@@ -82,6 +87,7 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(metrics_text).fallback(method_not_allowed))
         .route("/robots.txt", get(robots).fallback(method_not_allowed))
         .fallback(not_found)
+        .layer(middleware::from_fn(embedding_headers))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             count_responses,
@@ -138,6 +144,37 @@ async fn count_responses(State(state): State<AppState>, req: Request, next: Next
         .map_or("other", |p| route_name(p.as_str()));
     let response = next.run(req).await;
     state.metrics.response(route, response.status().as_u16());
+    response
+}
+
+/// What an SVG card may do in a browser that opens it: show itself, with its inline
+/// styles, and nothing else (no script, no fetch, no navigation).
+const SVG_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; sandbox";
+
+/// Headers for embedding: `nosniff` on every response; on `/api/og` (cards, 304s, 206s
+/// and errors alike) the ones that let any page show a card under
+/// `Cross-Origin-Embedder-Policy: require-corp`, draw it into a canvas, fetch it, or read
+/// its `Server-Timing`.
+async fn embedding_headers(req: Request, next: Next) -> Response {
+    let card = req
+        .extensions()
+        .get::<MatchedPath>()
+        .is_some_and(|p| p.as_str() == "/api/og");
+    let mut response = next.run(req).await;
+    let headers = response.headers_mut();
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    if card {
+        for (name, value) in [
+            ("cross-origin-resource-policy", "cross-origin"),
+            ("access-control-allow-origin", "*"),
+            ("timing-allow-origin", "*"),
+        ] {
+            headers.insert(name, HeaderValue::from_static(value));
+        }
+    }
     response
 }
 
@@ -246,6 +283,13 @@ fn respond(state: &AppState, headers: &HeaderMap, entry: Entry, lookup: Lookup) 
             out.insert("server-timing", timing);
         }
     }
+    // On the 304 too: a cache refreshing its copy takes the new headers.
+    if entry.content_type == crate::request::Format::Svg.content_type() {
+        out.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(SVG_CSP),
+        );
+    }
 
     if none_match(headers, &entry.etag) {
         return (StatusCode::NOT_MODIFIED, out).into_response();
@@ -318,15 +362,48 @@ async fn metrics_text(State(state): State<AppState>) -> impl IntoResponse {
     )
 }
 
+const PLAYGROUND: &str = include_str!("playground.html");
+
+/// The playground's policy: its own inline style and script (by hash), cards and layouts
+/// from this origin, nothing else; no framing, no base or form targets.
+static PLAYGROUND_CSP: std::sync::LazyLock<HeaderValue> = std::sync::LazyLock::new(|| {
+    let hash = |tag: &str| {
+        let open = format!("<{tag}>");
+        let close = format!("</{tag}>");
+        let body = PLAYGROUND
+            .split_once(open.as_str())
+            .and_then(|(_, rest)| rest.split_once(close.as_str()))
+            .map_or("", |(body, _)| body);
+        use base64::Engine;
+        let digest = Sha256::digest(body.as_bytes());
+        format!(
+            "'sha256-{}'",
+            base64::engine::general_purpose::STANDARD.encode(digest)
+        )
+    };
+    let policy = format!(
+        "default-src 'none'; img-src 'self'; connect-src 'self'; style-src {}; \
+         script-src {}; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+        hash("style"),
+        hash("script")
+    );
+    HeaderValue::from_str(&policy).expect("a policy is visible ASCII")
+});
+
 /// The playground: one page, no build step, the template names filled in.
-async fn playground(State(state): State<AppState>) -> Html<String> {
+async fn playground(State(state): State<AppState>) -> Response {
     let options: String = state
         .assets
         .templates
         .names()
         .map(|n| format!("<option value=\"{n}\">{n}</option>"))
         .collect();
-    Html(include_str!("playground.html").replace("<!--TEMPLATES-->", &options))
+    let page = Html(PLAYGROUND.replace("<!--TEMPLATES-->", &options));
+    (
+        [(header::CONTENT_SECURITY_POLICY, PLAYGROUND_CSP.clone())],
+        page,
+    )
+        .into_response()
 }
 
 async fn robots() -> impl IntoResponse {

@@ -59,16 +59,18 @@ struct Cache {
 
 static CACHE: LazyLock<Mutex<Cache>> = LazyLock::new(|| Mutex::new(Cache::default()));
 
-/// Draws every line of `layout` onto `pixmap` in `rgb`, from cached masks, and returns the
-/// rows it may have changed (empty when none). Runs whose face has colour glyphs are
-/// skipped (the caller draws them with resvg).
+/// Draws every line of `layout` onto `pixmap` in `rgb`, from cached masks, at `dpr`
+/// pixels per layout unit, and returns the rows it may have changed (empty when none).
+/// Runs whose face has colour glyphs are skipped (the caller draws them with resvg).
 pub fn draw_slot(
     pixmap: &mut Pixmap,
     layout: &SlotLayout,
     rgb: [u8; 3],
     fonts: &Fonts,
+    dpr: f32,
 ) -> Range<u32> {
-    let size = layout.font_size;
+    // Glyphs are rasterised at the device size, never scaled as bitmaps.
+    let size = layout.font_size * dpr;
     let mut rows = 0..0;
     for line in &layout.lines {
         for ((run, x), glyphs) in line.runs.iter().zip(&line.glyphs) {
@@ -77,10 +79,10 @@ pub fn draw_slot(
                 continue;
             }
             let scale = size / face.units_per_em;
-            let mut pen = *x;
+            let mut pen = *x * dpr;
             for g in glyphs {
                 let gx = pen + g.x_offset as f32 * scale;
-                let gy = line.y - g.y_offset as f32 * scale;
+                let gy = line.y * dpr - g.y_offset as f32 * scale;
                 pen += g.x_advance as f32 * scale;
                 let (ix, qx) = quantise(gx);
                 let (iy, qy) = quantise(gy);
@@ -359,7 +361,7 @@ impl OutlinePen for Builder {
 mod tests {
     use super::*;
     use crate::render::{layout_card, raster};
-    use crate::request::parse_query;
+    use crate::request::{parse_query, Dpr};
 
     #[test]
     fn quantise_rounds_to_quarter_pixels() {
@@ -375,7 +377,11 @@ mod tests {
         let (assets, defaults) = crate::render::testing::assets();
         let req = parse_query(query, &defaults).unwrap();
         let layout = layout_card(&req, &assets, crate::render::Deadline::NONE).unwrap();
-        let ours = layout.rasterize(&assets).unwrap().pixmap().clone();
+        let ours = layout
+            .rasterize(&assets, Dpr::ONE)
+            .unwrap()
+            .pixmap()
+            .clone();
         let (usvg, _) = raster::rasterize(
             &layout.overlay_svg(&assets.fonts),
             layout.template(),

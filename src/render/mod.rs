@@ -21,7 +21,7 @@ use sha2::{Digest, Sha256};
 use serde::Serialize;
 
 use crate::fonts::{FontError, Fonts};
-use crate::request::{CardRequest, Format, Theme};
+use crate::request::{CardRequest, Dpr, Format, Theme};
 use crate::templates::{Slot, Template, TemplateError, Templates};
 use layout::{layout_slot, SlotLayout};
 use shape::Run;
@@ -36,7 +36,16 @@ pub enum RenderError {
     Encode(String),
     #[error("the render ran past its deadline")]
     DeadlineExceeded,
+    #[error(
+        "dpr {dpr} makes a {width}×{height} card; at most {max} pixels (a smaller dpr)",
+        max = MAX_PIXELS
+    )]
+    TooManyPixels { dpr: Dpr, width: u32, height: u32 },
 }
+
+/// The most pixels a card may have at any `dpr`: a 4096×4096 template's at 1 (a 3× card
+/// of 1200×630 has 6.8 million). Each render holds its canvas, 4 bytes a pixel.
+pub const MAX_PIXELS: u64 = 4096 * 4096;
 
 /// When a render gives up: layout, raster and encode check it between their steps, so
 /// a render past its deadline ends within a step (well under a millisecond of layout, one
@@ -172,8 +181,11 @@ pub struct SlotReport {
 /// The layout of a card, as `format=json` returns it. `lines` are the title's.
 #[derive(Debug, Serialize)]
 pub struct LayoutReport {
+    /// The template's size, in layout units (every coordinate below is in them).
     pub width: u32,
     pub height: u32,
+    /// Pixels per layout unit of the card in other formats.
+    pub dpr: f32,
     pub template: String,
     pub lines: Vec<LineReport>,
     pub truncated: bool,
@@ -189,6 +201,9 @@ pub struct Canvas<'a> {
     dirty: raster::Rows,
     template: &'a Template,
     png_level: u8,
+    /// Drawn at a pixel ratio other than 1: not the template's background size, so
+    /// neither its known rows nor the thread's spare canvas apply.
+    scaled: bool,
 }
 
 impl Canvas<'_> {
@@ -202,13 +217,15 @@ impl Canvas<'_> {
             background: &self.template.background_rows,
             dirty: &self.dirty,
         };
-        encode::encode_png(self.pixmap(), Some(&known), self.png_level)
+        let known = (!self.scaled).then_some(&known);
+        encode::encode_png(self.pixmap(), known, self.png_level)
     }
 }
 
 impl Drop for Canvas<'_> {
     fn drop(&mut self) {
-        if let Some(pixmap) = self.pixmap.take() {
+        // A scaled canvas is dropped: a 3× one is 27 MB, too much to keep per thread.
+        if let Some(pixmap) = self.pixmap.take().filter(|_| !self.scaled) {
             raster::recycle(self.template, pixmap, std::mem::take(&mut self.dirty));
         }
     }
@@ -286,37 +303,55 @@ impl CardLayout<'_> {
 
     /// The card's pixels: the template's background, then accent elements, colour glyphs
     /// and slots with non-plain paint through usvg/resvg, then plain text from cached
-    /// glyph masks (`glyphs`).
-    pub fn rasterize(&self, assets: &Assets) -> Result<Canvas<'_>, RenderError> {
+    /// glyph masks (`glyphs`). At a `dpr` other than 1 every layer is drawn again at that
+    /// scale (the background too), so text and shapes are as sharp as at 1.
+    pub fn rasterize(&self, assets: &Assets, dpr: Dpr) -> Result<Canvas<'_>, RenderError> {
         let fonts = &assets.fonts;
+        let template = self.template;
+        let scaled = dpr != Dpr::ONE;
         // usvg draws what the glyph masks cannot: non-plain paint and colour glyphs.
         let elements = self.elements_where(fonts, |slot, run| {
             let face = &fonts.faces[run.face];
             slot.plain_fill.is_none() || (face.color && !face.png_bitmaps)
         });
-        let (mut pixmap, mut dirty) = if elements.is_empty() {
-            (raster::canvas(self.template), raster::Rows::default())
+        let (mut pixmap, mut dirty) = if scaled {
+            let (width, height) = dpr.pixels(template.width, template.height);
+            if u64::from(width) * u64::from(height) > MAX_PIXELS {
+                return Err(RenderError::TooManyPixels { dpr, width, height });
+            }
+            let mut pixmap = tiny_skia::Pixmap::new(width, height)
+                .ok_or_else(|| RenderError::Svg("cannot allocate the canvas".into()))?;
+            let scale = tiny_skia::Transform::from_scale(dpr.factor(), dpr.factor());
+            resvg::render(&template.static_layer, scale, &mut pixmap.as_mut());
+            if !elements.is_empty() {
+                let overlay = svg::overlay(template, &elements);
+                raster::draw(&overlay, &assets.options, scale, &mut pixmap)?;
+            }
+            (pixmap, raster::Rows::default())
+        } else if elements.is_empty() {
+            (raster::canvas(template), raster::Rows::default())
         } else {
             let (pixmap, drawn) = raster::rasterize(
-                &svg::overlay(self.template, &elements),
-                self.template,
+                &svg::overlay(template, &elements),
+                template,
                 &assets.options,
             )?;
             let mut rows = raster::Rows::default();
             rows.add(drawn);
             (pixmap, rows)
         };
-        for (slot, layout) in self.template.slots.iter().zip(&self.slots) {
+        for (slot, layout) in template.slots.iter().zip(&self.slots) {
             if let Some(rgb) = slot.plain_fill {
-                let drawn = glyphs::draw_slot(&mut pixmap, layout, rgb, fonts);
+                let drawn = glyphs::draw_slot(&mut pixmap, layout, rgb, fonts, dpr.factor());
                 dirty.add(drawn);
             }
         }
         Ok(Canvas {
             pixmap: Some(pixmap),
             dirty,
-            template: self.template,
+            template,
             png_level: assets.png_level,
+            scaled,
         })
     }
 
@@ -332,7 +367,7 @@ impl CardLayout<'_> {
             .fill_slots(self.accent.as_deref(), |_| slots.next().unwrap_or_default())
     }
 
-    pub fn report(&self, fonts: &Fonts) -> LayoutReport {
+    pub fn report(&self, fonts: &Fonts, dpr: Dpr) -> LayoutReport {
         let mut used = Vec::new();
         let slots: Vec<SlotReport> = self
             .template
@@ -381,6 +416,7 @@ impl CardLayout<'_> {
         LayoutReport {
             width: self.template.width,
             height: self.template.height,
+            dpr: dpr.factor(),
             template: self.template.name.clone(),
             lines,
             truncated,
@@ -415,7 +451,7 @@ pub fn card_until(
     let bytes = match req.format {
         Format::Json => {
             // Infallible: the report holds only strings and finite numbers.
-            let json = serde_json::to_vec(&layout.report(&assets.fonts))
+            let json = serde_json::to_vec(&layout.report(&assets.fonts, req.dpr))
                 .expect("layout report serializes");
             lap("json", &mut timings);
             json
@@ -430,12 +466,12 @@ pub fn card_until(
                 transforms_precision: 5,
                 ..usvg::WriteOptions::default()
             };
-            let svg = tree.to_string(&options).into_bytes();
+            let svg = with_pixel_size(tree.to_string(&options), layout.template, req.dpr)?;
             lap("svg", &mut timings);
-            svg
+            svg.into_bytes()
         }
         Format::Png | Format::Jpeg | Format::Webp => {
-            let canvas = layout.rasterize(assets)?;
+            let canvas = layout.rasterize(assets, req.dpr)?;
             lap("raster", &mut timings);
             deadline.check()?;
             let bytes = match req.format {
@@ -452,6 +488,36 @@ pub fn card_until(
         content_type: req.format.content_type(),
         timings,
     })
+}
+
+/// An SVG card with its root's `width` and `height` (not its `viewBox`) set to its
+/// template's size at `dpr`: vector at any size, it is shown that many CSS pixels large.
+fn with_pixel_size(svg: String, template: &Template, dpr: Dpr) -> Result<String, RenderError> {
+    if dpr == Dpr::ONE {
+        return Ok(svg);
+    }
+    let (width, height) = dpr.pixels(template.width, template.height);
+    let end = svg.find('>').unwrap_or(0);
+    let (root, rest) = svg.split_at(end);
+    let old = (
+        format!(" width=\"{}\"", template.width),
+        format!(" height=\"{}\"", template.height),
+    );
+    if !root.starts_with("<svg") || !root.contains(&old.0) || !root.contains(&old.1) {
+        return Err(RenderError::Svg(format!("unexpected root: {root}")));
+    }
+    let mut root = root
+        .replacen(&old.0, &format!(" width=\"{width}\""), 1)
+        .replacen(&old.1, &format!(" height=\"{height}\""), 1);
+    // usvg writes no viewBox (its coordinates are the size's): without one the drawing
+    // would stay at 1× in the corner of a larger canvas.
+    if !root.contains(" viewBox=") {
+        root.push_str(&format!(
+            " viewBox=\"0 0 {} {}\"",
+            template.width, template.height
+        ));
+    }
+    Ok(root + rest)
 }
 
 /// Lower-case hexadecimal of `bytes`.

@@ -31,6 +31,18 @@ pub fn rasterize(
     Ok((pixmap, rows))
 }
 
+/// Paints `svg` onto `pixmap` through `transform` (a pixel ratio's scale).
+pub fn draw(
+    svg: &str,
+    options: &usvg::Options,
+    transform: Transform,
+    pixmap: &mut Pixmap,
+) -> Result<(), RenderError> {
+    let tree = usvg::Tree::from_str(svg, options).map_err(|e| RenderError::Svg(e.to_string()))?;
+    resvg::render(&tree, transform, &mut pixmap.as_mut());
+    Ok(())
+}
+
 /// Rows of a canvas that may differ from its template's background: a few disjoint
 /// ranges (one per text slot, say), sorted.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -166,7 +178,7 @@ mod tests {
                     let query = format!("{query}&template={template}{theme}");
                     let req = parse_query(&query, &defaults).unwrap();
                     let layout = layout_card(&req, &assets, crate::render::Deadline::NONE).unwrap();
-                    let canvas = layout.rasterize(&assets).unwrap();
+                    let canvas = layout.rasterize(&assets, crate::request::Dpr::ONE).unwrap();
                     let (color, got) = decode(&canvas.png().unwrap());
                     if color == png::ColorType::Indexed {
                         let want = rgb_of(canvas.pixmap());
