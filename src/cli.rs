@@ -105,6 +105,7 @@ fn render_cards(args: &RenderArgs, config: &Config) -> anyhow::Result<()> {
             ]
             .into_iter()
             .filter_map(|(n, v)| Some((n, v.as_deref()?)))
+            .chain(args.debug.then_some(("debug", "1")))
             .collect();
             let req = parse_query(&query_of(&params), &defaults)?;
             let card = render::card(&req, &assets)?;

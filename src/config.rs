@@ -181,6 +181,9 @@ pub struct RenderArgs {
     /// A hex colour for the template's accent elements.
     #[arg(long, conflicts_with = "batch")]
     pub accent: Option<String>,
+    /// Draw the layout over the card: slot boxes, line boxes, break opportunities.
+    #[arg(long, conflicts_with = "batch")]
+    pub debug: bool,
     /// Output file for one card (`-` for standard output).
     #[arg(
         short,

@@ -105,6 +105,8 @@ pub struct CardRequest {
     /// JPEG quality, 1–100; only `Format::Jpeg` uses it.
     pub quality: u8,
     pub dpr: Dpr,
+    /// Draw the layout over the card: slot boxes, line boxes, break opportunities.
+    pub debug: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -198,10 +200,11 @@ impl CardRequest {
         };
         let tags: Vec<&str> = self.tags.iter().map(Text::as_str).collect();
         format!(
-            "{}\n{}\n{quality}\n{}\n{}\n{}\n{}\n{}\n{}\n{}\n{}\n{}",
+            "{}\n{}\n{quality}\n{}\n{}\n{}\n{}\n{}\n{}\n{}\n{}\n{}\n{}",
             self.template,
             self.format.as_str(),
             self.dpr,
+            u8::from(self.debug),
             self.title,
             self.site,
             self.description,
@@ -234,6 +237,8 @@ pub enum ParamError {
     BadQuality(String),
     #[error("dpr `{0}` is not {allowed}", allowed = Dpr::ALLOWED)]
     BadDpr(String),
+    #[error("debug `{0}` is not 0 or 1")]
+    BadDebug(String),
     #[error("parameter `{0}` is longer than {1} characters")]
     TooLong(&'static str, usize),
 }
@@ -263,10 +268,11 @@ pub const MAX_TAGS: usize = 10;
 pub const MAX_MARKS_PER_BASE: usize = 8;
 
 /// The parameters `/api/og` knows, in canonical (sorted) order. Anything else is ignored.
-const KNOWN: [&str; 12] = [
+const KNOWN: [&str; 13] = [
     "accent",
     "author",
     "date",
+    "debug",
     "description",
     "dpr",
     "format",
@@ -280,8 +286,8 @@ const KNOWN: [&str; 12] = [
 
 /// The known parameters of a query, decoded (the last occurrence of each wins, like most
 /// form decoders), text ones normalised.
-fn known_params(query: &str) -> Result<[Option<String>; 12], ParamError> {
-    let mut values: [Option<String>; 12] = Default::default();
+fn known_params(query: &str) -> Result<[Option<String>; 13], ParamError> {
+    let mut values: [Option<String>; 13] = Default::default();
     for pair in query.split('&').filter(|p| !p.is_empty()) {
         let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
         // Unknown (or undecodable) names are ignored: they do not change the card.
@@ -302,7 +308,7 @@ fn known_params(query: &str) -> Result<[Option<String>; 12], ParamError> {
 
 /// Parses a raw query string (the part after `?`, still percent-encoded) into a request.
 pub fn parse_query(query: &str, defaults: &Defaults) -> Result<CardRequest, ParamError> {
-    let [accent, author, date, description, dpr, format, quality, site, tags, template, theme, title] =
+    let [accent, author, date, debug, description, dpr, format, quality, site, tags, template, theme, title] =
         known_params(query)?;
     let title = title.filter(|t| !t.is_empty()).map(Text);
     let site = site.map(Text);
@@ -363,6 +369,11 @@ pub fn parse_query(query: &str, defaults: &Defaults) -> Result<CardRequest, Para
         None => Dpr::ONE,
         Some(d) => Dpr::parse(&d).ok_or(ParamError::BadDpr(d))?,
     };
+    let debug = match debug.as_deref() {
+        None | Some("" | "0") => false,
+        Some("1") => true,
+        Some(other) => return Err(ParamError::BadDebug(other.to_string())),
+    };
 
     Ok(CardRequest {
         title: title.unwrap_or_else(|| defaults.title.clone()),
@@ -377,6 +388,7 @@ pub fn parse_query(query: &str, defaults: &Defaults) -> Result<CardRequest, Para
         format,
         quality,
         dpr,
+        debug,
     })
 }
 

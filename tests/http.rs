@@ -278,3 +278,60 @@ async fn a_short_last_line_is_rebalanced_like_text_wrap_pretty() {
     );
     assert_eq!(line_texts(&layout).concat(), title);
 }
+
+#[tokio::test]
+async fn debug_draws_slot_boxes_line_boxes_and_break_opportunities() {
+    let app = app();
+    let (plain, plain_body) = send(&app, "GET", &format!("/api/og?{SEED_QUERY_RAW}")).await;
+    let (debug, debug_body) = send(&app, "GET", &format!("/api/og?{SEED_QUERY_RAW}&debug=1")).await;
+    assert_eq!(debug.status(), 200);
+    assert_ne!(
+        plain.headers()["etag"],
+        debug.headers()["etag"],
+        "part of the cache key"
+    );
+    let count = |body: &[u8], rgb: [u8; 3]| {
+        let (_, _, px) = decode_png(body);
+        px.chunks_exact(4).filter(|p| p[..3] == rgb).count()
+    };
+    // The title's box is dashed magenta, its lines' boxes cyan, break opportunities green.
+    for rgb in [[0xff, 0x00, 0xff], [0x22, 0xd3, 0xee], [0x22, 0xc5, 0x5e]] {
+        assert_eq!(count(&plain_body, rgb), 0, "{rgb:?}");
+        assert!(count(&debug_body, rgb) > 100, "{rgb:?}");
+    }
+    // Same lines: debug draws the layout, it does not change it.
+    let lines = |q: String| {
+        let app = app.clone();
+        async move { line_texts(&get_json(&app, &q).await) }
+    };
+    assert_eq!(
+        lines(SEED_QUERY_RAW.to_string()).await,
+        lines(format!("{SEED_QUERY_RAW}&debug=1")).await
+    );
+    let (_, svg) = send(
+        &app,
+        "GET",
+        &format!("/api/og?{SEED_QUERY_RAW}&debug=1&format=svg"),
+    )
+    .await;
+    assert!(String::from_utf8_lossy(&svg).contains("stroke=\"#ff00ff\""));
+    for off in ["", "0"] {
+        let (res, _) = send(
+            &app,
+            "GET",
+            &format!("/api/og?{SEED_QUERY_RAW}&debug={off}"),
+        )
+        .await;
+        assert_eq!(
+            res.headers()["etag"],
+            plain.headers()["etag"],
+            "debug={off}"
+        );
+    }
+    let (bad, body) = send(&app, "GET", "/api/og?title=x&debug=yes").await;
+    assert_eq!(bad.status(), 400);
+    assert_eq!(
+        String::from_utf8_lossy(&body),
+        "debug `yes` is not 0 or 1\n"
+    );
+}

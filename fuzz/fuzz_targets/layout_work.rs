@@ -45,6 +45,7 @@ fuzz_target!(|data: &[u8]| {
             format: Format::Png,
             quality: ogcard::request::DEFAULT_QUALITY,
             dpr: ogcard::request::Dpr::ONE,
+            debug: false,
         };
         let bytes = req.text_bytes() as u64;
         let before = shaped_bytes();

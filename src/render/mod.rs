@@ -237,6 +237,8 @@ pub struct CardLayout<'a> {
     slots: Vec<SlotLayout>,
     missing: Vec<char>,
     accent: Option<String>,
+    /// Draw the layout over the card (`debug=1`).
+    debug: bool,
 }
 
 /// Lays out every slot of the request's template.
@@ -274,6 +276,7 @@ pub fn layout_card<'a>(
         slots,
         missing,
         accent: req.accent.clone(),
+        debug: req.debug,
     })
 }
 
@@ -288,6 +291,62 @@ impl CardLayout<'_> {
                 out.push(element);
             }
         }
+        if self.debug {
+            out.push(self.debug_element(fonts));
+        }
+        out
+    }
+
+    /// `debug=1`: each slot's box (dashed magenta), each line's box (cyan: its advance
+    /// wide, the line height tall), and a green tick at each break opportunity inside a
+    /// line, where it could have ended. Ticks are drawn for left-to-right lines only.
+    fn debug_element(&self, fonts: &Fonts) -> String {
+        use std::fmt::Write;
+        let mut out = String::from("<g fill=\"none\" stroke-width=\"2\">");
+        for (slot, layout) in self.template.slots.iter().zip(&self.slots) {
+            let _ = write!(
+                out,
+                "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" stroke=\"#ff00ff\" stroke-dasharray=\"8 6\"/>",
+                slot.x, slot.y, slot.width, slot.height
+            );
+            let size = layout.font_size;
+            for line in &layout.lines {
+                let Some((run, _)) = line.runs.first() else {
+                    continue;
+                };
+                // The line box as layout placed it: the line height, half the leading
+                // above the (whole-pixel) ascent.
+                let face = &fonts.faces[run.face];
+                let (ascent, descent) =
+                    ((face.ascent * size).round(), (face.descent * size).round());
+                let line_box = slot.line_height * size;
+                let top = line.y - (((line_box - (ascent + descent)) / 2.0).floor() + ascent);
+                let bottom = top + line_box;
+                let _ = write!(
+                    out,
+                    "<rect x=\"{:.2}\" y=\"{top:.2}\" width=\"{:.2}\" height=\"{:.2}\" stroke=\"#22d3ee\"/>",
+                    line.x,
+                    line.width,
+                    bottom - top
+                );
+                // Left to right only: a tick's x is the advance of the text before it.
+                if shape::is_rtl_paragraph(&line.text) {
+                    continue;
+                }
+                let breaks = breaks::break_opportunities(line.text.trim_end_matches('…'));
+                let runs: Vec<Run> = line.runs.iter().map(|(r, _)| r.clone()).collect();
+                let (prefix, _) =
+                    shape::prefix_em_until(&line.text, &runs, fonts, &breaks, f32::INFINITY);
+                for b in breaks {
+                    let x = line.x + prefix[b] * size;
+                    let _ = write!(
+                        out,
+                        "<line x1=\"{x:.2}\" y1=\"{top:.2}\" x2=\"{x:.2}\" y2=\"{bottom:.2}\" stroke=\"#22c55e\" stroke-width=\"3\"/>"
+                    );
+                }
+            }
+        }
+        out.push_str("</g>");
         out
     }
 
@@ -363,8 +422,15 @@ impl CardLayout<'_> {
             .iter()
             .zip(&self.slots)
             .map(|(slot, layout)| svg::slot_element(slot, layout, fonts));
-        self.template
-            .fill_slots(self.accent.as_deref(), |_| slots.next().unwrap_or_default())
+        let mut svg = self
+            .template
+            .fill_slots(self.accent.as_deref(), |_| slots.next().unwrap_or_default());
+        if self.debug {
+            if let Some(end) = svg.rfind("</svg>") {
+                svg.insert_str(end, &self.debug_element(fonts));
+            }
+        }
+        svg
     }
 
     pub fn report(&self, fonts: &Fonts, dpr: Dpr) -> LayoutReport {
