@@ -237,8 +237,8 @@ pub struct CardLayout<'a> {
     slots: Vec<SlotLayout>,
     missing: Vec<char>,
     accent: Option<String>,
-    /// Draw the layout over the card (`debug=1`).
-    debug: bool,
+    /// With `debug=1`, each slot's text, to draw its break opportunities; else `None`.
+    debug: Option<Vec<String>>,
 }
 
 /// Lays out every slot of the request's template.
@@ -271,12 +271,27 @@ pub fn layout_card<'a>(
             layout_slot(text, slot, &assets.fonts, &mut missing, deadline)
         })
         .collect::<Result<_, _>>()?;
+    let debug = req.debug.then(|| {
+        template
+            .slots
+            .iter()
+            .map(|slot| match slot.name.as_str() {
+                "title" => req.title.as_str().to_string(),
+                "site" => req.site.as_str().to_string(),
+                "description" => req.description.as_str().to_string(),
+                "author" => req.author.as_str().to_string(),
+                "date" => req.date.as_str().to_string(),
+                "tags" => tags.clone(),
+                _ => String::new(),
+            })
+            .collect()
+    });
     Ok(CardLayout {
         template,
         slots,
         missing,
         accent: req.accent.clone(),
-        debug: req.debug,
+        debug,
     })
 }
 
@@ -291,8 +306,8 @@ impl CardLayout<'_> {
                 out.push(element);
             }
         }
-        if self.debug {
-            out.push(self.debug_element(fonts));
+        if let Some(texts) = &self.debug {
+            out.push(self.debug_element(fonts, texts));
         }
         out
     }
@@ -300,10 +315,14 @@ impl CardLayout<'_> {
     /// `debug=1`: each slot's box (dashed magenta), each line's box (cyan: its advance
     /// wide, the line height tall), and a green tick at each break opportunity inside a
     /// line, where it could have ended. Ticks are drawn for left-to-right lines only.
-    fn debug_element(&self, fonts: &Fonts) -> String {
+    fn debug_element(&self, fonts: &Fonts, texts: &[String]) -> String {
         use std::fmt::Write;
         let mut out = String::from("<g fill=\"none\" stroke-width=\"2\">");
-        for (slot, layout) in self.template.slots.iter().zip(&self.slots) {
+        for ((slot, layout), text) in self.template.slots.iter().zip(&self.slots).zip(texts) {
+            // The opportunities of the slot's whole text (a line alone would be segmented
+            // differently at its edges), found line by line in it.
+            let opportunities = breaks::break_opportunities(text);
+            let mut at = 0;
             let _ = write!(
                 out,
                 "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" stroke=\"#ff00ff\" stroke-dasharray=\"8 6\"/>",
@@ -333,7 +352,16 @@ impl CardLayout<'_> {
                 if shape::is_rtl_paragraph(&line.text) {
                     continue;
                 }
-                let breaks = breaks::break_opportunities(line.text.trim_end_matches('…'));
+                let drawn = line.text.trim_end_matches('…');
+                let Some(start) = text[at..].find(drawn).map(|i| at + i) else {
+                    continue;
+                };
+                at = start + drawn.len();
+                let breaks: Vec<usize> = opportunities
+                    .iter()
+                    .filter(|&&b| b > start && b < at)
+                    .map(|b| b - start)
+                    .collect();
                 let runs: Vec<Run> = line.runs.iter().map(|(r, _)| r.clone()).collect();
                 let (prefix, _) =
                     shape::prefix_em_until(&line.text, &runs, fonts, &breaks, f32::INFINITY);
@@ -425,9 +453,9 @@ impl CardLayout<'_> {
         let mut svg = self
             .template
             .fill_slots(self.accent.as_deref(), |_| slots.next().unwrap_or_default());
-        if self.debug {
+        if let Some(texts) = &self.debug {
             if let Some(end) = svg.rfind("</svg>") {
-                svg.insert_str(end, &self.debug_element(fonts));
+                svg.insert_str(end, &self.debug_element(fonts, texts));
             }
         }
         svg
