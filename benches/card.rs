@@ -157,6 +157,13 @@ fn adversarial(c: &mut Criterion) {
         group.bench_with_input(BenchmarkId::new(*name, "layout"), &req, |b, req| {
             b.iter(|| layout_card(black_box(req), &assets, Deadline::NONE).map(|_| ()))
         });
+        // The dearest picture of it: every slot of `article`, the layout drawn over it,
+        // at 3× (9 times the pixels).
+        let query = adversarial::query(text, "article", "png") + "&debug=1&dpr=3";
+        let req = parse_query(&query, &defaults).expect("within caps");
+        group.bench_with_input(BenchmarkId::new(*name, "debug-dpr3"), &req, |b, req| {
+            b.iter(|| render::card(black_box(req), &assets))
+        });
     }
     group.finish();
 }

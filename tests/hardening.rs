@@ -371,5 +371,10 @@ async fn every_adversarial_input_gets_a_correct_card_in_every_template_and_forma
                 }
             }
         }
+        // The most expensive picture of it: debug drawing at 3×.
+        let query = adversarial::query(&text, "article", "png");
+        let (res, body) = send(&app, "GET", &format!("/api/og?{query}&debug=1&dpr=3")).await;
+        assert_eq!(res.status(), 200, "{name}/debug/dpr3");
+        assert_eq!(decode_png(&body).0, 3600, "{name}/debug/dpr3");
     }
 }
