@@ -8,19 +8,11 @@
 // - a card fetched with `crossOrigin="anonymous"` draws into a canvas that stays readable.
 //   node embedding.mjs http://127.0.0.1:PORT
 import http from "node:http";
-import { chromium } from "playwright-core";
+import { check, finish, launch } from "./harness.mjs";
 
 const cards = process.argv[2];
 const title = "การปฏิวัติแบบโอเพนซอร์สของ DeepSeek";
 const card = (extra = "") => `${cards}/api/og?title=${encodeURIComponent(title)}${extra}`;
-
-let passed = 0;
-let failed = 0;
-function check(name, ok, detail = "") {
-  if (ok) passed++;
-  else failed++;
-  console.log(`${ok ? "ok  " : "FAIL"} ${name}${ok ? "" : " " + detail}`);
-}
 
 // The control: the same card's bytes, from an origin without the card's headers.
 const cardBytes = Buffer.from(await (await fetch(card())).arrayBuffer());
@@ -70,13 +62,7 @@ const loaded = (page, id = "card") =>
     });
   }, id);
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-  ],
-});
+const browser = await launch();
 try {
   {
     const page = await browser.newPage();
@@ -126,12 +112,10 @@ try {
     await page.close();
   }
 } catch (e) {
-  failed++;
-  console.log(`FAIL ${e.message}`);
+  check("no exception", false, e.message);
 } finally {
   await browser.close();
   site.close();
   plain.close();
 }
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed === 0 ? 0 : 1);
+finish();

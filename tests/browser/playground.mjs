@@ -2,25 +2,11 @@
 // driven by playwright-core), waits for the preview, and checks that the preview is a
 // 1200×630 card and that the og:image URL the page offers fetches the same PNG.
 //   node playground.mjs http://127.0.0.1:PORT
-import { chromium } from "playwright-core";
+import { check, finish, launch } from "./harness.mjs";
 
 const base = process.argv[2];
 const title = "สวัสดีชาวโลก: ทดสอบเบราว์เซอร์ของ ogcard";
-let passed = 0;
-let failed = 0;
-function check(name, ok, detail = "") {
-  if (ok) passed++;
-  else failed++;
-  console.log(`${ok ? "ok  " : "FAIL"} ${name}${ok ? "" : " " + detail}`);
-}
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-  ],
-});
+const browser = await launch();
 try {
   const page = await browser.newPage();
   await page.goto(base + "/");
@@ -61,10 +47,8 @@ try {
 
   await page.screenshot({ path: process.env.SCREENSHOT || "/tmp/ogcard-playground.png" });
 } catch (e) {
-  failed++;
-  console.log(`FAIL ${e.message}`);
+  check("no exception", false, e.message);
 } finally {
   await browser.close();
 }
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed === 0 ? 0 : 1);
+finish();
