@@ -28,6 +28,7 @@ pub fn run(command: &Command, config: &Config) -> anyhow::Result<()> {
         }
         Command::Healthcheck => healthcheck(config.listen_addr()?),
         Command::Render(args) => render_cards(args, config),
+        Command::Posts(args) => crate::posts::run(args, config),
         Command::Templates {
             command: TemplatesCommand::Check { dir },
         } => {

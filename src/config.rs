@@ -129,6 +129,8 @@ pub enum Command {
     Healthcheck,
     /// Render cards without a server (static sites): the same bytes as /api/og.
     Render(RenderArgs),
+    /// A blog's Markdown posts (front-matter) in: cards and `image:` URLs out.
+    Posts(PostsArgs),
     /// Validate a templates directory: parse every *.svg and report each problem.
     Templates {
         #[command(subcommand)]
@@ -140,6 +142,34 @@ pub enum Command {
 pub enum TemplatesCommand {
     /// Check every template in DIR; exit 1 on the first invalid one, naming it.
     Check { dir: PathBuf },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct PostsArgs {
+    /// Markdown files (.md, .mdx) or folders of them (searched recursively).
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// The template of every card.
+    #[arg(long, default_value = "article")]
+    pub template: String,
+    /// The site label of every card.
+    #[arg(long)]
+    pub site: Option<String>,
+    /// Render each post's card into this folder as SLUG.png (only those whose card
+    /// changed since the last run).
+    #[arg(long)]
+    pub out_dir: Option<PathBuf>,
+    /// Set each post's front-matter `image:` to its card's URL on this base
+    /// (signed with --signing-key / OGCARD_SIGNING_KEY when set), nothing else changed.
+    #[arg(long, value_name = "BASE_URL")]
+    pub write_image_url: Option<String>,
+    /// With --write-image-url: change nothing, report the files whose `image:` is missing
+    /// or stale, and exit 1 if there is one.
+    #[arg(long)]
+    pub check: bool,
+    /// No progress bar or summary.
+    #[arg(long)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, clap::Args)]

@@ -8,6 +8,7 @@ pub mod config;
 mod dirs;
 pub mod fonts;
 pub mod http;
+mod posts;
 pub mod render;
 pub mod request;
 pub mod signing;

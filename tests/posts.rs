@@ -1,0 +1,187 @@
+//! `ogcard posts` on a copy of a blog folder: the seed post's front-matter (as the blog
+//! wrote it, `image:` by hand), a Hugo-style TOML post with CRLF line endings, a post with
+//! comments and a slug, and a broken one. Cards and `image:` URLs come out; the URLs fetch
+//! the same bytes from the real server; nothing else in the files changes.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::*;
+
+const SEED_POST: &str = r#"---
+title: "การปฏิวัติแบบโอเพนซอร์สของ DeepSeek: ข้อมูลเชิงลึกจากการประชุมสุดยอด AI แบบปิดประตู"
+tags: [AI, โอเพนซอร์ส, DeepSeek, บล็อกเชน, การคำนวณแบบกระจายศูนย์]
+authors: [lark]
+description: DeepSeek กำลังปฏิวัติวงการ AI ด้วยโมเดลมัลติโหมดแบบโอเพนซอร์ส Janus-Pro
+image: "https://host/api/og?title=การปฏิวัติแบบโอเพนซอร์สของ%20DeepSeek:%20…"
+---
+
+DeepSeek's body, untouched.
+"#;
+
+const HUGO_POST: &str = "+++\r\ntitle = \"การกลั่นโมเดล: ดาบสองคม\"\r\ndate = 2025-02-03\r\ntags = [\"AI\", \"ML\"]\r\nauthor = \"ทีมข่าว\"\r\n+++\r\nBody\r\n";
+
+const COMMENTED_POST: &str = "---\n# written by hand\nslug: /notes/why-rust/\ntitle: 'ทำไมต้อง Rust'   # the headline\nimage: 'https://old.example/og.png' # old card\nextra: {keep: me}\n---\ntext\n";
+
+const BROKEN_POST: &str = "---\ntitle: ok\ntags: [unclosed\n---\nbody\n";
+
+fn ogcard() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_ogcard"));
+    c.env_remove("OGCARD_SIGNING_KEY");
+    c
+}
+
+fn blog(name: &str) -> PathBuf {
+    let root = std::env::temp_dir().join(format!("ogcard-posts-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    let posts = root.join("blog");
+    std::fs::create_dir_all(posts.join("2025-01-29-deepseek")).unwrap();
+    std::fs::write(
+        posts.join("authors.yml"),
+        "lark:\n  name: Lark\n  title: Editor\n",
+    )
+    .unwrap();
+    std::fs::write(posts.join("2025-01-29-deepseek/index.md"), SEED_POST).unwrap();
+    std::fs::write(posts.join("distill.md"), HUGO_POST).unwrap();
+    std::fs::write(posts.join("why-rust.mdx"), COMMENTED_POST).unwrap();
+    std::fs::write(posts.join("broken.md"), BROKEN_POST).unwrap();
+    root
+}
+
+/// The `image` value of a front-matter (`image: …` or `image = …`), unquoted.
+fn image_of(text: &str) -> String {
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("image"))
+        .expect("an image line");
+    let value = line[5..].trim_start()[1..].trim();
+    let value = value.split(" #").next().unwrap().trim();
+    value.trim_matches(['"', '\'']).to_string()
+}
+
+#[tokio::test]
+async fn posts_become_cards_and_image_urls_that_fetch_the_same_bytes() {
+    let root = blog("all");
+    let posts = root.join("blog");
+    let out_dir = root.join("cards");
+    let run = |extra: &[&str]| {
+        ogcard()
+            .arg("posts")
+            .arg(&posts)
+            .args(["--site", "blog.example.com", "--out-dir"])
+            .arg(&out_dir)
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let out = run(&["--write-image-url", "https://cards.example.com"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    // The broken post is reported with its line, the others go on.
+    assert!(!out.status.success());
+    assert!(stderr.contains("broken.md:4: "), "{stderr}");
+    assert!(stderr.contains("3 cards rendered"), "{stderr}");
+
+    let app = app();
+    for (file, slug, before) in [
+        ("2025-01-29-deepseek/index.md", "deepseek", SEED_POST),
+        ("distill.md", "distill", HUGO_POST),
+        ("why-rust.mdx", "notes-why-rust", COMMENTED_POST),
+    ] {
+        let after = std::fs::read_to_string(posts.join(file)).unwrap();
+        let url = image_of(&after);
+        let path = url
+            .strip_prefix("https://cards.example.com")
+            .expect("on the base");
+        let (res, served) = send(&app, "GET", path).await;
+        assert_eq!(res.status(), 200, "{file}: {url}");
+        let card = std::fs::read(out_dir.join(format!("{slug}.png"))).unwrap();
+        assert_eq!(card, served, "{file}: the card and the URL's bytes differ");
+        // Every other byte as it was: the old value (or no line) and the new one aside.
+        let expected = if before.contains("image") {
+            before.replacen(&image_of(before), &url, 1)
+        } else {
+            let ending = if before.contains("\r\n") {
+                "\r\n"
+            } else {
+                "\n"
+            };
+            let close = before.rfind("+++").unwrap();
+            format!(
+                "{}image = \"{url}\"{ending}{}",
+                &before[..close],
+                &before[close..]
+            )
+        };
+        assert_eq!(after, expected, "{file}");
+    }
+    // The seed post's card: its author through authors.yml, its date from the folder name.
+    let seed = std::fs::read_to_string(posts.join("2025-01-29-deepseek/index.md")).unwrap();
+    let url = image_of(&seed);
+    assert!(url.contains("author=Lark&date=2025-01-29&"), "{url}");
+    assert!(url.contains("template=article"), "{url}");
+    assert_eq!(
+        std::fs::read_to_string(posts.join("broken.md")).unwrap(),
+        BROKEN_POST
+    );
+
+    // Nothing changed: nothing rendered again, no file written.
+    let out = run(&[]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("0 cards rendered"));
+    // A changed title renders that card again.
+    std::fs::write(
+        posts.join("distill.md"),
+        HUGO_POST.replace("ดาบสองคม", "สองคม"),
+    )
+    .unwrap();
+    let out = run(&[]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("1 cards rendered"));
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+#[tokio::test]
+async fn check_reports_stale_urls_without_writing_and_signs_with_the_key() {
+    let root = blog("check");
+    let posts = root.join("blog");
+    let good: Vec<PathBuf> = ["2025-01-29-deepseek/index.md", "distill.md", "why-rust.mdx"]
+        .iter()
+        .map(|f| posts.join(f))
+        .collect();
+    let run = |check: bool| {
+        let mut c = ogcard();
+        c.env("OGCARD_SIGNING_KEY", "k3y").arg("posts").args(&good);
+        c.args(["--write-image-url", "https://cards.example.com", "--quiet"]);
+        if check {
+            c.arg("--check");
+        }
+        c.output().unwrap()
+    };
+    let read = |p: &Path| std::fs::read_to_string(p).unwrap();
+    let before: Vec<String> = good.iter().map(|p| read(p)).collect();
+    let out = run(true);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    for p in &good {
+        assert!(
+            stderr.contains(&format!("{}: `image:` is missing or stale", p.display())),
+            "{stderr}"
+        );
+    }
+    let after: Vec<String> = good.iter().map(|p| read(p)).collect();
+    assert_eq!(before, after, "--check writes nothing");
+
+    assert!(run(false).status.success());
+    assert!(run(true).status.success(), "up to date after writing");
+    // Signed: the server with the same key renders each URL, and refuses it altered.
+    let app = app_with(&["--signing-key", "k3y"]);
+    for p in &good {
+        let url = image_of(&read(p));
+        assert!(url.contains("&sig="), "{url}");
+        let path = url.strip_prefix("https://cards.example.com").unwrap();
+        assert_eq!(send(&app, "GET", path).await.0.status(), 200, "{url}");
+        let altered = path.replacen("title=", "title=x", 1);
+        assert_eq!(send(&app, "GET", &altered).await.0.status(), 403, "{url}");
+    }
+    let _ = std::fs::remove_dir_all(&root);
+}
