@@ -234,6 +234,7 @@ fn yaml_fields(
     path: &Path,
 ) -> Result<BTreeMap<&'static str, String>, (usize, String)> {
     use yaml_rust2::{Yaml, YamlLoader};
+    refuse_aliases(source)?;
     let docs = YamlLoader::load_from_str(source)
         .map_err(|e| (e.marker().line().saturating_sub(1), e.info().to_string()))?;
     let Some(Yaml::Hash(map)) = docs.into_iter().next() else {
@@ -300,6 +301,33 @@ fn yaml_fields(
     Ok(out)
 }
 
+/// Refuses YAML aliases (`*name`) before anything is built: the loader copies the
+/// anchored node at each alias, so ten lines of nested aliases (a "billion laughs") would
+/// build billions of nodes. Front-matter has no use for them.
+fn refuse_aliases(source: &str) -> Result<(), (usize, String)> {
+    use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+    use yaml_rust2::scanner::Marker;
+    struct FirstAlias(Option<usize>);
+    impl MarkedEventReceiver for FirstAlias {
+        fn on_event(&mut self, ev: Event, mark: Marker) {
+            if matches!(ev, Event::Alias(_)) && self.0.is_none() {
+                self.0 = Some(mark.line());
+            }
+        }
+    }
+    let mut first = FirstAlias(None);
+    Parser::new_from_str(source)
+        .load(&mut first, true)
+        .map_err(|e| (e.marker().line().saturating_sub(1), e.info().to_string()))?;
+    match first.0 {
+        Some(line) => Err((
+            line.saturating_sub(1),
+            "YAML aliases (`*name`) are not read in front-matter".into(),
+        )),
+        None => Ok(()),
+    }
+}
+
 /// A Docusaurus author key's name, from the nearest `authors.yml` at or above the post.
 fn author_name(post: &Path, key: &str) -> Option<String> {
     use yaml_rust2::{Yaml, YamlLoader};
@@ -307,6 +335,7 @@ fn author_name(post: &Path, key: &str) -> Option<String> {
     while let Some(d) = dir {
         let file = d.join("authors.yml");
         if let Ok(text) = std::fs::read_to_string(&file) {
+            refuse_aliases(&text).ok()?;
             let docs = YamlLoader::load_from_str(&text).ok()?;
             let entry = &docs.first()?[key];
             return match entry {

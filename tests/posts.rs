@@ -27,6 +27,17 @@ const COMMENTED_POST: &str = "---\n# written by hand\nslug: /notes/why-rust/\nti
 
 const BROKEN_POST: &str = "---\ntitle: ok\ntags: [unclosed\n---\nbody\n";
 
+/// A "billion laughs": ten lines whose aliases would expand to 9^10 strings.
+fn laughing_post() -> String {
+    let mut s =
+        String::from("---\ntitle: lol\na0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+    for i in 1..10 {
+        let refs = vec![format!("*a{}", i - 1); 9].join(", ");
+        s.push_str(&format!("a{i}: &a{i} [{refs}]\n"));
+    }
+    s + "---\n"
+}
+
 fn ogcard() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_ogcard"));
     c.env_remove("OGCARD_SIGNING_KEY");
@@ -47,6 +58,7 @@ fn blog(name: &str) -> PathBuf {
     std::fs::write(posts.join("distill.md"), HUGO_POST).unwrap();
     std::fs::write(posts.join("why-rust.mdx"), COMMENTED_POST).unwrap();
     std::fs::write(posts.join("broken.md"), BROKEN_POST).unwrap();
+    std::fs::write(posts.join("laughs.md"), laughing_post()).unwrap();
     root
 }
 
@@ -81,6 +93,10 @@ async fn posts_become_cards_and_image_urls_that_fetch_the_same_bytes() {
     // The broken post is reported with its line, the others go on.
     assert!(!out.status.success());
     assert!(stderr.contains("broken.md:4: "), "{stderr}");
+    assert!(
+        stderr.contains("laughs.md:4: YAML aliases (`*name`) are not read"),
+        "{stderr}"
+    );
     assert!(stderr.contains("3 cards rendered"), "{stderr}");
 
     let app = app();
