@@ -189,15 +189,27 @@ async fn check_reports_stale_urls_without_writing_and_signs_with_the_key() {
 
     assert!(run(false).status.success());
     assert!(run(true).status.success(), "up to date after writing");
-    // Signed: the server with the same key renders each URL, and refuses it altered.
-    let app = app_with(&["--signing-key", "k3y"]);
+    // Signed: the real server, with the same key, renders each URL over a socket, and
+    // refuses it altered.
+    let server = start_server(
+        &[],
+        &[("OGCARD_SIGNING_KEY", "k3y")],
+        std::process::Stdio::inherit(),
+    )
+    .await;
     for p in &good {
         let url = image_of(&read(p));
         assert!(url.contains("&sig="), "{url}");
         let path = url.strip_prefix("https://cards.example.com").unwrap();
-        assert_eq!(send(&app, "GET", path).await.0.status(), 200, "{url}");
+        let res = raw_request(server.addr, "GET", path, &[]).await;
+        assert_eq!(res.status, 200, "{url}");
+        assert_eq!(res.header("content-type"), Some("image/png"));
         let altered = path.replacen("title=", "title=x", 1);
-        assert_eq!(send(&app, "GET", &altered).await.0.status(), 403, "{url}");
+        assert_eq!(
+            raw_request(server.addr, "GET", &altered, &[]).await.status,
+            403,
+            "{url}"
+        );
     }
     let _ = std::fs::remove_dir_all(&root);
 }
