@@ -108,11 +108,23 @@ pub struct Slot {
     pub italic: bool,
     /// The slot element's other attributes (fill, opacity, …), ready to write into a tag.
     pub attributes: String,
+    /// `data-flow="below:NAME"`: the box's top follows the named slot's last line.
+    pub flow: Option<Flow>,
     /// The fill colour (RGB) when it is the slot's only paint attribute and a plain
     /// `#rgb`/`#rrggbb`: such text can be drawn from cached glyph masks.
     pub plain_fill: Option<[u8; 3]>,
     /// Where the slot element sits in the template source.
     range: Range<usize>,
+}
+
+/// A slot placed below another slot's text (`data-flow="below:NAME" data-gap="N"`): its
+/// box's top becomes the bottom of NAME's last line plus `gap`, its bottom stays where the
+/// template draws it (so its height grows or shrinks), and it always keeps room for one
+/// line at its smallest size.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Flow {
+    pub below: String,
+    pub gap: f32,
 }
 
 /// A parsed, validated template with its static layer pre-rendered.
@@ -200,6 +212,7 @@ impl Template {
         if !slots.iter().any(|s| s.name == "title") {
             return Err(invalid("no `title` slot (data-slot=\"title\")".into()));
         }
+        flow_order(&slots).map_err(invalid)?;
         slots.sort_by_key(|s| s.range.start);
 
         let mut accents = Vec::new();
@@ -543,6 +556,26 @@ fn parse_slot(node: roxmltree::Node, fonts: &Fonts, canvas: (u32, u32)) -> Resul
             .ok_or_else(|| format!("slot `{name}`: font-weight=\"{w}\" (normal|bold|1..1000)"))?,
     };
     let italic = matches!(node.attribute("font-style"), Some("italic" | "oblique"));
+    let flow = match (node.attribute("data-flow"), node.attribute("data-gap")) {
+        (None, None) => None,
+        (None, Some(_)) => return Err(format!("slot `{name}`: data-gap needs data-flow")),
+        (Some(flow), _) => {
+            let below = flow
+                .strip_prefix("below:")
+                .filter(|n| is_template_name(n))
+                .ok_or_else(|| format!("slot `{name}`: data-flow=\"{flow}\" (below:SLOT)"))?;
+            let gap = num("data-gap", Some(0.0))?;
+            if gap > ch {
+                return Err(format!(
+                    "slot `{name}`: data-gap=\"{gap}\" is taller than the canvas"
+                ));
+            }
+            Some(Flow {
+                below: below.to_string(),
+                gap,
+            })
+        }
+    };
 
     // Attributes that would move glyphs away from where layout measured them.
     const UNSUPPORTED: &[&str] = &[
@@ -611,8 +644,51 @@ fn parse_slot(node: roxmltree::Node, fonts: &Fonts, canvas: (u32, u32)) -> Resul
         italic,
         attributes,
         plain_fill: fill.filter(|_| others == 0),
+        flow,
         range: node.range(),
     })
+}
+
+/// The order to lay slots out in so that each slot comes after the one it flows below:
+/// indices into `slots`. `Err` names a slot that flows below a missing slot, itself, or
+/// (through others) a slot below it.
+pub fn flow_order(slots: &[Slot]) -> Result<Vec<usize>, String> {
+    let mut order = Vec::with_capacity(slots.len());
+    let mut placed = vec![false; slots.len()];
+    while order.len() < slots.len() {
+        let before = order.len();
+        for (i, slot) in slots.iter().enumerate() {
+            if placed[i] {
+                continue;
+            }
+            let ready = match &slot.flow {
+                None => true,
+                Some(flow) => {
+                    let Some(j) = slots.iter().position(|s| s.name == flow.below) else {
+                        return Err(format!(
+                            "slot `{}`: data-flow names slot `{}`, which this template does not have",
+                            slot.name, flow.below
+                        ));
+                    };
+                    placed[j]
+                }
+            };
+            if ready {
+                placed[i] = true;
+                order.push(i);
+            }
+        }
+        if order.len() == before {
+            let stuck: Vec<&str> = slots
+                .iter()
+                .zip(&placed)
+                .filter(|(_, p)| !**p)
+                .map(|(s, _)| s.name.as_str())
+                .collect();
+            return Err(format!("data-flow makes a cycle: {}", stuck.join(", ")));
+        }
+    }
+    Ok(order)
 }
 
 /// `source` with each dynamic part (slot, accent element) replaced by what `part` gives

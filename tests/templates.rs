@@ -19,6 +19,63 @@ const CENTERED: &str = r##"<svg xmlns="http://www.w3.org/2000/svg" width="800" h
         font-family="Noto Sans, Noto Sans Thai" font-weight="bold" fill="#111">Sample</text>
 </svg>"##;
 
+/// `CENTERED` with a site slot under the title carrying `attrs`.
+fn with_site(attrs: &str) -> String {
+    CENTERED.replace(
+        "</svg>",
+        &format!(
+            r##"  <text data-slot="site" data-box="40 300 720 60" data-font-size="24" {attrs}
+        font-family="Noto Sans" fill="#111">site</text>
+</svg>"##
+        ),
+    )
+}
+
+#[tokio::test]
+async fn article_flows_its_description_right_below_the_title() {
+    let app = app();
+    let article = |title: &str| {
+        let app = app.clone();
+        let query = format!(
+            "template=article&title={}&description={}",
+            encode(title),
+            encode("สรุปทุกอย่างที่ต้องรู้ก่อนตัดสินใจซื้อ")
+        );
+        async move { get_json(&app, &query).await }
+    };
+    let slot = |layout: &serde_json::Value, name: &str| -> (f64, f64, f64) {
+        let slot = layout["slots"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["name"] == name)
+            .unwrap()
+            .clone();
+        let lines = slot["lines"].as_array().unwrap();
+        let y = |l: &serde_json::Value| l["y"].as_f64().unwrap();
+        let size = slot["font_size"].as_f64().unwrap();
+        (y(&lines[0]), y(lines.last().unwrap()), size)
+    };
+    let short = article("รีวิว iPhone 17 Pro").await;
+    let long = article(SEED_TITLE).await;
+    let (_, short_title_last, short_size) = slot(&short, "title");
+    let (short_desc, _, _) = slot(&short, "description");
+    let (_, long_title_last, long_size) = slot(&long, "title");
+    let (long_desc, _, _) = slot(&long, "description");
+    // The template draws the description's box at y=352: a one-line title leaves no band
+    // between them, the description starts a line's height below the title's baseline.
+    assert!(short_desc < 352.0 - 100.0, "description at {short_desc}");
+    let gap = |title_last: f64, size: f64, desc: f64| desc - title_last - size * 0.35;
+    assert!(gap(short_title_last, short_size, short_desc) < 80.0);
+    // A three-line title pushes it down, still below the title's last line.
+    assert!(
+        long_desc > short_desc + 100.0,
+        "{long_desc} vs {short_desc}"
+    );
+    assert!(long_desc > long_title_last + long_size * 0.3);
+    assert!(gap(long_title_last, long_size, long_desc) < 80.0);
+}
+
 #[tokio::test]
 async fn a_directory_adds_templates_with_their_own_slots() {
     let dir = temp_dir("add");
@@ -112,6 +169,35 @@ fn invalid_templates_fail_startup_naming_file_and_problem() {
             "leading.svg",
             CENTERED.replace("data-line-height=\"1.4\"", "data-line-height=\"40\""),
             "data-line-height=\"40\" must be 0.5–4",
+        ),
+        // Flow: a named slot that exists, no cycle, a gap only with a flow.
+        (
+            "flow-missing.svg",
+            with_site(r#"data-flow="below:subtitle""#),
+            "slot `site`: data-flow names slot `subtitle`, which this template does not have",
+        ),
+        (
+            "flow-self.svg",
+            with_site(r#"data-flow="below:site""#),
+            "data-flow makes a cycle: site",
+        ),
+        (
+            "flow-cycle.svg",
+            with_site(r#"data-flow="below:title""#).replace(
+                "data-max-lines=\"3\"",
+                "data-max-lines=\"3\" data-flow=\"below:site\"",
+            ),
+            "data-flow makes a cycle: title, site",
+        ),
+        (
+            "flow-syntax.svg",
+            with_site(r#"data-flow="under:title""#),
+            "data-flow=\"under:title\" (below:SLOT)",
+        ),
+        (
+            "gap-alone.svg",
+            with_site(r#"data-gap="12""#),
+            "slot `site`: data-gap needs data-flow",
         ),
     ];
     for (file, source, expected) in cases {

@@ -53,6 +53,12 @@ pub struct SlotLayout {
     pub lines: Vec<Line>,
     /// Whether the text was cut and ends with `…`.
     pub truncated: bool,
+    /// The box the lines were fitted in (x, y, width, height): the slot's, or where
+    /// `data-flow` moved it.
+    pub frame: [f32; 4],
+    /// The bottom of the last line's box (the box's top when there is no line): where a
+    /// slot flowing below this one starts.
+    pub bottom: f32,
 }
 
 /// Lays `text` out in `slot`. Characters no font has are appended to `missing`. Gives up
@@ -71,6 +77,8 @@ pub fn layout_slot(
             font_size: slot.font_size,
             lines: Vec::new(),
             truncated: false,
+            frame: [slot.x, slot.y, slot.width, slot.height],
+            bottom: slot.y,
         });
     }
     let runs = itemize(text, &chain, fonts, missing);
@@ -525,10 +533,16 @@ fn place(
                 glyphs,
             }
         })
-        .collect();
+        .collect::<Vec<_>>();
     SlotLayout {
         font_size: size,
+        bottom: if lines.is_empty() {
+            slot.y
+        } else {
+            top + block
+        },
         lines,
         truncated,
+        frame: [slot.x, slot.y, slot.width, slot.height],
     }
 }

@@ -255,22 +255,54 @@ pub fn layout_card<'a>(
         .map(|t| format!("#{t}"))
         .collect::<Vec<_>>()
         .join("  ");
-    let slots = template
-        .slots
-        .iter()
-        .map(|slot| {
-            let text = match slot.name.as_str() {
-                "title" => req.title.as_str(),
-                "site" => req.site.as_str(),
-                "description" => req.description.as_str(),
-                "author" => req.author.as_str(),
-                "date" => req.date.as_str(),
-                "tags" => &tags,
-                _ => "",
-            };
-            layout_slot(text, slot, &assets.fonts, &mut missing, deadline)
-        })
-        .collect::<Result<_, _>>()?;
+    // Slots that flow below another are laid out after it, in a box that starts where
+    // its text ends.
+    let order = crate::templates::flow_order(&template.slots).map_err(RenderError::Svg)?;
+    let mut laid: Vec<Option<SlotLayout>> = template.slots.iter().map(|_| None).collect();
+    for i in order {
+        let slot = &template.slots[i];
+        let text = match slot.name.as_str() {
+            "title" => req.title.as_str(),
+            "site" => req.site.as_str(),
+            "description" => req.description.as_str(),
+            "author" => req.author.as_str(),
+            "date" => req.date.as_str(),
+            "tags" => &tags,
+            _ => "",
+        };
+        let flowed;
+        let slot = match &slot.flow {
+            None => slot,
+            Some(flow) => {
+                let above = template.slots.iter().position(|s| s.name == flow.below);
+                let above_bottom = above
+                    .and_then(|j| laid[j].as_ref())
+                    .map_or(slot.y, |l| l.bottom);
+                let bottom = slot.y + slot.height;
+                // Room for one line at the smallest size, whatever the text above does.
+                let one_line = (slot.min_font_size * slot.line_height).min(slot.height);
+                let top = (above_bottom + flow.gap).min(bottom - one_line);
+                flowed = {
+                    let mut moved = slot.clone();
+                    moved.y = top;
+                    moved.height = bottom - top;
+                    moved
+                };
+                &flowed
+            }
+        };
+        laid[i] = Some(layout_slot(
+            text,
+            slot,
+            &assets.fonts,
+            &mut missing,
+            deadline,
+        )?);
+    }
+    let slots = laid
+        .into_iter()
+        .map(|l| l.expect("every slot laid out"))
+        .collect();
     let debug = req.debug.then(|| {
         template
             .slots
@@ -319,6 +351,7 @@ impl CardLayout<'_> {
         use std::fmt::Write;
         let mut out = String::from("<g fill=\"none\" stroke-width=\"2\">");
         for ((slot, layout), text) in self.template.slots.iter().zip(&self.slots).zip(texts) {
+            let [x, y, width, height] = layout.frame;
             // The opportunities of the slot's whole text (a line alone would be segmented
             // differently at its edges), found line by line in it.
             let opportunities = breaks::break_opportunities(text);
@@ -326,7 +359,7 @@ impl CardLayout<'_> {
             let _ = write!(
                 out,
                 "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" stroke=\"#ff00ff\" stroke-dasharray=\"8 6\"/>",
-                slot.x, slot.y, slot.width, slot.height
+                x, y, width, height
             );
             let size = layout.font_size;
             for line in &layout.lines {
