@@ -29,6 +29,32 @@ pub fn run(command: &Command, config: &Config) -> anyhow::Result<()> {
         Command::Healthcheck => healthcheck(config.listen_addr()?),
         Command::Render(args) => render_cards(args, config),
         Command::Posts(args) => crate::posts::run(args, config),
+        Command::Fonts => {
+            let fonts = crate::fonts::Fonts::load(&config.font_dirs)?;
+            let mut out = std::io::stdout().lock();
+            writeln!(out, "family\tweight\tstyle\taxes\tscripts")?;
+            for face in &fonts.faces {
+                let axes = face.axes();
+                writeln!(
+                    out,
+                    "{}\t{}\t{}\t{}\t{}",
+                    face.family,
+                    face.weight,
+                    match (face.italic, face.color) {
+                        (true, _) => "italic",
+                        (false, true) => "colour",
+                        (false, false) => "normal",
+                    },
+                    if axes.is_empty() {
+                        "-".to_string()
+                    } else {
+                        axes.join(", ")
+                    },
+                    face.scripts().join(", ")
+                )?;
+            }
+            Ok(())
+        }
         Command::Templates {
             command: TemplatesCommand::Check { dir },
         } => {

@@ -131,6 +131,9 @@ pub enum Command {
     Render(RenderArgs),
     /// A blog's Markdown posts (front-matter) in: cards and `image:` URLs out.
     Posts(PostsArgs),
+    /// List the font set (embedded and --font-dir): each face's family, weight, style,
+    /// variable axes and the scripts it draws, as templates name them in `font-family`.
+    Fonts,
     /// Validate a templates directory: parse every *.svg and report each problem.
     Templates {
         #[command(subcommand)]

@@ -131,6 +131,28 @@ impl Face {
     pub fn has_char(&self, c: char) -> bool {
         self.charmap.map(c).is_some()
     }
+
+    /// The scripts of the coverage self-check this face draws whole.
+    pub fn scripts(&self) -> Vec<&'static str> {
+        COVERAGE_PROBES
+            .iter()
+            .filter(|(_, probe)| probe.chars().all(|c| self.has_char(c)))
+            .map(|(script, _)| *script)
+            .collect()
+    }
+
+    /// A variable font's axes as `tag min–max` (`wght 100–900`); empty for a static font.
+    pub fn axes(&self) -> Vec<String> {
+        use skrifa::MetadataProvider;
+        match skrifa::FontRef::from_index(self.data, self.face_index) {
+            Ok(font) => font
+                .axes()
+                .iter()
+                .map(|a| format!("{} {}–{}", a.tag(), a.min_value(), a.max_value()))
+                .collect(),
+            Err(_) => Vec::new(),
+        }
+    }
 }
 
 /// All faces plus the database usvg renders from. Cheap to share behind an `Arc`.

@@ -264,3 +264,43 @@ fn templates_check_validates_a_directory() {
         "{err}"
     );
 }
+
+#[test]
+fn fonts_lists_every_face_with_its_scripts_and_the_extra_ones() {
+    let out = ogcard().arg("fonts").output().unwrap();
+    assert!(out.status.success());
+    let table = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        table.lines().next(),
+        Some("family\tweight\tstyle\taxes\tscripts")
+    );
+    assert!(
+        table
+            .lines()
+            .any(|l| l == "Noto Sans Thai\t700\tnormal\t-\tThai"),
+        "{table}"
+    );
+    assert!(table
+        .lines()
+        .any(|l| l.starts_with("Noto Color Emoji\t") && l.ends_with("Emoji")));
+    // A --font-dir's faces are listed after the embedded ones, named as templates name them.
+    let dir = temp("fonts");
+    let dejavu = std::path::Path::new("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf");
+    if !dejavu.exists() {
+        eprintln!("skipped the --font-dir half: no {}", dejavu.display());
+        return;
+    }
+    std::fs::copy(dejavu, dir.join("DejaVuSans.ttf")).unwrap();
+    let out = ogcard()
+        .arg("--font-dir")
+        .arg(&dir)
+        .arg("fonts")
+        .output()
+        .unwrap();
+    let table = String::from_utf8(out.stdout).unwrap();
+    let last = table.lines().last().unwrap();
+    assert!(
+        last.starts_with("DejaVu Sans\t400\tnormal\t-\tLatin"),
+        "{last}"
+    );
+}
