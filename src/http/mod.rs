@@ -392,13 +392,22 @@ static PLAYGROUND_CSP: std::sync::LazyLock<HeaderValue> = std::sync::LazyLock::n
 
 /// The playground: one page, no build step, the template names filled in.
 async fn playground(State(state): State<AppState>) -> Response {
+    let default = state.defaults.template.as_str();
     let options: String = state
         .assets
         .templates
         .names()
-        .map(|n| format!("<option value=\"{n}\">{n}</option>"))
+        .map(|n| {
+            let selected = if n == default { " selected" } else { "" };
+            format!("<option value=\"{n}\"{selected}>{n}</option>")
+        })
         .collect();
-    let page = Html(PLAYGROUND.replace("<!--TEMPLATES-->", &options));
+    // Template names are identifiers (letters, digits, `-`, `_`): nothing to escape.
+    let page = Html(
+        PLAYGROUND
+            .replace("<!--TEMPLATES-->", &options)
+            .replace("<!--DEFAULT-TEMPLATE-->", default),
+    );
     (
         [(header::CONTENT_SECURITY_POLICY, PLAYGROUND_CSP.clone())],
         page,

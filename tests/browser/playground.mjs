@@ -45,6 +45,32 @@ try {
   const png = fromUrl.bytes;
   check("PNG header says 1200×630", png.readUInt32BE(16) === 1200 && png.readUInt32BE(20) === 630);
 
+  check("starts on the default template", (await page.inputValue("#template")) === "default");
+  await page.waitForFunction(() => document.getElementById("status").textContent.includes("KB"));
+  const status = await page.textContent("#status");
+  check("shows the card's bytes, timing and missing glyphs",
+    /KB · Server-Timing: .* · no missing glyphs/.test(status), status);
+
+  // Every parameter: an article with a description, author and tags, in debug.
+  await page.selectOption("#template", "article");
+  await page.fill("#description", "สรุปทุกอย่างที่ต้องรู้");
+  await page.fill("#author", "lark");
+  await page.fill("#tags", "AI, โอเพนซอร์ส");
+  await page.selectOption("#theme", "light");
+  await page.fill("#accent", "#e11d48");
+  await page.check("#debug");
+  await page.waitForFunction(() => {
+    const img = document.getElementById("card");
+    return img.dataset.loaded === img.src && img.src.includes("debug=1");
+  }, null, { timeout: 20000 });
+  const shown = decodeURIComponent(await page.evaluate(() => document.getElementById("card").src));
+  for (const part of ["template=article", "description=สรุปทุกอย่างที่ต้องรู้", "author=lark",
+    "tags=AI, โอเพนซอร์ส", "theme=light", "accent=#e11d48", "debug=1"]) {
+    check(`the preview's URL has ${part}`, shown.includes(part), shown);
+  }
+  const og = decodeURIComponent((await page.textContent("#url")).trim());
+  check("the og:image URL has the parameters but not debug", og.includes("author=lark") && !og.includes("debug"), og);
+
   await page.screenshot({ path: process.env.SCREENSHOT || "/tmp/ogcard-playground.png" });
 } catch (e) {
   check("no exception", false, e.message);
