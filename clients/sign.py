@@ -20,7 +20,7 @@ import re
 import unicodedata
 from urllib.parse import unquote_to_bytes
 
-__all__ = ["signed_og_url", "canonical_query", "normalize"]
+__all__ = ["signed_og_url", "signedOgUrl", "canonical_query", "normalize"]
 
 # The parameters /api/og knows, in canonical (sorted) order.
 KNOWN = ["accent", "author", "date", "debug", "description", "dpr", "format", "quality",
@@ -43,6 +43,10 @@ def signed_og_url(base, params, key):
     sig = hmac.new(key.encode("utf-8"), canonical.encode("utf-8"), hashlib.sha256).hexdigest()
     query = f"sig={sig}" if canonical == "" else f"{canonical}&sig={sig}"
     return f"{base.rstrip('/')}/api/og?{query}"
+
+
+# The JavaScript helper's name, for code that calls both.
+signedOgUrl = signed_og_url
 
 
 def canonical_query(params):

@@ -57,10 +57,11 @@ for await (const line of createInterface({ input: process.stdin })) {
 const PYTHON_DRIVER: &str = r#"
 import json, sys
 sys.path.insert(0, "clients")
-from sign import signed_og_url
+from sign import signedOgUrl, signed_og_url
+assert signedOgUrl is signed_og_url
 for line in sys.stdin:
     try:
-        print(signed_og_url(sys.argv[1], json.loads(line), sys.argv[2]))
+        print(signedOgUrl(sys.argv[1], json.loads(line), sys.argv[2]))
     except (UnicodeDecodeError, ValueError):
         print("ERROR")
 "#;
