@@ -71,11 +71,14 @@ async fn the_playground_is_one_page_with_the_templates() {
         .unwrap()
         .starts_with("text/html"));
     let html = String::from_utf8(body).unwrap();
-    for name in ["default", "light", "article", "brand"] {
+    for name in ["light", "article", "brand"] {
         assert!(html.contains(&format!("<option value=\"{name}\">{name}</option>")));
     }
+    // It starts on the default template.
+    assert!(html.contains("<option value=\"default\" selected>default</option>"));
+    assert!(html.contains("data-default=\"default\""));
     assert!(html.contains("id=\"title\"") && html.contains("og:image"));
-    assert!(!html.contains("<!--TEMPLATES-->"));
+    assert!(!html.contains("<!--TEMPLATES-->") && !html.contains("<!--DEFAULT-TEMPLATE-->"));
 }
 
 fn config_error(args: &[&str], env: &[(&str, &str)]) -> String {
