@@ -50,30 +50,16 @@ async fn run_against_the_service(script: &str) {
 /// passes, saying why) when not, except under CI.
 fn browser_dir() -> Option<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
-    let missing: Vec<&str> = [
-        ("node", which("node")),
+    let tools = [
+        ("node", common::on_path("node")),
         ("/usr/bin/chromium", Path::new("/usr/bin/chromium").exists()),
         (
             "tests/browser/node_modules (npm ci)",
             dir.join("node_modules/playwright-core").exists(),
         ),
-    ]
-    .into_iter()
-    .filter(|(_, ok)| !ok)
-    .map(|(name, _)| name)
-    .collect();
-    if !missing.is_empty() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must provide {missing:?}"
-        );
-        eprintln!("skipped: missing {missing:?}");
+    ];
+    if !common::tools_present(&tools) {
         return None;
     }
     Some(dir)
-}
-
-fn which(cmd: &str) -> bool {
-    std::env::var_os("PATH")
-        .is_some_and(|p| std::env::split_paths(&p).any(|d| d.join(cmd).is_file()))
 }

@@ -4,15 +4,8 @@
 mod common;
 
 use std::path::PathBuf;
-use std::process::Command;
 
 use common::*;
-
-fn ogcard() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_ogcard"));
-    c.env_remove("OGCARD_SIGNING_KEY");
-    c
-}
 
 fn temp(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("ogcard-cli-{name}-{}", std::process::id()));

@@ -6,7 +6,6 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use common::*;
 
@@ -36,12 +35,6 @@ fn laughing_post() -> String {
         s.push_str(&format!("a{i}: &a{i} [{refs}]\n"));
     }
     s + "---\n"
-}
-
-fn ogcard() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_ogcard"));
-    c.env_remove("OGCARD_SIGNING_KEY");
-    c
 }
 
 fn blog(name: &str) -> PathBuf {

@@ -280,3 +280,35 @@ pub async fn assert_serves_the_seed_card(addr: std::net::SocketAddr) {
     assert_eq!(res.status, 200, "{}", String::from_utf8_lossy(&res.body));
     assert_eq!(decode_png(&res.body).0, 1200);
 }
+
+/// The binary as a command, without the environment's signing key.
+pub fn ogcard() -> std::process::Command {
+    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_ogcard"));
+    c.env_remove("OGCARD_SIGNING_KEY");
+    c
+}
+
+/// Whether every `(name, present)` tool is there. When not, says what is missing and
+/// answers false (the test then passes), except under CI, where that is a failure.
+pub fn tools_present(tools: &[(&str, bool)]) -> bool {
+    let missing: Vec<&str> = tools
+        .iter()
+        .filter(|(_, ok)| !ok)
+        .map(|(n, _)| *n)
+        .collect();
+    if missing.is_empty() {
+        return true;
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "CI must provide {missing:?}"
+    );
+    eprintln!("skipped: missing {missing:?}");
+    false
+}
+
+/// Whether `cmd` is a file in a `PATH` directory.
+pub fn on_path(cmd: &str) -> bool {
+    std::env::var_os("PATH")
+        .is_some_and(|p| std::env::split_paths(&p).any(|d| d.join(cmd).is_file()))
+}
