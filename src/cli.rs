@@ -92,7 +92,7 @@ fn healthcheck(listen: SocketAddr) -> anyhow::Result<()> {
 
 /// The query the server would receive for these parameters: the CLI goes through the
 /// same parser, so it validates and normalises exactly as /api/og does.
-fn query_of(params: &[(&str, &str)]) -> String {
+pub(crate) fn query_of(params: &[(&str, &str)]) -> String {
     let mut q = String::new();
     for (name, value) in params {
         if !q.is_empty() {

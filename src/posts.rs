@@ -181,7 +181,8 @@ fn read_post(path: &Path, args: &PostsArgs, defaults: &Defaults) -> Result<Post,
     if let Some(site) = &args.site {
         params.push(("site", site.clone()));
     }
-    let query = form_query(&params);
+    let pairs: Vec<(&str, &str)> = params.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let query = crate::cli::query_of(&pairs);
     // Through the server's parser: a title over its cap is this file's problem, here.
     parse_query(&query, defaults).map_err(|e| problem(line_of("title"), e.to_string()))?;
     let slug = fields
@@ -432,19 +433,6 @@ fn split_date(stem: &str) -> (Option<&str>, &str) {
     } else {
         (None, stem)
     }
-}
-
-fn form_query(params: &[(&str, String)]) -> String {
-    params
-        .iter()
-        .map(|(k, v)| {
-            format!(
-                "{k}={}",
-                percent_encoding::utf8_percent_encode(v, percent_encoding::NON_ALPHANUMERIC)
-            )
-        })
-        .collect::<Vec<_>>()
-        .join("&")
 }
 
 /// The card's URL on `base`: the canonical query, signed when there is a key.
