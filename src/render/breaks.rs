@@ -55,10 +55,10 @@ pub struct Ladder {
 pub fn ladder(text: &str) -> Ladder {
     let mut rungs: Vec<Vec<usize>> = Vec::new();
     let mut syllables = Vec::new();
-    for (start, letters) in runs(text, |c| script_of(c).is_some()) {
-        let at = |k: usize| start + letters[..k].iter().map(|c| c.len_utf8()).sum::<usize>();
-        if script_of(letters[0]) == Some(Script::Thai) {
-            let mut thai = thai::ladder(&letters);
+    for run in runs(text, |c| script_of(c).is_some()) {
+        let at = |k: usize| run.byte_at[k];
+        if script_of(run.letters[0]) == Some(Script::Thai) {
+            let mut thai = thai::ladder(&run.letters);
             syllables.extend(thai.pop().unwrap_or_default().into_iter().map(at));
             if rungs.len() < thai.len() {
                 rungs.resize(thai.len(), Vec::new());
@@ -68,8 +68,8 @@ pub fn ladder(text: &str) -> Ladder {
             }
         } else {
             syllables.extend(
-                (1..letters.len())
-                    .filter(|&k| syllable_starts(&letters, k))
+                (1..run.letters.len())
+                    .filter(|&k| syllable_starts(&run.letters, k))
                     .map(at),
             );
         }
@@ -95,7 +95,7 @@ enum Script {
 
 fn script_of(c: char) -> Option<Script> {
     match c {
-        '\u{0E01}'..='\u{0E4E}' => Some(Script::Thai),
+        _ if thai::is_thai_letter(c) => Some(Script::Thai),
         '\u{0E81}'..='\u{0ECE}' => Some(Script::Lao),
         '\u{1780}'..='\u{17D2}' | '\u{17DD}' => Some(Script::Khmer),
         '\u{1000}'..='\u{103F}' | '\u{1050}'..='\u{109F}' => Some(Script::Burmese),
@@ -103,20 +103,34 @@ fn script_of(c: char) -> Option<Script> {
     }
 }
 
-/// The maximal runs of characters of one script for which `member` holds, each with its
-/// byte offset.
-fn runs(text: &str, member: impl Fn(char) -> bool) -> Vec<(usize, Vec<char>)> {
-    let mut out: Vec<(usize, Vec<char>)> = Vec::new();
-    let mut prev_end = usize::MAX;
+/// A maximal run of letters of one script.
+struct LetterRun {
+    letters: Vec<char>,
+    /// The byte offset in the text of each letter, and of the run's end last (each letter
+    /// starts where the one before it ends).
+    byte_at: Vec<usize>,
+}
+
+/// The maximal runs of characters of one script for which `member` holds.
+fn runs(text: &str, member: impl Fn(char) -> bool) -> Vec<LetterRun> {
+    let mut out: Vec<LetterRun> = Vec::new();
     for (i, c) in text.char_indices() {
         if !member(c) {
             continue;
         }
+        let end = i + c.len_utf8();
         match out.last_mut() {
-            Some((_, run)) if prev_end == i && script_of(run[0]) == script_of(c) => run.push(c),
-            _ => out.push((i, vec![c])),
+            Some(run)
+                if run.byte_at.last() == Some(&i) && script_of(run.letters[0]) == script_of(c) =>
+            {
+                run.letters.push(c);
+                run.byte_at.push(end);
+            }
+            _ => out.push(LetterRun {
+                letters: vec![c],
+                byte_at: vec![i, end],
+            }),
         }
-        prev_end = i + c.len_utf8();
     }
     out
 }
@@ -159,32 +173,19 @@ fn syllable_starts(chars: &[char], k: usize) -> bool {
 
 /// Inside each run of Thai letters, ICU's opportunities give way to `thai::boundaries`.
 fn replace_thai_breaks(text: &str, breaks: &mut Vec<usize>) {
-    let mut chars = text.char_indices().peekable();
     let mut thai_breaks = Vec::new();
-    while let Some((start, c)) = chars.next() {
-        if !thai::is_thai_letter(c) {
-            continue;
-        }
-        let mut run = vec![(start, c)];
-        while let Some(&(i, c)) = chars.peek() {
-            if !thai::is_thai_letter(c) {
-                break;
-            }
-            run.push((i, c));
-            chars.next();
-        }
-        let end = run.last().map_or(start, |&(i, c)| i + c.len_utf8());
-        let letters: Vec<char> = run.iter().map(|&(_, c)| c).collect();
+    for run in runs(text, thai::is_thai_letter) {
+        let (start, end) = (run.byte_at[0], run.byte_at[run.letters.len()]);
         let icu: Vec<usize> = breaks
             .iter()
             .filter(|&&b| b > start && b < end)
-            .filter_map(|b| run.binary_search_by_key(b, |&(i, _)| i).ok())
+            .filter_map(|b| run.byte_at.binary_search(b).ok())
             .collect();
         breaks.retain(|&b| b <= start || b >= end);
         thai_breaks.extend(
-            thai::boundaries(&letters, &icu)
+            thai::boundaries(&run.letters, &icu)
                 .into_iter()
-                .map(|k| run[k].0),
+                .map(|k| run.byte_at[k]),
         );
     }
     if !thai_breaks.is_empty() {
