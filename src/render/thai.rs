@@ -19,9 +19,10 @@
 //! list over the clusters, the fewest syllables, then the likeliest), and words may only
 //! begin where a syllable does, so no break falls inside `เรอร์` or `เฉียง`. Transliterated
 //! loanwords, where every dictionary is thin, are held together by the shapes of their
-//! syllables (`glued`): a syllable with a silent letter (`เรอร์`, `ฟอร์ม`) joins a light or
-//! foreign neighbour, `-มมิ่ง`/`-ตติ้ง` double the consonant before them, `-ชั่น` ends a
-//! word. So `มิเรอร์เลส` stays whole although only its pieces are known.
+//! syllables (`inside_a_word`): a syllable silencing a letter the English way (`เรอร์`,
+//! `ฟอร์ม`) joins a light or foreign neighbour, `-มมิ่ง`/`-ตติ้ง` double the consonant
+//! before them, `-เตอร์` and `-ชั่น` end a word. So `มิเรอร์เลส` stays whole although only
+//! its pieces are known.
 //!
 //! For a word wider than its box, `ladder` gives the weaker places to break it: first
 //! between the dictionary's sub-words of a compound (`กีฬา|สถาน`), then between syllables.
@@ -311,8 +312,9 @@ impl<'a> Analysed<'a> {
         let bounds = &self.clusters[first..last];
 
         // best[i]: the cheapest segmentation of bounds[i].. to the end, as
-        // (cost, next bound index, whether the first piece is a known entry), where cost
-        // is (characters outside the lexicon, then words and rarity in `choice`'s order).
+        // (cost, next bound index, the first piece's class when it is a known entry),
+        // where cost is (characters outside the lexicon, then words and rarity in
+        // `choice`'s order).
         type Cost = (usize, u32, u32);
         let add = |(c, a, b): Cost, unknown: usize, rarity: u32| -> Cost {
             match choice {
@@ -321,7 +323,6 @@ impl<'a> Analysed<'a> {
             }
         };
         let m = bounds.len();
-        // The third of each is the first piece's class when it is a known entry.
         let mut best: Vec<(Cost, usize, Option<u8>)> = vec![((0, 0, 0), m - 1, None); m];
         for i in (0..m - 1).rev() {
             let from = bounds[i];
@@ -392,9 +393,8 @@ impl<'a> Analysed<'a> {
             .collect();
         let list = &*SYLLABLE_LIST;
         // best[i]: (unknown characters, syllables, rarity) of the cheapest cut of
-        // bounds[i].., the next bound index, whether the first syllable is listed.
-        // The third of each is the first syllable's class (`NOT_A_WORD` included) when it
-        // is listed.
+        // bounds[i].., the next bound index, and the first syllable's class
+        // (`NOT_A_WORD` included) when it is listed.
         let mut best = vec![((0usize, 0u32, 0u32), m - 1, None); m];
         for i in (0..m - 1).rev() {
             let (u, c, r) = best[i + 1].0;
