@@ -136,6 +136,9 @@ pub struct Template {
     pub height: u32,
     source: String,
     pub slots: Vec<Slot>,
+    /// Indices into `slots` in the order to lay them out: each after the one it flows
+    /// below (`data-flow`).
+    pub layout_order: Vec<usize>,
     /// Elements painted with the request's `accent` (`data-accent="fill|stroke"`).
     accents: Vec<Accent>,
     /// The theme this template is (`data-theme` on the root), if it says.
@@ -212,7 +215,7 @@ impl Template {
         if !slots.iter().any(|s| s.name == "title") {
             return Err(invalid("no `title` slot (data-slot=\"title\")".into()));
         }
-        flow_order(&slots).map_err(invalid)?;
+        let layout_order = flow_order(&slots).map_err(invalid)?;
         slots.sort_by_key(|s| s.range.start);
 
         let mut accents = Vec::new();
@@ -270,6 +273,7 @@ impl Template {
             width,
             height,
             slots,
+            layout_order,
             accents,
             theme,
             theme_pair,
@@ -652,7 +656,7 @@ fn parse_slot(node: roxmltree::Node, fonts: &Fonts, canvas: (u32, u32)) -> Resul
 /// The order to lay slots out in so that each slot comes after the one it flows below:
 /// indices into `slots`. `Err` names a slot that flows below a missing slot, itself, or
 /// (through others) a slot below it.
-pub fn flow_order(slots: &[Slot]) -> Result<Vec<usize>, String> {
+fn flow_order(slots: &[Slot]) -> Result<Vec<usize>, String> {
     let mut order = Vec::with_capacity(slots.len());
     let mut placed = vec![false; slots.len()];
     while order.len() < slots.len() {

@@ -372,18 +372,14 @@ impl Paragraph<'_> {
     /// clusters; at least one grapheme, so that layout always advances.
     fn word_cut(&self, start: usize, limit: usize, size: f32, width: f32, suffix: &str) -> usize {
         let ladder = self.ladder.get_or_init(|| breaks::ladder(self.text));
-        let within = |rung: &[usize]| {
-            let from = rung.partition_point(|&b| b <= start);
-            let to = rung.partition_point(|&b| b < limit);
-            rung[from..to.max(from)].to_vec()
-        };
         for rung in &ladder.rungs {
-            if let Some(end) = self.cut_among(start, &within(rung), size, width, suffix) {
+            let ends = strictly_between(rung, start, limit);
+            if let Some(end) = self.cut_among(start, ends, size, width, suffix) {
                 return end;
             }
         }
-        let graphemes = within(&self.graphemes);
-        self.cut_among(start, &graphemes, size, width, suffix)
+        let graphemes = strictly_between(&self.graphemes, start, limit);
+        self.cut_among(start, graphemes, size, width, suffix)
             .or(graphemes.first().copied())
             .unwrap_or(limit)
     }
@@ -462,6 +458,23 @@ impl Paragraph<'_> {
     }
 }
 
+/// How far below the top of a line box of `line_box` px the baseline of `face` at `size`
+/// sits. Like CSS: the strut of the first available font, half-leading above and below,
+/// with ascent and descent rounded to whole pixels as Blink rounds font metrics; Blink
+/// gives the odd pixel of leading to the space below the line.
+pub fn baseline_in_line_box(face: &crate::fonts::Face, size: f32, line_box: f32) -> f32 {
+    let ascent = (face.ascent * size).round();
+    let descent = (face.descent * size).round();
+    ((line_box - (ascent + descent)) / 2.0).floor() + ascent
+}
+
+/// The part of ascending `offsets` strictly between `start` and `limit`.
+fn strictly_between(offsets: &[usize], start: usize, limit: usize) -> &[usize] {
+    let from = offsets.partition_point(|&b| b <= start);
+    let to = offsets.partition_point(|&b| b < limit);
+    &offsets[from..to.max(from)]
+}
+
 /// Positions the lines in the slot's box.
 fn place(
     slot: &Slot,
@@ -479,13 +492,7 @@ fn place(
         VAlign::Middle => slot.y + (slot.height - block) / 2.0,
         VAlign::Bottom => slot.y + slot.height - block,
     };
-    // Like CSS: the strut of the first available font, half-leading above and below,
-    // with ascent and descent rounded to whole pixels as Blink rounds font metrics.
-    let primary = &fonts.faces[chain[0]];
-    let ascent = (primary.ascent * size).round();
-    let descent = (primary.descent * size).round();
-    // Blink gives the odd pixel of leading to the space below the line.
-    let baseline = ((line_box - (ascent + descent)) / 2.0).floor() + ascent;
+    let baseline = baseline_in_line_box(&fonts.faces[chain[0]], size, line_box);
 
     let lines = lines
         .into_iter()

@@ -255,13 +255,8 @@ pub fn layout_card<'a>(
         .map(|t| format!("#{t}"))
         .collect::<Vec<_>>()
         .join("  ");
-    // Slots that flow below another are laid out after it, in a box that starts where
-    // its text ends.
-    let order = crate::templates::flow_order(&template.slots).map_err(RenderError::Svg)?;
-    let mut laid: Vec<Option<SlotLayout>> = template.slots.iter().map(|_| None).collect();
-    for i in order {
-        let slot = &template.slots[i];
-        let text = match slot.name.as_str() {
+    let text_of = |slot: &Slot| -> &str {
+        match slot.name.as_str() {
             "title" => req.title.as_str(),
             "site" => req.site.as_str(),
             "description" => req.description.as_str(),
@@ -269,7 +264,13 @@ pub fn layout_card<'a>(
             "date" => req.date.as_str(),
             "tags" => &tags,
             _ => "",
-        };
+        }
+    };
+    // Slots that flow below another are laid out after it, in a box that starts where
+    // its text ends.
+    let mut laid: Vec<Option<SlotLayout>> = template.slots.iter().map(|_| None).collect();
+    for &i in &template.layout_order {
+        let slot = &template.slots[i];
         let flowed;
         let slot = match &slot.flow {
             None => slot,
@@ -291,6 +292,7 @@ pub fn layout_card<'a>(
                 &flowed
             }
         };
+        let text = text_of(slot);
         laid[i] = Some(layout_slot(
             text,
             slot,
@@ -307,15 +309,7 @@ pub fn layout_card<'a>(
         template
             .slots
             .iter()
-            .map(|slot| match slot.name.as_str() {
-                "title" => req.title.as_str().to_string(),
-                "site" => req.site.as_str().to_string(),
-                "description" => req.description.as_str().to_string(),
-                "author" => req.author.as_str().to_string(),
-                "date" => req.date.as_str().to_string(),
-                "tags" => tags.clone(),
-                _ => String::new(),
-            })
+            .map(|s| text_of(s).to_string())
             .collect()
     });
     Ok(CardLayout {
@@ -366,13 +360,10 @@ impl CardLayout<'_> {
                 let Some((run, _)) = line.runs.first() else {
                     continue;
                 };
-                // The line box as layout placed it: the line height, half the leading
-                // above the (whole-pixel) ascent.
-                let face = &fonts.faces[run.face];
-                let (ascent, descent) =
-                    ((face.ascent * size).round(), (face.descent * size).round());
+                // The line box as layout placed it.
                 let line_box = slot.line_height * size;
-                let top = line.y - (((line_box - (ascent + descent)) / 2.0).floor() + ascent);
+                let top =
+                    line.y - layout::baseline_in_line_box(&fonts.faces[run.face], size, line_box);
                 let bottom = top + line_box;
                 let _ = write!(
                     out,
