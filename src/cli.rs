@@ -33,17 +33,36 @@ pub fn run(command: &Command, config: &Config) -> anyhow::Result<()> {
             let fonts = crate::fonts::Fonts::load(&config.font_dirs)?;
             let mut out = std::io::stdout().lock();
             writeln!(out, "family\tweight\tstyle\taxes\tscripts")?;
+            // A variable face is loaded as one instance per weight (and width): one row
+            // per file and width, with the weights its instances span.
+            let mut rows: Vec<(&crate::fonts::Face, u16, u16)> = Vec::new();
             for face in &fonts.faces {
+                match rows.last_mut() {
+                    Some((first, _, max))
+                        if first.id == face.id && first.stretch == face.stretch =>
+                    {
+                        *max = face.weight;
+                    }
+                    _ => rows.push((face, face.weight, face.weight)),
+                }
+            }
+            for (face, min, max) in rows {
                 let axes = face.axes();
                 writeln!(
                     out,
                     "{}\t{}\t{}\t{}\t{}",
                     face.family,
-                    face.weight,
-                    match (face.italic, face.color) {
-                        (true, _) => "italic",
-                        (false, true) => "colour",
-                        (false, false) => "normal",
+                    if min == max {
+                        min.to_string()
+                    } else {
+                        format!("{min}–{max}")
+                    },
+                    match (face.italic, face.color, face.stretch == 100.0) {
+                        (true, _, _) => "italic".to_string(),
+                        (false, true, _) => "colour".to_string(),
+                        (false, false, true) => "normal".to_string(),
+                        (false, false, false) =>
+                            crate::fonts::stretch_keyword(face.stretch).to_string(),
                     },
                     if axes.is_empty() {
                         "-".to_string()

@@ -8,7 +8,9 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use fontdb::{Database, Source, ID};
-use harfrust::{Direction, Language, Script, ShapePlan, Shaper, ShaperData, UnicodeBuffer};
+use harfrust::{
+    Direction, Language, Script, ShapePlan, Shaper, ShaperData, ShaperInstance, UnicodeBuffer,
+};
 use skrifa::instance::{LocationRef, Size};
 use skrifa::MetadataProvider;
 
@@ -54,6 +56,82 @@ pub enum FontError {
     Unreadable(String),
     #[error("font {0}: harfrust/skrifa cannot parse it")]
     Unparsable(String),
+    #[error("font {0}: {1}")]
+    Woff(String, String),
+}
+
+/// The largest font a WOFF or WOFF2 file may decompress to (its header says, before any
+/// decompression): the largest CJK fonts are about 20 MB.
+const MAX_SFNT_BYTES: u32 = 64 << 20;
+
+/// The CSS `font-stretch` keywords as `wdth` percentages, narrowest first.
+pub const STRETCHES: [(&str, f32); 9] = [
+    ("ultra-condensed", 50.0),
+    ("extra-condensed", 62.5),
+    ("condensed", 75.0),
+    ("semi-condensed", 87.5),
+    ("normal", 100.0),
+    ("semi-expanded", 112.5),
+    ("expanded", 125.0),
+    ("extra-expanded", 150.0),
+    ("ultra-expanded", 200.0),
+];
+
+/// The `font-stretch` keyword of a width in percent (the nearest one).
+pub fn stretch_keyword(percent: f32) -> &'static str {
+    STRETCHES
+        .iter()
+        .min_by(|a, b| (a.1 - percent).abs().total_cmp(&(b.1 - percent).abs()))
+        .map_or("normal", |s| s.0)
+}
+
+/// What text asks of a face: CSS's `font-weight`, `font-stretch` (percent) and italic.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Style {
+    pub weight: u16,
+    pub stretch: f32,
+    pub italic: bool,
+}
+
+impl Style {
+    /// `weight` and `italic` at normal width.
+    pub fn new(weight: u16, italic: bool) -> Style {
+        Style {
+            weight,
+            stretch: 100.0,
+            italic,
+        }
+    }
+}
+
+/// A font file's bytes as an sfnt font: WOFF and WOFF2 files (known by their signature,
+/// not their name) decompressed once, anything else as it is.
+pub fn sfnt(name: &str, bytes: Vec<u8>) -> Result<Vec<u8>, FontError> {
+    let woff2 = match bytes.get(..4) {
+        Some(b"wOF2") => true,
+        Some(b"wOFF") => false,
+        _ => return Ok(bytes),
+    };
+    // Both headers hold totalSfntSize at byte 16.
+    let total = bytes
+        .get(16..20)
+        .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]));
+    match total {
+        Some(total) if total <= MAX_SFNT_BYTES => {}
+        Some(total) => {
+            return Err(FontError::Woff(
+                name.to_string(),
+                format!("decompresses to {total} bytes, more than {MAX_SFNT_BYTES}"),
+            ))
+        }
+        None => return Err(FontError::Woff(name.to_string(), "truncated header".into())),
+    }
+    let out = if woff2 {
+        wuff::decompress_woff2(&bytes)
+    } else {
+        wuff::decompress_woff1(&bytes)
+    };
+    out.map_err(|e| FontError::Woff(name.to_string(), format!("cannot decompress: {e:?}")))
 }
 
 /// Index of a face in [`Fonts::faces`].
@@ -66,20 +144,31 @@ pub struct Face {
     /// Family + weight, for reports (`Noto Sans Thai Bold`).
     pub name: String,
     pub weight: u16,
+    /// Width in percent of normal (`font-stretch`).
+    pub stretch: f32,
     pub italic: bool,
+    /// A variable font's instance at this weight and width: its normalised coordinates
+    /// (empty for a static font), and the user-space settings they came from.
+    location: Vec<skrifa::instance::NormalizedCoord>,
+    pub variations: Vec<(&'static str, f32)>,
+    instance: Option<ShaperInstance>,
     /// Colour glyphs (CBDT, COLR or sbix): preferred for emoji presentation.
     pub color: bool,
     /// Colour glyphs are PNG bitmaps in a CBDT table (Noto Color Emoji): drawn from cached
     /// sprites rather than through usvg.
     pub png_bitmaps: bool,
     pub id: ID,
+    /// Loaded from a font directory (not embedded): the operator's faces win over the
+    /// embedded ones of the same family and style.
+    pub from_dir: bool,
     pub units_per_em: f32,
     /// Ascent and descent (positive, down) in em, as usvg reads them.
     pub ascent: f32,
     pub descent: f32,
     data: &'static [u8],
     face_index: u32,
-    shaper_data: ShaperData,
+    /// Shared by the instances of one variable face.
+    shaper_data: Arc<ShaperData>,
     /// The character map, parsed once: coverage is asked per grapheme and face, and
     /// parsing the table directory and `cmap` each time was most of layout's cost for
     /// text no font covers.
@@ -102,8 +191,25 @@ impl Face {
         skrifa::FontRef::from_index(self.data, self.face_index).ok()
     }
 
-    pub fn shaper_data(&self) -> &ShaperData {
-        &self.shaper_data
+    /// The face's shaper, at its instance's location when it is variable.
+    pub fn shaper<'a>(&'a self, font: &'a harfrust::FontRef<'a>) -> Shaper<'a> {
+        self.shaper_data
+            .shaper(font)
+            .instance(self.instance.as_ref())
+            .build()
+    }
+
+    /// Where in a variable font's design space this face is (default for a static font).
+    pub fn location(&self) -> LocationRef<'_> {
+        LocationRef::new(&self.location)
+    }
+
+    pub fn style(&self) -> Style {
+        Style {
+            weight: self.weight,
+            stretch: self.stretch,
+            italic: self.italic,
+        }
     }
 
     /// The shape plan for `buffer`'s direction, script and language, made once.
@@ -197,9 +303,10 @@ impl Fonts {
         Fonts::from_sources(EMBEDDED.iter().map(|(n, d)| (n.to_string(), *d)))
     }
 
-    /// Loads the embedded fonts, then every `.ttf`, `.otf` and `.ttc` in `dirs` (sorted by
-    /// path), which come after the embedded ones in fallback order and can be named in
-    /// templates. Read once at startup and kept for the life of the process.
+    /// Loads the embedded fonts, then every `.ttf`, `.otf`, `.ttc`, `.woff` and `.woff2` in
+    /// `dirs` (sorted by path), which come after the embedded ones in fallback order and
+    /// can be named in templates. Read (and decompressed) once at startup and kept for the
+    /// life of the process.
     pub fn load(dirs: &[std::path::PathBuf]) -> Result<Fonts, crate::render::AssetError> {
         let mut extra: Vec<(String, &'static [u8])> = Vec::new();
         for dir in dirs {
@@ -208,9 +315,13 @@ impl Fonts {
                 source,
             };
             let paths =
-                crate::dirs::files_with_extensions(dir, &["ttf", "otf", "ttc"]).map_err(io)?;
+                crate::dirs::files_with_extensions(dir, &["ttf", "otf", "ttc", "woff", "woff2"])
+                    .map_err(io)?;
             for path in paths {
-                let bytes = std::fs::read(&path).map_err(io)?;
+                let bytes = sfnt(
+                    &path.display().to_string(),
+                    std::fs::read(&path).map_err(io)?,
+                )?;
                 // Fonts live as long as the process, like the embedded ones.
                 extra.push((
                     path.display().to_string(),
@@ -248,14 +359,16 @@ impl Fonts {
             .collect()
     }
 
-    /// Loads fonts from `(name, bytes)` pairs. Data is `'static`: fonts live as long as
+    /// Loads fonts from `(name, bytes)` pairs: the embedded files first, then those of font
+    /// directories. Data is `'static`: fonts live as long as
     /// the process (extra font files are read once at startup and kept).
-    pub fn from_sources(
+    fn from_sources(
         sources: impl IntoIterator<Item = (String, &'static [u8])>,
     ) -> Result<Fonts, FontError> {
         let mut db = Database::new();
         let mut faces = Vec::new();
-        for (name, data) in sources {
+        for (source, (name, data)) in sources.into_iter().enumerate() {
+            let from_dir = source >= EMBEDDED.len();
             let ids = db.load_font_source(Source::Binary(Arc::new(data)));
             if ids.is_empty() {
                 return Err(FontError::Unreadable(name));
@@ -272,38 +385,56 @@ impl Fonts {
                     .map(|f| f.0.clone())
                     .ok_or_else(|| FontError::Unreadable(name.clone()))?;
                 let face_index = info.index;
-                let weight = info.weight.0;
                 let italic = info.style != fontdb::Style::Normal;
-
                 let font = skrifa::FontRef::from_index(data, face_index)
                     .map_err(|_| FontError::Unparsable(name.clone()))?;
-                let metrics = font.metrics(Size::unscaled(), LocationRef::default());
+                let hr = harfrust::FontRef::from_index(data, face_index)
+                    .map_err(|_| FontError::Unparsable(name.clone()))?;
                 let color = [b"CBDT", b"COLR", b"sbix"]
                     .iter()
                     .any(|t| font.table_data(skrifa::Tag::new(t)).is_some());
-                let upem = f32::from(metrics.units_per_em);
-                let hr = harfrust::FontRef::from_index(data, face_index)
-                    .map_err(|_| FontError::Unparsable(name.clone()))?;
                 let png_bitmaps = color
                     && skrifa::bitmap::BitmapStrikes::new(&font).format()
                         == Some(skrifa::bitmap::BitmapFormat::Cbdt);
-                faces.push(Face {
-                    name: format!("{family} {}", weight_name(weight, italic)),
-                    family,
-                    weight,
+                let shaper_data = Arc::new(ShaperData::new(&hr));
+                let charmap = font.charmap();
+                let static_style = Style {
+                    weight: info.weight.0,
+                    stretch: STRETCHES[usize::from(info.stretch.to_number().clamp(1, 9)) - 1].1,
                     italic,
-                    color,
-                    png_bitmaps,
-                    id,
-                    units_per_em: upem,
-                    ascent: metrics.ascent / upem,
-                    descent: -metrics.descent / upem,
-                    data,
-                    face_index,
-                    shaper_data: ShaperData::new(&hr),
-                    charmap: font.charmap(),
-                    plans: Mutex::default(),
-                });
+                };
+                for (style, variations) in instances(&font, static_style) {
+                    let location = font
+                        .axes()
+                        .location(variations.iter().map(|&(tag, value)| (tag, value)));
+                    let coords = location.coords().to_vec();
+                    let metrics = font.metrics(Size::unscaled(), LocationRef::new(&coords));
+                    let upem = f32::from(metrics.units_per_em);
+                    let instance = (!variations.is_empty())
+                        .then(|| ShaperInstance::from_coords(&hr, coords.iter().copied()));
+                    faces.push(Face {
+                        name: format!("{family} {}", style_name(style)),
+                        family: family.clone(),
+                        weight: style.weight,
+                        stretch: style.stretch,
+                        italic,
+                        location: coords,
+                        variations,
+                        instance,
+                        color,
+                        png_bitmaps,
+                        id,
+                        from_dir,
+                        units_per_em: upem,
+                        ascent: metrics.ascent / upem,
+                        descent: -metrics.descent / upem,
+                        data,
+                        face_index,
+                        shaper_data: Arc::clone(&shaper_data),
+                        charmap: charmap.clone(),
+                        plans: Mutex::default(),
+                    });
+                }
             }
         }
         Ok(Fonts {
@@ -313,13 +444,13 @@ impl Fonts {
         })
     }
 
-    /// The faces to try for text set in `families` at `weight`/`italic`, best first:
-    /// each listed family's closest face, then every other family's closest face in load
-    /// order. This is the fallback order of layout and of usvg's resolver alike.
-    pub fn fallback_chain(&self, families: &[String], weight: u16, italic: bool) -> Vec<FaceIndex> {
+    /// The faces to try for text set in `families` in `style`, best first: each listed
+    /// family's closest faces, then every other family's closest faces in load order. This
+    /// is the fallback order of layout and of usvg's resolver alike.
+    pub fn fallback_chain(&self, families: &[String], style: Style) -> Vec<FaceIndex> {
         let mut chain = Vec::new();
         let push_family = |family: &str, chain: &mut Vec<FaceIndex>| {
-            if let Some(best) = self.closest_face(family, weight, italic) {
+            for best in self.closest_faces(family, style) {
                 if !chain.contains(&best) {
                     chain.push(best);
                 }
@@ -329,8 +460,12 @@ impl Fonts {
             push_family(family, &mut chain);
         }
         // Monospaced CJK faces duplicate the proportional ones: only when asked for.
+        let mut seen: Vec<&str> = Vec::new();
         for face in self.faces.iter().filter(|f| !f.family.contains("Mono CJK")) {
-            push_family(&face.family, &mut chain);
+            if !seen.contains(&face.family.as_str()) {
+                seen.push(&face.family);
+                push_family(&face.family, &mut chain);
+            }
         }
         chain
     }
@@ -358,15 +493,41 @@ impl Fonts {
         }
     }
 
-    /// The face of `family` closest to the requested weight and style (CSS font matching,
-    /// simplified: style first, then the smallest weight difference).
-    pub fn closest_face(&self, family: &str, weight: u16, italic: bool) -> Option<FaceIndex> {
-        self.faces
-            .iter()
-            .enumerate()
-            .filter(|(_, f)| f.family.eq_ignore_ascii_case(family))
-            .min_by_key(|(_, f)| ((f.italic != italic) as u32, f.weight.abs_diff(weight)))
+    /// The face of `family` closest to `style` (see [`Fonts::closest_faces`]).
+    pub fn closest_face(&self, family: &str, style: Style) -> Option<FaceIndex> {
+        self.closest_faces(family, style).into_iter().next()
+    }
+
+    /// The faces of `family` closest to `style` (CSS font matching, simplified: width
+    /// first, then style, then the smallest weight difference), in load order. Several
+    /// when the family's files divide its characters between them, as web fonts come in
+    /// subsets (`kanit-thai-700-normal.woff2`, `kanit-latin-700-normal.woff2`): each
+    /// character then takes the first of them that has it, as a browser's `unicode-range`
+    /// would choose.
+    pub fn closest_faces(&self, family: &str, style: Style) -> Vec<FaceIndex> {
+        let score = |f: &Face| {
+            (
+                ((f.stretch - style.stretch).abs() * 10.0) as u32,
+                (f.italic != style.italic) as u32,
+                f.weight.abs_diff(style.weight),
+            )
+        };
+        let in_family = || {
+            self.faces
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| f.family.eq_ignore_ascii_case(family))
+        };
+        let Some(best) = in_family().map(|(_, f)| score(f)).min() else {
+            return Vec::new();
+        };
+        let best = || in_family().filter(|(_, f)| score(f) == best);
+        // A family and style the operator brings replaces the embedded one.
+        let from_dir = best().any(|(_, f)| f.from_dir);
+        best()
+            .filter(|(_, f)| f.from_dir == from_dir)
             .map(|(i, _)| i)
+            .collect()
     }
 
     /// Feeds what identifies the font set to `hash` (for the assets' version): the
@@ -377,11 +538,21 @@ impl Fonts {
         for face in &self.faces {
             hash.update(face.name.as_bytes());
             hash.update(face.face_index.to_le_bytes());
+            for (axis, value) in &face.variations {
+                hash.update(axis.as_bytes());
+                hash.update(value.to_le_bytes());
+            }
         }
     }
 
+    /// The face fontdb knows as `id`: for a variable font, the instance nearest its
+    /// default weight (usvg names faces by id alone).
     pub fn face_by_id(&self, id: ID) -> Option<&Face> {
-        self.faces.iter().find(|f| f.id == id)
+        let weight = self.db.face(id).map_or(400, |info| info.weight.0);
+        self.faces
+            .iter()
+            .filter(|f| f.id == id)
+            .min_by_key(|f| f.weight.abs_diff(weight))
     }
 
     /// usvg's options with our resolver: fonts only from this set, and fallback that keeps
@@ -395,8 +566,10 @@ impl Fonts {
         };
         options.font_resolver.select_fallback = Box::new(move |c, used, _db| {
             let base = fonts.face_by_id(*used.first()?)?;
+            // The base's own family first: its other subset files hold the characters
+            // the file usvg picked lacks.
             fonts
-                .fallback_chain(&[], base.weight, base.italic)
+                .fallback_chain(std::slice::from_ref(&base.family), base.style())
                 .into_iter()
                 .map(|i| &fonts.faces[i])
                 .find(|f| !used.contains(&f.id) && f.has_char(c))
@@ -408,6 +581,74 @@ impl Fonts {
             resolve_string: Box::new(|_href, _opts| None),
         };
         options
+    }
+}
+
+/// The instances a face is loaded as: itself when static; for a variable font one per
+/// weight in 100…900 and (with a `wdth` axis) per `font-stretch` keyword its axes span, as
+/// `(style, [(axis, user value)])`. Text picks among them as among static faces.
+fn instances(
+    font: &skrifa::FontRef,
+    static_style: Style,
+) -> Vec<(Style, Vec<(&'static str, f32)>)> {
+    let axis = |tag: &[u8; 4]| {
+        font.axes()
+            .iter()
+            .find(|a| a.tag() == skrifa::Tag::new(tag))
+            .map(|a| (a.min_value(), a.default_value(), a.max_value()))
+    };
+    let (wght, wdth) = (axis(b"wght"), axis(b"wdth"));
+    if wght.is_none() && wdth.is_none() {
+        return vec![(static_style, Vec::new())];
+    }
+    let within = |values: Vec<f32>, (min, default, max): (f32, f32, f32)| {
+        let inside: Vec<f32> = values
+            .into_iter()
+            .filter(|v| (min..=max).contains(v))
+            .collect();
+        if inside.is_empty() {
+            vec![default]
+        } else {
+            inside
+        }
+    };
+    let weights = wght.map_or(vec![f32::from(static_style.weight)], |range| {
+        within((1..=9).map(|k| k as f32 * 100.0).collect(), range)
+    });
+    let widths = wdth.map_or(vec![static_style.stretch], |range| {
+        within(STRETCHES.iter().map(|s| s.1).collect(), range)
+    });
+    let mut out = Vec::new();
+    for &stretch in &widths {
+        for &weight in &weights {
+            let mut variations = Vec::new();
+            if wght.is_some() {
+                variations.push(("wght", weight));
+            }
+            if wdth.is_some() {
+                variations.push(("wdth", stretch));
+            }
+            let style = Style {
+                weight: weight.round() as u16,
+                stretch,
+                italic: static_style.italic,
+            };
+            out.push((style, variations));
+        }
+    }
+    out
+}
+
+fn style_name(style: Style) -> String {
+    if style.stretch == 100.0 {
+        weight_name(style.weight, style.italic)
+    } else {
+        // `semi-condensed` → `SemiCondensed`, as font names spell widths.
+        let width: String = stretch_keyword(style.stretch)
+            .split('-')
+            .map(|w| w[..1].to_uppercase() + &w[1..])
+            .collect();
+        format!("{width} {}", weight_name(style.weight, style.italic))
     }
 }
 
@@ -455,7 +696,7 @@ mod tests {
     #[test]
     fn fallback_chain_keeps_weight() {
         let fonts = Fonts::embedded().unwrap();
-        let chain = fonts.fallback_chain(&["Noto Sans Thai".into()], 700, false);
+        let chain = fonts.fallback_chain(&["Noto Sans Thai".into()], Style::new(700, false));
         let names: Vec<_> = chain
             .iter()
             .map(|&i| fonts.faces[i].name.as_str())
@@ -468,7 +709,7 @@ mod tests {
                 .all(|n| n.ends_with(" Bold") || n.starts_with("Noto Color Emoji")),
             "{names:?}"
         );
-        let chain = fonts.fallback_chain(&[], 400, false);
+        let chain = fonts.fallback_chain(&[], Style::new(400, false));
         assert_eq!(fonts.faces[chain[1]].name, "Noto Sans Regular");
     }
 
@@ -483,7 +724,7 @@ mod tests {
     fn cjk_region_follows_the_text() {
         let fonts = Fonts::embedded().unwrap();
         let region = |text: &str| {
-            let mut chain = fonts.fallback_chain(&["Noto Sans".into()], 700, false);
+            let mut chain = fonts.fallback_chain(&["Noto Sans".into()], Style::new(700, false));
             fonts.prefer_cjk_for(&mut chain, text);
             let first = chain
                 .iter()
@@ -496,9 +737,43 @@ mod tests {
     }
 
     #[test]
+    fn woff_is_known_by_its_signature_and_bounded_before_decompressing() {
+        let ttf = EMBEDDED[0].1.to_vec();
+        assert_eq!(
+            sfnt("a.woff2", ttf.clone()).unwrap(),
+            ttf,
+            "sfnt passes through"
+        );
+        let mut header = b"wOF2\0\x01\0\0\0\0\0\x30\0\x01\0\0".to_vec();
+        assert!(matches!(
+            sfnt("t.woff2", header.clone()),
+            Err(FontError::Woff(..))
+        ));
+        header.extend_from_slice(&u32::MAX.to_be_bytes());
+        let err = sfnt("bomb.woff2", header).unwrap_err().to_string();
+        assert!(
+            err.contains("bomb.woff2") && err.contains("more than"),
+            "{err}"
+        );
+        let mut junk = b"wOFF".to_vec();
+        junk.extend_from_slice(&[0; 40]);
+        assert!(sfnt("junk.woff", junk).is_err());
+    }
+
+    #[test]
+    fn stretch_keywords_round_trip() {
+        for (keyword, percent) in STRETCHES {
+            assert_eq!(stretch_keyword(percent), keyword);
+        }
+        assert_eq!(stretch_keyword(80.0), "condensed");
+    }
+
+    #[test]
     fn thai_font_lacks_latin_so_fallback_is_normal() {
         let fonts = Fonts::embedded().unwrap();
-        let thai = &fonts.faces[fonts.closest_face("Noto Sans Thai", 700, false).unwrap()];
+        let thai = &fonts.faces[fonts
+            .closest_face("Noto Sans Thai", Style::new(700, false))
+            .unwrap()];
         assert!(thai.has_char('ก'));
         assert!(!thai.has_char('D'));
     }

@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use tiny_skia::Pixmap;
 
-use crate::fonts::Fonts;
+use crate::fonts::{Fonts, Style, STRETCHES};
 use crate::request::{is_template_name, Theme};
 
 /// Templates compiled into the binary: `(name, SVG source)`.
@@ -105,6 +105,9 @@ pub struct Slot {
     pub valign: VAlign,
     pub families: Vec<String>,
     pub weight: u16,
+    /// `font-stretch` in percent: picks a width of a variable font's `wdth` axis (or a
+    /// condensed family member).
+    pub stretch: f32,
     pub italic: bool,
     /// The slot element's other attributes (fill, opacity, …), ready to write into a tag.
     pub attributes: String,
@@ -115,6 +118,17 @@ pub struct Slot {
     pub plain_fill: Option<[u8; 3]>,
     /// Where the slot element sits in the template source.
     range: Range<usize>,
+}
+
+impl Slot {
+    /// The face the slot's text asks for.
+    pub fn style(&self) -> Style {
+        Style {
+            weight: self.weight,
+            stretch: self.stretch,
+            italic: self.italic,
+        }
+    }
 }
 
 /// A slot placed below another slot's text (`data-flow="below:NAME" data-gap="N"`): its
@@ -544,7 +558,7 @@ fn parse_slot(node: roxmltree::Node, fonts: &Fonts, canvas: (u32, u32)) -> Resul
         .collect();
     if let Some(unknown) = families
         .iter()
-        .find(|f| fonts.closest_face(f, 400, false).is_none())
+        .find(|f| fonts.closest_face(f, Style::new(400, false)).is_none())
     {
         return Err(format!(
             "slot `{name}`: font-family `{unknown}` is not in the font set"
@@ -558,6 +572,18 @@ fn parse_slot(node: roxmltree::Node, fonts: &Fonts, canvas: (u32, u32)) -> Resul
             .ok()
             .filter(|w| (1..=1000).contains(w))
             .ok_or_else(|| format!("slot `{name}`: font-weight=\"{w}\" (normal|bold|1..1000)"))?,
+    };
+    let stretch = match node.attribute("font-stretch") {
+        None => 100.0,
+        Some(value) => STRETCHES
+            .iter()
+            .find(|(keyword, percent)| {
+                value == *keyword || value.strip_suffix('%').and_then(|p| p.parse().ok()) == Some(*percent)
+            })
+            .map(|s| s.1)
+            .ok_or_else(|| {
+                format!("slot `{name}`: font-stretch=\"{value}\" (a keyword such as condensed, or its percentage: 50%…200%)")
+            })?,
     };
     let italic = matches!(node.attribute("font-style"), Some("italic" | "oblique"));
     let flow = match (node.attribute("data-flow"), node.attribute("data-gap")) {
@@ -590,7 +616,7 @@ fn parse_slot(node: roxmltree::Node, fonts: &Fonts, canvas: (u32, u32)) -> Resul
         "textLength",
         "lengthAdjust",
         "font-variant",
-        "font-stretch",
+        "font-variation-settings",
         "style",
     ];
     if let Some(attr) = UNSUPPORTED.iter().find(|a| node.attribute(**a).is_some()) {
@@ -606,6 +632,7 @@ fn parse_slot(node: roxmltree::Node, fonts: &Fonts, canvas: (u32, u32)) -> Resul
         "font-size",
         "font-family",
         "font-weight",
+        "font-stretch",
         "font-style",
         "text-anchor",
     ];
@@ -645,6 +672,7 @@ fn parse_slot(node: roxmltree::Node, fonts: &Fonts, canvas: (u32, u32)) -> Resul
         valign,
         families,
         weight,
+        stretch,
         italic,
         attributes,
         plain_fill: fill.filter(|_| others == 0),

@@ -16,7 +16,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::{Arc, LazyLock, Mutex};
 
-use skrifa::instance::{LocationRef, Size};
+use skrifa::instance::Size;
 use skrifa::outline::{DrawSettings, OutlinePen};
 use skrifa::MetadataProvider;
 use tiny_skia::{FillRule, Mask, Pixmap, Transform};
@@ -166,7 +166,7 @@ fn rasterise(fonts: &Fonts, key: Key) -> Option<GlyphMask> {
     let mut pen = Builder(tiny_skia::PathBuilder::new());
     outline
         .draw(
-            DrawSettings::unhinted(Size::unscaled(), LocationRef::default()),
+            DrawSettings::unhinted(Size::unscaled(), f.location()),
             &mut pen,
         )
         .ok()?;

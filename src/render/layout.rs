@@ -70,7 +70,7 @@ pub fn layout_slot(
     missing: &mut Vec<char>,
     deadline: Deadline,
 ) -> Result<SlotLayout, RenderError> {
-    let mut chain = fonts.fallback_chain(&slot.families, slot.weight, slot.italic);
+    let mut chain = fonts.fallback_chain(&slot.families, slot.style());
     fonts.prefer_cjk_for(&mut chain, text);
     if text.is_empty() {
         return Ok(SlotLayout {

@@ -195,7 +195,7 @@ pub fn shaped_bytes() -> u64 {
 fn shape_glyphs(text: &str, face: &Face, mut each: impl FnMut(usize, ShapedGlyph)) {
     SHAPED_BYTES.with(|n| n.set(n.get() + text.len() as u64));
     let font = face.font_ref();
-    let shaper = face.shaper_data().shaper(&font).build();
+    let shaper = face.shaper(&font);
     // Text with nothing right-to-left is one left-to-right run, as the bidi algorithm
     // would find: skip its analysis, a sixth of layout's time on long Latin or Thai text.
     let (levels, runs) = if text.chars().any(is_rtl) {
@@ -325,8 +325,10 @@ mod tests {
     #[test]
     fn thai_and_latin_get_their_own_faces() {
         let fonts = Fonts::embedded().unwrap();
-        let chain =
-            fonts.fallback_chain(&["Noto Sans Thai".into(), "Noto Sans".into()], 700, false);
+        let chain = fonts.fallback_chain(
+            &["Noto Sans Thai".into(), "Noto Sans".into()],
+            crate::fonts::Style::new(700, false),
+        );
         let text = "ของ DeepSeek: ข้อมูล";
         let mut missing = vec![];
         let runs = itemize(text, &chain, &fonts, &mut missing);
@@ -348,7 +350,8 @@ mod tests {
     #[test]
     fn right_to_left_runs_are_drawn_in_visual_order() {
         let fonts = Fonts::embedded().unwrap();
-        let chain = fonts.fallback_chain(&["Noto Sans".into()], 700, false);
+        let chain =
+            fonts.fallback_chain(&["Noto Sans".into()], crate::fonts::Style::new(700, false));
         // The runs' texts, left to right, as the paragraph direction orders them.
         let drawn = |text: &str| -> Vec<String> {
             let runs = itemize(text, &chain, &fonts, &mut vec![]);
@@ -371,7 +374,8 @@ mod tests {
     #[test]
     fn emoji_take_the_colour_face_even_after_a_text_face() {
         let fonts = Fonts::embedded().unwrap();
-        let chain = fonts.fallback_chain(&["Noto Sans".into()], 700, false);
+        let chain =
+            fonts.fallback_chain(&["Noto Sans".into()], crate::fonts::Style::new(700, false));
         for text in ["✨", "🚀", "👩‍💻", "🇹🇭", "❤️"] {
             let runs = itemize(text, &chain, &fonts, &mut vec![]);
             assert_eq!(runs.len(), 1, "{text}: one cluster, one run");
@@ -385,7 +389,7 @@ mod tests {
     #[test]
     fn uncovered_characters_are_reported_once() {
         let fonts = Fonts::embedded().unwrap();
-        let chain = fonts.fallback_chain(&[], 400, false);
+        let chain = fonts.fallback_chain(&[], crate::fonts::Style::new(400, false));
         let mut missing = vec![];
         // Egyptian hieroglyphs: in no bundled font.
         itemize("𓀀𓀁𓀀", &chain, &fonts, &mut missing);
@@ -395,7 +399,10 @@ mod tests {
     #[test]
     fn prefix_sums_add_up_to_the_whole_width() {
         let fonts = Fonts::embedded().unwrap();
-        let chain = fonts.fallback_chain(&["Noto Sans Thai".into()], 700, false);
+        let chain = fonts.fallback_chain(
+            &["Noto Sans Thai".into()],
+            crate::fonts::Style::new(700, false),
+        );
         let text = "การปฏิวัติแบบโอเพนซอร์ส DeepSeek";
         let runs = itemize(text, &chain, &fonts, &mut vec![]);
         let prefix = prefix_em(text, &runs, &fonts);

@@ -51,13 +51,32 @@ pub fn slot_element_where(
             // Infallible: `fmt::Write` for `String` never fails.
             let _ = write!(
                 out,
-                "<text{} x=\"{x:.3}\" y=\"{:.3}\" font-size=\"{}\" font-family=\"{}\" font-weight=\"{}\" font-style=\"{}\" xml:space=\"preserve\">{}</text>",
+                "<text{} x=\"{x:.3}\" y=\"{:.3}\" font-size=\"{}\" font-family=\"{}\" font-weight=\"{}\" font-style=\"{}\"",
                 slot.attributes,
                 line.y,
                 layout.font_size,
                 escape(&face.family),
                 face.weight,
                 if face.italic { "italic" } else { "normal" },
+            );
+            if face.stretch != 100.0 {
+                let _ = write!(
+                    out,
+                    " font-stretch=\"{}\"",
+                    crate::fonts::stretch_keyword(face.stretch)
+                );
+            }
+            // A variable font's instance, exactly as layout measured it.
+            if !face.variations.is_empty() {
+                out.push_str(" font-variation-settings=\"");
+                for (i, (axis, value)) in face.variations.iter().enumerate() {
+                    let _ = write!(out, "{}'{axis}' {value}", if i > 0 { ", " } else { "" });
+                }
+                out.push('"');
+            }
+            let _ = write!(
+                out,
+                " xml:space=\"preserve\">{}</text>",
                 escape(&line.text[run.range.clone()]),
             );
         }
