@@ -142,6 +142,7 @@ fn render_cards(args: &RenderArgs, config: &Config) -> anyhow::Result<()> {
                 ("format", &args.format),
                 ("quality", &args.quality),
                 ("dpr", &args.dpr),
+                ("size", &args.size),
                 ("description", &args.description),
                 ("author", &args.author),
                 ("date", &args.date),

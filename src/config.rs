@@ -196,6 +196,10 @@ pub struct RenderArgs {
     /// template's size times this.
     #[arg(long, conflicts_with = "batch")]
     pub dpr: Option<String>,
+    /// The template's design for a platform: og (1200×630, default), x (1200×600),
+    /// square (1200×1200) or kakao (800×400).
+    #[arg(long, conflicts_with = "batch")]
+    pub size: Option<String>,
     /// A summary under the title (`article`).
     #[arg(long, conflicts_with = "batch")]
     pub description: Option<String>,

@@ -105,8 +105,53 @@ pub struct CardRequest {
     /// JPEG quality, 1–100; only `Format::Jpeg` uses it.
     pub quality: u8,
     pub dpr: Dpr,
+    /// Which of the template's designs: `og` (1200×630), `x`, `square`, `kakao`.
+    pub size: Size,
     /// Draw the layout over the card: slot boxes, line boxes, break opportunities.
     pub debug: bool,
+}
+
+/// The card sizes platforms show (`size`): each a template draws as its own file,
+/// `NAME.SIZE.svg` beside `NAME.svg` (which is `og`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Size {
+    /// 1200×630: Open Graph, what Facebook, LinkedIn, Slack, Discord, WhatsApp show.
+    #[default]
+    Og,
+    /// 1200×600: X's `summary_large_image` (2:1).
+    X,
+    /// 1200×1200: square thumbnails (WhatsApp, LINE) and listing pages.
+    Square,
+    /// 800×400: KakaoTalk's crop.
+    Kakao,
+}
+
+impl Size {
+    pub const ALL: [Size; 4] = [Size::Og, Size::X, Size::Square, Size::Kakao];
+    pub const ALLOWED: &'static str = "og, x, square or kakao";
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Size::Og => "og",
+            Size::X => "x",
+            Size::Square => "square",
+            Size::Kakao => "kakao",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Size> {
+        Size::ALL.into_iter().find(|size| size.as_str() == s)
+    }
+
+    /// The canvas a built-in template of this size has, in CSS pixels.
+    pub fn pixels(self) -> (u32, u32) {
+        match self {
+            Size::Og => (1200, 630),
+            Size::X => (1200, 600),
+            Size::Square => (1200, 1200),
+            Size::Kakao => (800, 400),
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -200,8 +245,9 @@ impl CardRequest {
         };
         let tags: Vec<&str> = self.tags.iter().map(Text::as_str).collect();
         format!(
-            "{}\n{}\n{quality}\n{}\n{}\n{}\n{}\n{}\n{}\n{}\n{}\n{}\n{}",
+            "{}\n{}\n{}\n{quality}\n{}\n{}\n{}\n{}\n{}\n{}\n{}\n{}\n{}\n{}",
             self.template,
+            self.size.as_str(),
             self.format.as_str(),
             self.dpr,
             u8::from(self.debug),
@@ -237,6 +283,8 @@ pub enum ParamError {
     BadQuality(String),
     #[error("dpr `{0}` is not {allowed}", allowed = Dpr::ALLOWED)]
     BadDpr(String),
+    #[error("size `{0}` is not {allowed}", allowed = Size::ALLOWED)]
+    BadSize(String),
     #[error("debug `{0}` is not 0 or 1")]
     BadDebug(String),
     #[error("parameter `{0}` is longer than {1} characters")]
@@ -268,7 +316,7 @@ pub const MAX_TAGS: usize = 10;
 pub const MAX_MARKS_PER_BASE: usize = 8;
 
 /// The parameters `/api/og` knows, in canonical (sorted) order. Anything else is ignored.
-const KNOWN: [&str; 13] = [
+const KNOWN: [&str; 14] = [
     "accent",
     "author",
     "date",
@@ -278,6 +326,7 @@ const KNOWN: [&str; 13] = [
     "format",
     "quality",
     "site",
+    "size",
     "tags",
     "template",
     "theme",
@@ -286,8 +335,8 @@ const KNOWN: [&str; 13] = [
 
 /// The known parameters of a query, decoded (the last occurrence of each wins, like most
 /// form decoders), text ones normalised.
-fn known_params(query: &str) -> Result<[Option<String>; 13], ParamError> {
-    let mut values: [Option<String>; 13] = Default::default();
+fn known_params(query: &str) -> Result<[Option<String>; 14], ParamError> {
+    let mut values: [Option<String>; 14] = Default::default();
     for pair in query.split('&').filter(|p| !p.is_empty()) {
         let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
         // Unknown (or undecodable) names are ignored: they do not change the card.
@@ -308,7 +357,7 @@ fn known_params(query: &str) -> Result<[Option<String>; 13], ParamError> {
 
 /// Parses a raw query string (the part after `?`, still percent-encoded) into a request.
 pub fn parse_query(query: &str, defaults: &Defaults) -> Result<CardRequest, ParamError> {
-    let [accent, author, date, debug, description, dpr, format, quality, site, tags, template, theme, title] =
+    let [accent, author, date, debug, description, dpr, format, quality, site, size, tags, template, theme, title] =
         known_params(query)?;
     let title = title.filter(|t| !t.is_empty()).map(Text);
     let site = site.map(Text);
@@ -369,6 +418,10 @@ pub fn parse_query(query: &str, defaults: &Defaults) -> Result<CardRequest, Para
         None => Dpr::ONE,
         Some(d) => Dpr::parse(&d).ok_or(ParamError::BadDpr(d))?,
     };
+    let size = match size.filter(|s| !s.is_empty()) {
+        None => Size::Og,
+        Some(s) => Size::parse(&s).ok_or(ParamError::BadSize(s))?,
+    };
     let debug = match debug.as_deref() {
         None | Some("" | "0") => false,
         Some("1") => true,
@@ -388,6 +441,7 @@ pub fn parse_query(query: &str, defaults: &Defaults) -> Result<CardRequest, Para
         format,
         quality,
         dpr,
+        size,
         debug,
     })
 }

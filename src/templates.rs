@@ -12,15 +12,21 @@ use std::sync::Arc;
 use tiny_skia::Pixmap;
 
 use crate::fonts::{Fonts, Style, STRETCHES};
-use crate::request::{is_template_name, Theme};
+use crate::request::{is_template_name, Size, Theme};
 
-/// Templates compiled into the binary: `(name, SVG source)`.
-const EMBEDDED: &[(&str, &str)] = &[
-    ("default", include_str!("../templates/default.svg")),
-    ("light", include_str!("../templates/light.svg")),
-    ("article", include_str!("../templates/article.svg")),
-    ("brand", include_str!("../templates/brand.svg")),
-];
+/// Templates compiled into the binary: `(name, size, SVG source)`, every built-in
+/// template in every size.
+macro_rules! embedded {
+    ($($name:literal),* $(,)?) => {
+        &[$(
+            ($name, Size::Og, include_str!(concat!("../templates/", $name, ".svg"))),
+            ($name, Size::X, include_str!(concat!("../templates/", $name, ".x.svg"))),
+            ($name, Size::Square, include_str!(concat!("../templates/", $name, ".square.svg"))),
+            ($name, Size::Kakao, include_str!(concat!("../templates/", $name, ".kakao.svg"))),
+        )*]
+    };
+}
+const EMBEDDED: &[(&str, Size, &str)] = embedded!["default", "light", "article", "brand"];
 
 /// Files embedded templates may inline with `data-asset`.
 const EMBEDDED_ASSETS: &[(&str, &[u8])] = &[(
@@ -146,6 +152,8 @@ pub struct Template {
     /// Unique to this template in this process (reused canvases are matched by it).
     pub id: u64,
     pub name: String,
+    /// Which of the template's designs this is.
+    pub size: Size,
     pub width: u32,
     pub height: u32,
     source: String,
@@ -180,6 +188,7 @@ impl Template {
     /// an `href` data URI of the bytes `asset(FILE)` gives.
     pub fn parse(
         name: &str,
+        size: Size,
         file: &str,
         source: String,
         fonts: &Arc<Fonts>,
@@ -199,6 +208,13 @@ impl Template {
             .ok_or_else(|| invalid(format!("<svg> needs an integer width in 1..={MAX_SIDE}")))?;
         let height = side(root.attribute("height"))
             .ok_or_else(|| invalid(format!("<svg> needs an integer height in 1..={MAX_SIDE}")))?;
+        if size != Size::Og && (width, height) != size.pixels() {
+            let (w, h) = size.pixels();
+            return Err(invalid(format!(
+                "a `{}` template is {w}×{h}, not {width}×{height}",
+                size.as_str()
+            )));
+        }
         if let Some(vb) = root.attribute("viewBox") {
             let nums: Vec<f32> = vb
                 .split([' ', ','])
@@ -284,6 +300,7 @@ impl Template {
         let template = Template {
             id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             name: name.to_string(),
+            size,
             width,
             height,
             slots,
@@ -758,24 +775,45 @@ fn rasterize_static(tree: &usvg::Tree, width: u32, height: u32) -> Result<Pixmap
 
 /// Every template by name.
 pub struct Templates {
-    by_name: BTreeMap<String, Template>,
+    /// Each template's designs by size; every template has `og`.
+    by_name: BTreeMap<String, BTreeMap<Size, Template>>,
+}
+
+/// Why [`Templates::resolve`] found no template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Missing {
+    Template,
+    /// The template exists, without this size; it has these.
+    Size(Vec<Size>),
 }
 
 impl Templates {
-    /// The embedded templates, then every `*.svg` in `dir` (its file stem is the name; a
-    /// file named like an embedded template replaces it).
+    /// The embedded templates, then every `*.svg` in `dir`: `NAME.svg` is the template
+    /// `NAME` (its `og` size), `NAME.SIZE.svg` its design for `SIZE` (`x`, `square`,
+    /// `kakao`). A template in `dir` named like an embedded one replaces it whole, with
+    /// all its sizes.
     pub fn load(dir: Option<&Path>, fonts: &Arc<Fonts>) -> Result<Templates, TemplateError> {
-        let mut by_name = BTreeMap::new();
+        let mut by_name: BTreeMap<String, BTreeMap<Size, Template>> = BTreeMap::new();
         let embedded_asset = |file: &str| {
             EMBEDDED_ASSETS
                 .iter()
                 .find(|(n, _)| *n == file)
                 .map(|(_, b)| b.to_vec())
         };
-        for (name, source) in EMBEDDED {
-            let file = format!("templates/{name}.svg (embedded)");
-            let t = Template::parse(name, &file, source.to_string(), fonts, &embedded_asset)?;
-            by_name.insert(name.to_string(), t);
+        for (name, size, source) in EMBEDDED {
+            let file = format!("templates/{} (embedded)", file_name(name, *size));
+            let t = Template::parse(
+                name,
+                *size,
+                &file,
+                source.to_string(),
+                fonts,
+                &embedded_asset,
+            )?;
+            by_name
+                .entry(name.to_string())
+                .or_default()
+                .insert(*size, t);
         }
         if let Some(dir) = dir {
             let io = |source| TemplateError::Io {
@@ -783,17 +821,19 @@ impl Templates {
                 source,
             };
             let paths = crate::dirs::files_with_extensions(dir, &["svg"]).map_err(io)?;
+            let mut from_dir: BTreeMap<String, BTreeMap<Size, Template>> = BTreeMap::new();
             for path in paths {
                 let file = path.display().to_string();
-                let name = path
+                let (name, size) = path
                     .file_stem()
                     .and_then(|s| s.to_str())
-                    .filter(|s| is_template_name(s))
+                    .and_then(name_and_size)
                     .ok_or_else(|| TemplateError::Invalid {
                         file: file.clone(),
-                        problem: "file name must be letters, digits, - or _ then .svg".into(),
-                    })?
-                    .to_string();
+                        problem: "file name must be NAME.svg or NAME.SIZE.svg (NAME: letters, \
+                                  digits, - or _; SIZE: x, square or kakao)"
+                            .into(),
+                    })?;
                 let source =
                     std::fs::read_to_string(&path).map_err(|e| TemplateError::Invalid {
                         file: file.clone(),
@@ -801,11 +841,24 @@ impl Templates {
                     })?;
                 // Assets sit beside the template; `inline_assets` allows bare names only.
                 let dir_asset = |asset: &str| std::fs::read(dir.join(asset)).ok();
-                let t = Template::parse(&name, &file, source, fonts, &dir_asset)?;
-                by_name.insert(name, t);
+                let t = Template::parse(name, size, &file, source, fonts, &dir_asset)?;
+                from_dir
+                    .entry(name.to_string())
+                    .or_default()
+                    .insert(size, t);
+            }
+            for (name, sizes) in from_dir {
+                if !sizes.contains_key(&Size::Og) {
+                    let size = sizes.keys().next().copied().unwrap_or_default();
+                    return Err(TemplateError::Invalid {
+                        file: dir.join(file_name(&name, size)).display().to_string(),
+                        problem: format!("no {name}.svg beside it (every template has one)"),
+                    });
+                }
+                by_name.insert(name, sizes);
             }
         }
-        for t in by_name.values() {
+        for t in by_name.values().flat_map(|sizes| sizes.values()) {
             if let Some(pair) = &t.theme_pair {
                 if !by_name.contains_key(pair) {
                     return Err(TemplateError::Invalid {
@@ -818,31 +871,78 @@ impl Templates {
         Ok(Templates { by_name })
     }
 
+    /// The template `name` at its `og` size.
     pub fn get(&self, name: &str) -> Option<&Template> {
-        self.by_name.get(name)
+        self.by_name.get(name)?.get(&Size::Og)
     }
 
-    /// The template `name`, or its counterpart when `theme` asks for the other theme and
-    /// the template names one (`data-theme-pair`).
-    pub fn resolve(&self, name: &str, theme: Option<Theme>) -> Option<&Template> {
-        let t = self.by_name.get(name)?;
+    /// The sizes template `name` is drawn in (empty when there is no such template).
+    pub fn sizes(&self, name: &str) -> Vec<Size> {
+        self.by_name
+            .get(name)
+            .map(|sizes| sizes.keys().copied().collect())
+            .unwrap_or_default()
+    }
+
+    /// The template `name` at `size`, or its counterpart when `theme` asks for the other
+    /// theme and the template names one (`data-theme-pair`) that has this size.
+    pub fn resolve(
+        &self,
+        name: &str,
+        theme: Option<Theme>,
+        size: Size,
+    ) -> Result<&Template, Missing> {
+        let sizes = self.by_name.get(name).ok_or(Missing::Template)?;
+        let t = sizes
+            .get(&size)
+            .ok_or_else(|| Missing::Size(sizes.keys().copied().collect()))?;
         match (theme, t.theme, &t.theme_pair) {
-            (Some(want), Some(is), Some(pair)) if want != is => self.by_name.get(pair).or(Some(t)),
-            _ => Some(t),
+            (Some(want), Some(is), Some(pair)) if want != is => Ok(self
+                .by_name
+                .get(pair)
+                .and_then(|sizes| sizes.get(&size))
+                .unwrap_or(t)),
+            _ => Ok(t),
         }
     }
 
-    /// Feeds every template's name and source to `hash` (for the assets' version).
+    /// Feeds every template's name, size and source to `hash` (for the assets' version).
     pub fn hash_into(&self, hash: &mut impl sha2::Digest) {
-        for (name, t) in &self.by_name {
-            hash.update(name.as_bytes());
-            hash.update([0]);
-            hash.update(t.source.as_bytes());
-            hash.update([0]);
+        for (name, sizes) in &self.by_name {
+            for (size, t) in sizes {
+                hash.update(name.as_bytes());
+                hash.update([0]);
+                hash.update(size.as_str());
+                hash.update([0]);
+                hash.update(t.source.as_bytes());
+                hash.update([0]);
+            }
         }
     }
 
     pub fn names(&self) -> impl Iterator<Item = &str> {
         self.by_name.keys().map(String::as_str)
     }
+
+    /// Every template in every size.
+    pub fn all(&self) -> impl Iterator<Item = &Template> {
+        self.by_name.values().flat_map(|sizes| sizes.values())
+    }
+}
+
+/// `NAME.svg` for the `og` size, `NAME.SIZE.svg` for the others.
+pub fn file_name(name: &str, size: Size) -> String {
+    match size {
+        Size::Og => format!("{name}.svg"),
+        other => format!("{name}.{}.svg", other.as_str()),
+    }
+}
+
+/// A template file's stem as `(NAME, SIZE)`: `brand` → og, `brand.square` → square.
+fn name_and_size(stem: &str) -> Option<(&str, Size)> {
+    let (name, size) = match stem.split_once('.') {
+        None => (stem, Size::Og),
+        Some((name, size)) => (name, Size::parse(size).filter(|s| *s != Size::Og)?),
+    };
+    is_template_name(name).then_some((name, size))
 }

@@ -128,3 +128,23 @@ async fn templates() {
     }
     finish(blessed);
 }
+
+/// Every built-in template in every other size: each its own design (`NAME.SIZE.svg`).
+#[tokio::test]
+async fn sizes() {
+    let title = "การกลั่นโมเดล: ดาบสองคมของสตาร์ทอัพในประเทศไทยที่อยากสร้าง AI ของตัวเอง";
+    let extra = "site=blog.example.com&author=สมชาย%20ใจดี&date=29%20พ.ย.%202569\
+                 &tags=AI,โอเพนซอร์ส,Rust&description=";
+    let description = encode("ข้อมูลเชิงลึกจากการประชุมสุดยอด AI แบบปิดประตู และสิ่งที่นักพัฒนาควรรู้");
+    let mut blessed = false;
+    for template in ["default", "light", "article", "brand"] {
+        for size in ["x", "square", "kakao"] {
+            let query = format!(
+                "template={template}&size={size}&title={}&{extra}{description}",
+                encode(title)
+            );
+            blessed |= check(&format!("size-{template}-{size}"), &query).await;
+        }
+    }
+    finish(blessed);
+}

@@ -104,6 +104,65 @@ async fn a_file_named_like_an_embedded_template_replaces_it() {
     assert_eq!(layout["width"], 800);
 }
 
+#[tokio::test]
+async fn sizes_are_the_templates_own_files_and_a_missing_one_is_named() {
+    let dir = temp_dir("sizes");
+    std::fs::write(dir.join("centered.svg"), CENTERED).unwrap();
+    let square = CENTERED
+        .replace(
+            "width=\"800\" height=\"400\"",
+            "width=\"1200\" height=\"1200\"",
+        )
+        .replace("40 40 720 320", "100 100 1000 1000");
+    std::fs::write(dir.join("centered.square.svg"), square).unwrap();
+    let app = app_with(&["--templates-dir", dir.to_str().unwrap()]);
+
+    let layout = get_json(&app, "template=centered&size=square&title=Hello").await;
+    assert_eq!(
+        (layout["width"].as_u64(), layout["height"].as_u64()),
+        (Some(1200), Some(1200))
+    );
+    assert_eq!(layout["size"], "square");
+    let og = get_json(&app, "template=centered&title=Hello").await;
+    assert_eq!(
+        (og["width"].as_u64(), og["size"].as_str()),
+        (Some(800), Some("og"))
+    );
+
+    let (res, body) = send(&app, "GET", "/api/og?template=centered&size=kakao").await;
+    assert_eq!(res.status(), 400);
+    let body = String::from_utf8(body).unwrap();
+    assert!(
+        body.contains("template `centered` has no size `kakao`; it has og, square"),
+        "{body}"
+    );
+    let (res, body) = send(&app, "GET", "/api/og?size=poster").await;
+    assert_eq!(res.status(), 400);
+    assert!(String::from_utf8(body)
+        .unwrap()
+        .contains("size `poster` is not og, x, square or kakao"));
+
+    // Every built-in template is drawn in every size, at that size's canvas.
+    for template in ["default", "light", "article", "brand"] {
+        for (size, w, h) in [
+            ("og", 1200, 630),
+            ("x", 1200, 600),
+            ("square", 1200, 1200),
+            ("kakao", 800, 400),
+        ] {
+            let uri = format!("/api/og?template={template}&size={size}&title=Hi");
+            let (res, png) = send(&app, "GET", &uri).await;
+            assert_eq!(res.status(), 200, "{uri}");
+            assert_eq!(decode_png(&png).0, w, "{uri}");
+            assert_eq!(decode_png(&png).1, h, "{uri}");
+        }
+    }
+    // Sizes are different cards: different bytes, different cache entries.
+    let a = send(&app, "GET", "/api/og?title=Hi&size=x").await.1;
+    let b = send(&app, "GET", "/api/og?title=Hi").await.1;
+    assert_ne!(a, b);
+}
+
 #[test]
 fn invalid_templates_fail_startup_naming_file_and_problem() {
     let cases = [
@@ -199,10 +258,34 @@ fn invalid_templates_fail_startup_naming_file_and_problem() {
             with_site(r#"data-gap="12""#),
             "slot `site`: data-gap needs data-flow",
         ),
+        (
+            "stretched.svg",
+            CENTERED.replace("font-weight=\"bold\"", "font-stretch=\"squashed\""),
+            "font-stretch=\"squashed\" (a keyword such as condensed",
+        ),
+        // Sizes: a size file has that size's canvas, a known size, and a NAME.svg.
+        (
+            "odd.huge.svg",
+            CENTERED.to_string(),
+            "file name must be NAME.svg or NAME.SIZE.svg",
+        ),
+        (
+            "lonely.square.svg",
+            CENTERED.replace("800", "1200").replace("400", "1200"),
+            "no lonely.svg beside it",
+        ),
+        (
+            "kakao.x.svg",
+            CENTERED.to_string(),
+            "a `x` template is 1200×600, not 800×400",
+        ),
     ];
     for (file, source, expected) in cases {
         let dir = temp_dir(file.trim_end_matches(".svg"));
         std::fs::write(dir.join(file), source).unwrap();
+        if file == "kakao.x.svg" {
+            std::fs::write(dir.join("kakao.svg"), CENTERED).unwrap();
+        }
         let config = ogcard::config::Config::parse_from([
             "ogcard",
             "--templates-dir",

@@ -29,9 +29,9 @@ impl From<ParamError> for ApiError {
 impl From<RenderError> for ApiError {
     fn from(e: RenderError) -> Self {
         match e {
-            RenderError::UnknownTemplate(_) | RenderError::TooManyPixels { .. } => {
-                ApiError::BadRequest(e.to_string())
-            }
+            RenderError::UnknownTemplate(_)
+            | RenderError::MissingSize { .. }
+            | RenderError::TooManyPixels { .. } => ApiError::BadRequest(e.to_string()),
             other => ApiError::Internal(other.to_string()),
         }
     }

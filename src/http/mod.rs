@@ -194,14 +194,7 @@ async fn og(
     }
     let req = parse_query(query, &state.defaults)?;
     // Refused here, before the cache or a render slot: under load a typo is still a 400.
-    if state
-        .assets
-        .templates
-        .resolve(&req.template, req.theme)
-        .is_none()
-    {
-        return Err(RenderError::UnknownTemplate(req.template).into());
-    }
+    state.assets.template(&req.template, req.theme, req.size)?;
     let key = format!("{}\n{}", state.assets.version(), req.cache_key());
     let (entry, lookup) = state
         .cache

@@ -21,8 +21,8 @@ use sha2::{Digest, Sha256};
 use serde::Serialize;
 
 use crate::fonts::{FontError, Fonts};
-use crate::request::{CardRequest, Dpr, Format, Theme};
-use crate::templates::{Slot, Template, TemplateError, Templates};
+use crate::request::{CardRequest, Dpr, Format, Size, Theme};
+use crate::templates::{Missing, Slot, Template, TemplateError, Templates};
 use layout::{layout_slot, SlotLayout};
 use shape::Run;
 
@@ -30,6 +30,12 @@ use shape::Run;
 pub enum RenderError {
     #[error("unknown template `{0}`")]
     UnknownTemplate(String),
+    #[error("template `{template}` has no size `{size}`; it has {has}")]
+    MissingSize {
+        template: String,
+        size: &'static str,
+        has: String,
+    },
     #[error("generated SVG did not parse: {0}")]
     Svg(String),
     #[error("PNG encoding failed: {0}")]
@@ -143,10 +149,27 @@ impl Assets {
         &self.options
     }
 
-    fn template(&self, name: &str, theme: Option<Theme>) -> Result<&Template, RenderError> {
+    /// The template a request names, in its theme and size.
+    pub fn template(
+        &self,
+        name: &str,
+        theme: Option<Theme>,
+        size: Size,
+    ) -> Result<&Template, RenderError> {
         self.templates
-            .resolve(name, theme)
-            .ok_or_else(|| RenderError::UnknownTemplate(name.to_string()))
+            .resolve(name, theme, size)
+            .map_err(|missing| match missing {
+                Missing::Template => RenderError::UnknownTemplate(name.to_string()),
+                Missing::Size(has) => RenderError::MissingSize {
+                    template: name.to_string(),
+                    size: size.as_str(),
+                    has: has
+                        .iter()
+                        .map(|s| s.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                },
+            })
     }
 }
 
@@ -187,6 +210,8 @@ pub struct LayoutReport {
     /// Pixels per layout unit of the card in other formats.
     pub dpr: f32,
     pub template: String,
+    /// Which of the template's designs (`og`, `x`, `square`, `kakao`).
+    pub size: &'static str,
     pub lines: Vec<LineReport>,
     pub truncated: bool,
     pub missing_glyphs: Vec<String>,
@@ -247,7 +272,7 @@ pub fn layout_card<'a>(
     assets: &'a Assets,
     deadline: Deadline,
 ) -> Result<CardLayout<'a>, RenderError> {
-    let template = assets.template(&req.template, req.theme)?;
+    let template = assets.template(&req.template, req.theme, req.size)?;
     let mut missing = Vec::new();
     let tags = req
         .tags
@@ -536,6 +561,7 @@ impl CardLayout<'_> {
             height: self.template.height,
             dpr: dpr.factor(),
             template: self.template.name.clone(),
+            size: self.template.size.as_str(),
             lines,
             truncated,
             missing_glyphs: self.missing.iter().map(|c| c.to_string()).collect(),

@@ -71,7 +71,29 @@ try {
   const og = decodeURIComponent((await page.textContent("#url")).trim());
   check("the og:image URL has the parameters but not debug", og.includes("author=lark") && !og.includes("debug"), og);
 
-  await page.screenshot({ path: process.env.SCREENSHOT || "/tmp/ogcard-playground.png" });
+  // Sizes: each previewed as a thumbnail; picking one shows that design.
+  await page.waitForFunction(() => [...document.querySelectorAll("#sizes img")]
+    .every((img) => img.complete && img.naturalWidth > 0), null, { timeout: 20000 });
+  const thumbs = await page.evaluate(() => [...document.querySelectorAll("#sizes img")]
+    .map((img) => `${img.naturalWidth}×${img.naturalHeight}`));
+  check("a thumbnail of every size (at dpr 0.5)",
+    thumbs.join(" ") === "600×315 600×300 600×600 400×200", thumbs.join(" "));
+  await page.click("#sizes button[data-size=square]");
+  await page.waitForFunction(() => {
+    const img = document.getElementById("card");
+    return img.dataset.loaded === img.src && img.src.includes("size=square");
+  }, null, { timeout: 20000 });
+  const square = await page.evaluate(() => {
+    const img = document.getElementById("card");
+    return `${img.naturalWidth}×${img.naturalHeight}`;
+  });
+  check("picking square previews the square design", square === "1200×1200", square);
+  const squareMeta = await page.textContent("#meta");
+  check("the meta tags give the square's pixels",
+    squareMeta.includes('og:image:width" content="1200"') && squareMeta.includes('og:image:height" content="1200"')
+      && squareMeta.includes("size=square"), squareMeta);
+
+  await page.screenshot({ path: process.env.SCREENSHOT || "/tmp/ogcard-playground.png", fullPage: true });
 } catch (e) {
   check("no exception", false, e.message);
 } finally {
