@@ -164,6 +164,13 @@ fn adversarial(c: &mut Criterion) {
         group.bench_with_input(BenchmarkId::new(*name, "debug-dpr3"), &req, |b, req| {
             b.iter(|| render::card(black_box(req), &assets))
         });
+        // The largest canvas: the square design at 3× (3600×3600, 13 Mpx).
+        let req = parse_query(&(query + "&size=square"), &defaults).expect("within caps");
+        group.bench_with_input(
+            BenchmarkId::new(*name, "square-debug-dpr3"),
+            &req,
+            |b, req| b.iter(|| render::card(black_box(req), &assets)),
+        );
     }
     group.finish();
 }

@@ -194,6 +194,25 @@ impl<E: Clone> Cache<E> {
         }
     }
 
+    /// Drops every stored entry whose key `stale` accepts (renders in flight finish and
+    /// are stored; a caller that changed what keys mean has made them unreachable).
+    /// Returns how many were dropped.
+    pub fn remove_where(&self, stale: impl Fn(&str) -> bool) -> usize {
+        let mut lru = lock(&self.lru);
+        let keys: Vec<String> = lru
+            .map
+            .iter()
+            .filter(|(k, _)| stale(k))
+            .map(|(k, _)| k.clone())
+            .collect();
+        for key in &keys {
+            if let Some(entry) = lru.map.pop(key) {
+                lru.bytes -= entry.cost(key);
+            }
+        }
+        keys.len()
+    }
+
     pub fn stats(&self) -> Stats {
         let lru = lock(&self.lru);
         Stats {

@@ -30,6 +30,12 @@ pub struct Config {
     #[arg(long, env = "OGCARD_TEMPLATES_DIR")]
     pub templates_dir: Option<PathBuf>,
 
+    /// Reload --templates-dir when its files change (for designers): a directory that
+    /// fails to load keeps the last good templates and logs why; cached cards of changed
+    /// templates are dropped.
+    #[arg(long, env = "OGCARD_WATCH_TEMPLATES", requires = "templates_dir")]
+    pub watch_templates: bool,
+
     /// Directories of extra fonts (.ttf, .otf, .ttc), after the embedded ones in fallback
     /// order; templates can name their families. Repeat the flag, or separate with `:`.
     #[arg(long = "font-dir", env = "OGCARD_FONT_DIRS", value_delimiter = ':')]

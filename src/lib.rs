@@ -36,7 +36,7 @@ pub fn state(config: &Config) -> anyhow::Result<AppState> {
         )
     })?;
     Ok(AppState {
-        assets: Arc::new(assets),
+        assets: Arc::new(http::LiveAssets::new(assets)),
         defaults: Arc::new(defaults),
         cache: Arc::new(Cache::new(config.cache_bytes)),
         cache_control,

@@ -14,6 +14,15 @@ async fn main() -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!(%addr, ready_ms = started.elapsed().as_millis() as u64, "listening");
 
+    if let (true, Some(dir)) = (config.watch_templates, &config.templates_dir) {
+        tokio::spawn(ogcard::http::reload::watch_templates(
+            dir.clone(),
+            state.clone(),
+            config.default_template.clone(),
+            std::time::Duration::from_millis(500),
+        ));
+        tracing::info!(dir = %dir.display(), "watching templates");
+    }
     let (ready, metrics) = (state.ready.clone(), state.metrics.clone());
     let app = ogcard::app(state);
     let options = config.serve_options();

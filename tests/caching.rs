@@ -167,6 +167,12 @@ fn the_cache_key_changes_with_the_assets() {
     std::fs::write(dir.join("default.svg"), source).unwrap();
     let embedded = state_with(&[]);
     let changed = state_with(&["--templates-dir", dir.to_str().unwrap()]);
-    assert_ne!(embedded.assets.version(), changed.assets.version());
-    assert_eq!(embedded.assets.version(), state_with(&[]).assets.version());
+    assert_ne!(
+        embedded.assets.get().version(),
+        changed.assets.get().version()
+    );
+    assert_eq!(
+        embedded.assets.get().version(),
+        state_with(&[]).assets.get().version()
+    );
 }

@@ -89,9 +89,10 @@ async fn markup_in_a_title_is_drawn_literally_and_svg_stays_well_formed() {
     let state = state_with(&[]);
     let req =
         ogcard::request::parse_query(&format!("title={}", encode(title)), &state.defaults).unwrap();
+    let assets = state.assets.get();
     let layout =
-        ogcard::render::layout_card(&req, &state.assets, ogcard::render::Deadline::NONE).unwrap();
-    let layout_svg = layout.to_svg(&state.assets.fonts);
+        ogcard::render::layout_card(&req, &assets, ogcard::render::Deadline::NONE).unwrap();
+    let layout_svg = layout.to_svg(&assets.fonts);
     let doc = roxmltree::Document::parse(&layout_svg).expect("well-formed layout SVG");
     let drawn: String = doc
         .descendants()

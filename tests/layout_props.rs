@@ -109,14 +109,17 @@ fn layout_work_is_linear_in_the_text() {
     let mut worst = (0.0f64, String::new());
     for (name, text) in common::adversarial::inputs() {
         for template in common::adversarial::TEMPLATES {
-            let query = common::adversarial::query(&text, template, "png");
-            let req = ogcard::request::parse_query(&query, &defaults).unwrap();
-            let bytes = req.text_bytes();
-            let before = shaped_bytes();
-            ogcard::render::layout_card(&req, &ASSETS, ogcard::render::Deadline::NONE).unwrap();
-            let ratio = (shaped_bytes() - before) as f64 / (bytes + 512) as f64;
-            if ratio > worst.0 {
-                worst = (ratio, format!("{name}/{template}"));
+            // Each size is its own design, with its own boxes and sizes to try.
+            for size in ["og", "x", "square", "kakao"] {
+                let query = common::adversarial::query(&text, template, "png") + "&size=" + size;
+                let req = ogcard::request::parse_query(&query, &defaults).unwrap();
+                let bytes = req.text_bytes();
+                let before = shaped_bytes();
+                ogcard::render::layout_card(&req, &ASSETS, ogcard::render::Deadline::NONE).unwrap();
+                let ratio = (shaped_bytes() - before) as f64 / (bytes + 512) as f64;
+                if ratio > worst.0 {
+                    worst = (ratio, format!("{name}/{template}/{size}"));
+                }
             }
         }
     }

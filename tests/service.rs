@@ -47,8 +47,8 @@ async fn metrics_count_requests_cache_and_renders() {
 #[tokio::test]
 async fn readyz_is_ready_until_shutdown_begins() {
     let state = state_with(&[]);
-    let faces = state.assets.fonts.faces.len();
-    let templates = state.assets.templates.names().count();
+    let faces = state.assets.get().fonts.faces.len();
+    let templates = state.assets.get().templates.names().count();
     let ready = state.ready.clone();
     let app = ogcard::app(state);
     let (res, body) = send(&app, "GET", "/readyz").await;
@@ -155,10 +155,10 @@ async fn extra_font_directories_add_faces_and_change_the_asset_version() {
     let plain = state_with(&[]);
     let extra = state_with(&["--font-dir", dir.to_str().unwrap()]);
     assert_eq!(
-        extra.assets.fonts.faces.len(),
-        plain.assets.fonts.faces.len() + 1
+        extra.assets.get().fonts.faces.len(),
+        plain.assets.get().fonts.faces.len() + 1
     );
-    assert_ne!(extra.assets.version(), plain.assets.version());
+    assert_ne!(extra.assets.get().version(), plain.assets.get().version());
 
     std::fs::write(dir.join("Broken.ttf"), b"not a font").unwrap();
     let config = Config::parse_from(["ogcard", "--font-dir", dir.to_str().unwrap()]);

@@ -31,6 +31,7 @@ fuzz_target!(|data: &[u8]| {
         format: Format::Svg,
         quality: ogcard::request::DEFAULT_QUALITY,
         dpr: ogcard::request::Dpr::ONE,
+        size: ogcard::request::Size::Og,
         debug: false,
     };
     let layout = layout_card(&req, &ASSETS, ogcard::render::Deadline::NONE)

@@ -1,5 +1,5 @@
 //! Layout's work is bounded by its text: any title and description within the caps, in
-//! the default and article templates, shapes at most 8 bytes per byte of text (plus a
+//! the default and article templates at the size the input's length picks, shapes at most 8 bytes per byte of text (plus a
 //! constant) and finishes well inside a render deadline. The oracle is work, counted in
 //! shaped bytes, with wall time as a backstop: a quadratic path fails it on a few hundred
 //! characters, long before it would fail a timer on a noisy machine.
@@ -31,6 +31,8 @@ fuzz_target!(|data: &[u8]| {
     let cap = |s: &str, n: usize| Text::new(&s.chars().take(n).collect::<String>());
     let title = cap(a, ogcard::request::MAX_TITLE_CHARS);
     let description = cap(b, ogcard::request::MAX_DESCRIPTION_CHARS);
+    // Every size has its own slot boxes: the input's length picks one.
+    let size = ogcard::request::Size::ALL[data.len() % ogcard::request::Size::ALL.len()];
     for template in ["default", "article"] {
         let req = CardRequest {
             title: title.clone(),
@@ -45,6 +47,7 @@ fuzz_target!(|data: &[u8]| {
             format: Format::Png,
             quality: ogcard::request::DEFAULT_QUALITY,
             dpr: ogcard::request::Dpr::ONE,
+            size,
             debug: false,
         };
         let bytes = req.text_bytes() as u64;

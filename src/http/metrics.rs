@@ -31,6 +31,8 @@ pub struct Metrics {
     closed_header: AtomicU64,
     closed_idle: AtomicU64,
     accept_pauses: AtomicU64,
+    reloads_ok: AtomicU64,
+    reloads_failed: AtomicU64,
 }
 
 /// Why the listener closed a connection.
@@ -101,6 +103,16 @@ impl Metrics {
 
     pub fn accept_paused(&self) {
         self.accept_pauses.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// A template reload (`--watch-templates`) that took effect, or was refused.
+    pub fn template_reload(&self, ok: bool) {
+        if ok {
+            &self.reloads_ok
+        } else {
+            &self.reloads_failed
+        }
+        .fetch_add(1, Ordering::Relaxed);
     }
 
     /// The exposition text.
@@ -174,6 +186,12 @@ impl Metrics {
                 "Connections closed by a timeout: a request head not complete in time (header), or nothing sent either way (idle).",
                 "reason",
                 [("header", load(&self.closed_header)), ("idle", load(&self.closed_idle))],
+            ),
+            (
+                "ogcard_template_reloads_total",
+                "Template directory changes (--watch-templates): reloaded (ok), or refused with the last good templates kept (error).",
+                "result",
+                [("ok", load(&self.reloads_ok)), ("error", load(&self.reloads_failed))],
             ),
         ];
         for (name, help, label, values) in labelled {

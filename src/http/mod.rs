@@ -13,6 +13,7 @@
 mod error;
 mod metrics;
 mod range;
+pub mod reload;
 pub mod serve;
 
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -36,6 +37,7 @@ use crate::cache::{Cache, Entry, Lookup};
 use crate::render::{self, hex, Assets, Deadline, RenderError, Rendered};
 use crate::request::{parse_query, CardRequest, Defaults};
 use crate::signing;
+pub use reload::LiveAssets;
 
 /// The longest query string accepted, in bytes; longer is a 414.
 pub const MAX_QUERY_BYTES: usize = 16 * 1024;
@@ -63,7 +65,8 @@ use range::{requested_range, RangeRequest};
 /// Shared state of every handler.
 #[derive(Clone)]
 pub struct AppState {
-    pub assets: Arc<Assets>,
+    /// The fonts and templates requests render with (swapped by a template reload).
+    pub assets: Arc<LiveAssets>,
     pub defaults: Arc<Defaults>,
     pub cache: Arc<Cache<ApiError>>,
     pub cache_control: HeaderValue,
@@ -194,11 +197,13 @@ async fn og(
     }
     let req = parse_query(query, &state.defaults)?;
     // Refused here, before the cache or a render slot: under load a typo is still a 400.
-    state.assets.template(&req.template, req.theme, req.size)?;
-    let key = format!("{}\n{}", state.assets.version(), req.cache_key());
+    let assets = state.assets.get();
+    let template = assets.template(&req.template, req.theme, req.size)?;
+    // The card's version line first: a template reload drops keys by it.
+    let key = format!("{}\n{}", assets.card_version(template), req.cache_key());
     let (entry, lookup) = state
         .cache
-        .get_or_render(&key, || render(&state, req))
+        .get_or_render(&key, || render(&state, Arc::clone(&assets), req))
         .await?;
     Ok(respond(&state, &headers, entry, lookup))
 }
@@ -206,7 +211,11 @@ async fn og(
 /// Runs the renderer on the blocking pool once a render slot is free: 503 when none frees
 /// up within the wait or the render reaches its deadline (it stops there and frees its
 /// slot), 500 when it fails or panics.
-async fn render(state: &AppState, req: CardRequest) -> Result<Entry, ApiError> {
+async fn render(
+    state: &AppState,
+    assets: Arc<Assets>,
+    req: CardRequest,
+) -> Result<Entry, ApiError> {
     let limits = &state.limits;
     let slots = Arc::clone(&limits.render_slots);
     let permit = tokio::time::timeout(limits.render_wait, slots.acquire_owned())
@@ -219,7 +228,6 @@ async fn render(state: &AppState, req: CardRequest) -> Result<Entry, ApiError> {
     let deadline = Deadline::after(limits.render_timeout);
     // The permit moves into the blocking task: it is released when the render really
     // ends, which the deadline makes soon after the 503 at the latest.
-    let assets = Arc::clone(&state.assets);
     let renderer = state.renderer;
     let metrics = Arc::clone(&state.metrics);
     let task = tokio::task::spawn_blocking(move || {
@@ -337,8 +345,9 @@ async fn healthz() -> &'static str {
 /// Ready: the assets loaded (the state exists only then) and no shutdown has begun.
 async fn readyz(State(state): State<AppState>) -> Response {
     if state.ready.load(Ordering::Relaxed) {
-        let templates = state.assets.templates.names().count();
-        let fonts = state.assets.fonts.faces.len();
+        let assets = state.assets.get();
+        let templates = assets.templates.names().count();
+        let fonts = assets.fonts.faces.len();
         format!("ready: {templates} templates, {fonts} fonts\n").into_response()
     } else {
         (StatusCode::SERVICE_UNAVAILABLE, "shutting down\n").into_response()
@@ -388,6 +397,7 @@ async fn playground(State(state): State<AppState>) -> Response {
     let default = state.defaults.template.as_str();
     let options: String = state
         .assets
+        .get()
         .templates
         .names()
         .map(|n| {

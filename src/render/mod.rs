@@ -96,6 +96,9 @@ pub struct Assets {
     pub templates: Templates,
     options: usvg::Options<'static>,
     version: String,
+    /// The digest of the code version and fonts: with a template's own digest, the
+    /// version of every card drawn with that template.
+    fonts_version: String,
     /// Deflate level for PNG text rows (`encode::DEFAULT_LEVEL` unless configured).
     png_level: u8,
 }
@@ -116,19 +119,47 @@ impl Assets {
         breaks::preload();
         let fonts = Arc::new(Fonts::load(font_dirs)?);
         let templates = Templates::load(templates_dir, &fonts)?;
-        let options = fonts.usvg_options();
         let mut hash = Sha256::new();
         hash.update(env!("CARGO_PKG_VERSION"));
         fonts.hash_into(&mut hash);
+        let fonts_version = hex(&hash.finalize()[..8]);
+        Ok(Assets::of(
+            fonts,
+            fonts_version,
+            templates,
+            encode::DEFAULT_LEVEL,
+        ))
+    }
+
+    fn of(fonts: Arc<Fonts>, fonts_version: String, templates: Templates, png_level: u8) -> Assets {
+        let mut hash = Sha256::new();
+        hash.update(&fonts_version);
         templates.hash_into(&mut hash);
-        let version = hex(&hash.finalize()[..8]);
-        Ok(Assets {
+        Assets {
+            options: fonts.usvg_options(),
             fonts,
             templates,
-            options,
-            version,
-            png_level: encode::DEFAULT_LEVEL,
-        })
+            version: hex(&hash.finalize()[..8]),
+            fonts_version,
+            png_level,
+        }
+    }
+
+    /// These assets with `templates` instead (the same fonts and settings): what a
+    /// template reload swaps in.
+    pub fn with_templates(&self, templates: Templates) -> Assets {
+        Assets::of(
+            Arc::clone(&self.fonts),
+            self.fonts_version.clone(),
+            templates,
+            self.png_level,
+        )
+    }
+
+    /// What a card drawn with `template` depends on besides the request: the code, the
+    /// fonts and that template. The first line of its cache key.
+    pub fn card_version(&self, template: &Template) -> String {
+        format!("{}-{}", self.fonts_version, template.digest)
     }
 
     /// These assets, writing PNGs at deflate `level` (1–9; the encoder clamps).
