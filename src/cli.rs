@@ -9,10 +9,11 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
 
+use crate::assets::templates;
 use crate::config::{Command, Config, RenderArgs, TemplatesCommand};
 use crate::render::{self, Assets};
 use crate::request::{parse_query, Defaults};
-use crate::{signing, templates};
+use crate::signing;
 
 pub fn run(command: &Command, config: &Config) -> anyhow::Result<()> {
     config.validate()?;
@@ -30,12 +31,12 @@ pub fn run(command: &Command, config: &Config) -> anyhow::Result<()> {
         Command::Render(args) => render_cards(args, config),
         Command::Posts(args) => crate::posts::run(args, config),
         Command::Fonts => {
-            let fonts = crate::fonts::Fonts::load(&config.font_dirs)?;
+            let fonts = crate::assets::fonts::Fonts::load(&config.font_dirs)?;
             let mut out = std::io::stdout().lock();
             writeln!(out, "family\tweight\tstyle\taxes\tscripts")?;
             // A variable face is loaded as one instance per weight (and width): one row
             // per file and width, with the weights its instances span.
-            let mut rows: Vec<(&crate::fonts::Face, u16, u16)> = Vec::new();
+            let mut rows: Vec<(&crate::assets::fonts::Face, u16, u16)> = Vec::new();
             for face in &fonts.faces {
                 match rows.last_mut() {
                     Some((first, _, max))
@@ -62,7 +63,7 @@ pub fn run(command: &Command, config: &Config) -> anyhow::Result<()> {
                         (false, true, _) => "colour".to_string(),
                         (false, false, true) => "normal".to_string(),
                         (false, false, false) =>
-                            crate::fonts::stretch_keyword(face.stretch).to_string(),
+                            crate::assets::fonts::stretch_keyword(face.stretch).to_string(),
                     },
                     if axes.is_empty() {
                         "-".to_string()
@@ -77,7 +78,7 @@ pub fn run(command: &Command, config: &Config) -> anyhow::Result<()> {
         Command::Templates {
             command: TemplatesCommand::Check { dir },
         } => {
-            let fonts = std::sync::Arc::new(crate::fonts::Fonts::load(&config.font_dirs)?);
+            let fonts = std::sync::Arc::new(crate::assets::fonts::Fonts::load(&config.font_dirs)?);
             let templates = templates::Templates::load(Some(dir), &fonts)?;
             println!(
                 "ok: {} valid ({})",

@@ -2,17 +2,16 @@
 //!
 //! `app` builds the whole service as an axum `Router`; `render::card` is the pipeline.
 
+pub mod assets;
 pub mod cache;
 mod cli;
 pub mod config;
 mod dirs;
-pub mod fonts;
 pub mod http;
 mod posts;
 pub mod render;
 pub mod request;
 pub mod signing;
-pub mod templates;
 
 use std::sync::Arc;
 

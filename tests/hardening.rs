@@ -68,7 +68,7 @@ async fn templates_cannot_read_files_only_embedded_data_uris() {
     };
     let red_path = dir.join("red.png");
     std::fs::write(&red_path, &red).unwrap();
-    let data_uri = ogcard::templates::data_uri("image/png", &red);
+    let data_uri = ogcard::assets::xml::data_uri("image/png", &red);
     let template = |href: &str| {
         format!(
             r##"<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="630">

@@ -6,10 +6,10 @@ mod common;
 
 use std::sync::LazyLock;
 
+use ogcard::assets::templates::Slot;
 use ogcard::render::layout::layout_slot;
 use ogcard::render::Assets;
 use ogcard::request::Text;
-use ogcard::templates::Slot;
 use proptest::prelude::*;
 use unicode_segmentation::UnicodeSegmentation;
 

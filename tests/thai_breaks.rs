@@ -13,9 +13,9 @@
 use std::collections::HashMap;
 use std::path::Path;
 
+use ogcard::assets::templates::Slot;
 use ogcard::render::layout::layout_slot;
 use ogcard::render::{Assets, Deadline};
-use ogcard::templates::Slot;
 
 /// A title with where lines may end, as code-point offsets.
 struct Marked {

@@ -14,9 +14,9 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, SystemTime};
 
+use crate::assets::templates::Templates;
 use crate::http::AppState;
 use crate::render::Assets;
-use crate::templates::Templates;
 
 /// The assets requests render with, swappable while the service runs.
 pub struct LiveAssets {

@@ -21,7 +21,7 @@ use skrifa::outline::{DrawSettings, OutlinePen};
 use skrifa::MetadataProvider;
 use tiny_skia::{FillRule, Mask, Pixmap, Transform};
 
-use crate::fonts::{FaceIndex, Fonts};
+use crate::assets::fonts::{FaceIndex, Fonts};
 use crate::render::layout::SlotLayout;
 
 /// Sub-pixel positions per pixel, in x and in y.

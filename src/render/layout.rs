@@ -16,13 +16,13 @@
 
 use std::cell::{Cell, OnceCell};
 
-use crate::fonts::{FaceIndex, Fonts};
+use crate::assets::fonts::{FaceIndex, Fonts};
+use crate::assets::templates::{Align, Slot, VAlign};
 use crate::render::breaks::{self, break_opportunities, Ladder};
 use crate::render::shape::{
     self, is_rtl_paragraph, itemize, prefix_em_until, runs_width_em, visual_order, Run, ShapedGlyph,
 };
 use crate::render::{Deadline, RenderError};
-use crate::templates::{Align, Slot, VAlign};
 use unicode_segmentation::UnicodeSegmentation;
 
 /// How far, in px, a line may exceed its box before we call it too wide (float noise).
@@ -462,7 +462,7 @@ impl Paragraph<'_> {
 /// sits. Like CSS: the strut of the first available font, half-leading above and below,
 /// with ascent and descent rounded to whole pixels as Blink rounds font metrics; Blink
 /// gives the odd pixel of leading to the space below the line.
-pub fn baseline_in_line_box(face: &crate::fonts::Face, size: f32, line_box: f32) -> f32 {
+pub fn baseline_in_line_box(face: &crate::assets::fonts::Face, size: f32, line_box: f32) -> f32 {
     let ascent = (face.ascent * size).round();
     let descent = (face.descent * size).round();
     ((line_box - (ascent + descent)) / 2.0).floor() + ascent

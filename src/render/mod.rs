@@ -20,9 +20,9 @@ use sha2::{Digest, Sha256};
 
 use serde::Serialize;
 
-use crate::fonts::{FontError, Fonts};
+use crate::assets::fonts::Fonts;
+use crate::assets::templates::{Missing, Slot, Template, Templates};
 use crate::request::{CardRequest, Dpr, Format, Size, Theme};
-use crate::templates::{Missing, Slot, Template, TemplateError, Templates};
 use layout::{layout_slot, SlotLayout};
 use shape::Run;
 
@@ -80,15 +80,7 @@ impl Deadline {
     }
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum AssetError {
-    #[error(transparent)]
-    Font(#[from] FontError),
-    #[error(transparent)]
-    Template(#[from] TemplateError),
-    #[error(transparent)]
-    FontDir(#[from] crate::fonts::FontDirError),
-}
+pub use crate::assets::AssetError;
 
 /// Everything a render reads: fonts, templates, usvg options. Built once at startup.
 pub struct Assets {
@@ -99,6 +91,8 @@ pub struct Assets {
     /// The digest of the code version and fonts: with a template's own digest, the
     /// version of every card drawn with that template.
     fonts_version: String,
+    /// Per template (by id), which background rows are one colour, for the PNG encoder.
+    background_rows: std::collections::HashMap<u64, encode::BackgroundRows>,
     /// Deflate level for PNG text rows (`encode::DEFAULT_LEVEL` unless configured).
     png_level: u8,
 }
@@ -135,7 +129,12 @@ impl Assets {
         let mut hash = Sha256::new();
         hash.update(&fonts_version);
         templates.hash_into(&mut hash);
+        let background_rows = templates
+            .all()
+            .map(|t| (t.id, encode::BackgroundRows::of(&t.background)))
+            .collect();
         Assets {
+            background_rows,
             options: fonts.usvg_options(),
             fonts,
             templates,
@@ -256,6 +255,8 @@ pub struct Canvas<'a> {
     pixmap: Option<tiny_skia::Pixmap>,
     dirty: raster::Rows,
     template: &'a Template,
+    /// The template background's one-colour rows (`None`: not known, encode every row).
+    background: Option<&'a encode::BackgroundRows>,
     png_level: u8,
     /// Drawn at a pixel ratio other than 1: not the template's background size, so
     /// neither its known rows nor the thread's spare canvas apply.
@@ -269,11 +270,11 @@ impl Canvas<'_> {
 
     /// The card as a PNG; rows it did not draw on are taken as the template's.
     pub fn png(&self) -> Result<Vec<u8>, RenderError> {
-        let known = encode::Known {
-            background: &self.template.background_rows,
+        let known = self.background.map(|background| encode::Known {
+            background,
             dirty: &self.dirty,
-        };
-        let known = (!self.scaled).then_some(&known);
+        });
+        let known = known.as_ref().filter(|_| !self.scaled);
         encode::encode_png(self.pixmap(), known, self.png_level)
     }
 }
@@ -472,7 +473,11 @@ impl CardLayout<'_> {
     /// and slots with non-plain paint through usvg/resvg, then plain text from cached
     /// glyph masks (`glyphs`). At a `dpr` other than 1 every layer is drawn again at that
     /// scale (the background too), so text and shapes are as sharp as at 1.
-    pub fn rasterize(&self, assets: &Assets, dpr: Dpr) -> Result<Canvas<'_>, RenderError> {
+    pub fn rasterize<'s>(
+        &'s self,
+        assets: &'s Assets,
+        dpr: Dpr,
+    ) -> Result<Canvas<'s>, RenderError> {
         let fonts = &assets.fonts;
         let template = self.template;
         let scaled = dpr != Dpr::ONE;
@@ -517,6 +522,7 @@ impl CardLayout<'_> {
             pixmap: Some(pixmap),
             dirty,
             template,
+            background: assets.background_rows.get(&template.id),
             png_level: assets.png_level,
             scaled,
         })

@@ -10,8 +10,8 @@ use std::ops::Range;
 
 use tiny_skia::{Pixmap, Transform};
 
+use crate::assets::templates::Template;
 use crate::render::RenderError;
-use crate::templates::Template;
 
 /// Paints `overlay` (an SVG the size of `template`) over the template's static layer.
 /// Also returns the rows it may have painted: those of the drawing's bounding box

@@ -11,7 +11,7 @@ use std::ops::Range;
 use harfrust::{Direction, ShapeOptions, UnicodeBuffer};
 use unicode_segmentation::UnicodeSegmentation;
 
-use crate::fonts::{Face, FaceIndex, Fonts};
+use crate::assets::fonts::{Face, FaceIndex, Fonts};
 
 /// A maximal span of text drawn with one face.
 #[derive(Clone, Debug, PartialEq)]
@@ -327,7 +327,7 @@ mod tests {
         let fonts = Fonts::embedded().unwrap();
         let chain = fonts.fallback_chain(
             &["Noto Sans Thai".into(), "Noto Sans".into()],
-            crate::fonts::Style::new(700, false),
+            crate::assets::fonts::Style::new(700, false),
         );
         let text = "ของ DeepSeek: ข้อมูล";
         let mut missing = vec![];
@@ -350,8 +350,10 @@ mod tests {
     #[test]
     fn right_to_left_runs_are_drawn_in_visual_order() {
         let fonts = Fonts::embedded().unwrap();
-        let chain =
-            fonts.fallback_chain(&["Noto Sans".into()], crate::fonts::Style::new(700, false));
+        let chain = fonts.fallback_chain(
+            &["Noto Sans".into()],
+            crate::assets::fonts::Style::new(700, false),
+        );
         // The runs' texts, left to right, as the paragraph direction orders them.
         let drawn = |text: &str| -> Vec<String> {
             let runs = itemize(text, &chain, &fonts, &mut vec![]);
@@ -374,8 +376,10 @@ mod tests {
     #[test]
     fn emoji_take_the_colour_face_even_after_a_text_face() {
         let fonts = Fonts::embedded().unwrap();
-        let chain =
-            fonts.fallback_chain(&["Noto Sans".into()], crate::fonts::Style::new(700, false));
+        let chain = fonts.fallback_chain(
+            &["Noto Sans".into()],
+            crate::assets::fonts::Style::new(700, false),
+        );
         for text in ["✨", "🚀", "👩‍💻", "🇹🇭", "❤️"] {
             let runs = itemize(text, &chain, &fonts, &mut vec![]);
             assert_eq!(runs.len(), 1, "{text}: one cluster, one run");
@@ -389,7 +393,7 @@ mod tests {
     #[test]
     fn uncovered_characters_are_reported_once() {
         let fonts = Fonts::embedded().unwrap();
-        let chain = fonts.fallback_chain(&[], crate::fonts::Style::new(400, false));
+        let chain = fonts.fallback_chain(&[], crate::assets::fonts::Style::new(400, false));
         let mut missing = vec![];
         // Egyptian hieroglyphs: in no bundled font.
         itemize("𓀀𓀁𓀀", &chain, &fonts, &mut missing);
@@ -401,7 +405,7 @@ mod tests {
         let fonts = Fonts::embedded().unwrap();
         let chain = fonts.fallback_chain(
             &["Noto Sans Thai".into()],
-            crate::fonts::Style::new(700, false),
+            crate::assets::fonts::Style::new(700, false),
         );
         let text = "การปฏิวัติแบบโอเพนซอร์ส DeepSeek";
         let runs = itemize(text, &chain, &fonts, &mut vec![]);

@@ -3,32 +3,13 @@
 //! Every user string passes through [`escape`] before it enters the document; none ever
 //! becomes an element, an attribute name, a path or a URL.
 
-use std::borrow::Cow;
 use std::fmt::Write;
 
-use crate::fonts::Fonts;
+use crate::assets::fonts::Fonts;
+use crate::assets::templates::{Slot, Template};
+pub use crate::assets::xml::escape;
 use crate::render::layout::SlotLayout;
 use crate::render::shape::Run;
-use crate::templates::{Slot, Template};
-
-/// Escapes `s` for use as XML character data or a double-quoted attribute value.
-pub fn escape(s: &str) -> Cow<'_, str> {
-    if !s.contains(['<', '>', '&', '"', '\'']) {
-        return Cow::Borrowed(s);
-    }
-    let mut out = String::with_capacity(s.len() + 16);
-    for c in s.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c => out.push(c),
-        }
-    }
-    Cow::Owned(out)
-}
 
 /// The elements of one laid-out slot: one `<text>` per font run, in visual order, each
 /// placed absolutely so that usvg shapes it as its own chunk in exactly the face we
@@ -63,7 +44,7 @@ pub fn slot_element_where(
                 let _ = write!(
                     out,
                     " font-stretch=\"{}\"",
-                    crate::fonts::stretch_keyword(face.stretch)
+                    crate::assets::fonts::stretch_keyword(face.stretch)
                 );
             }
             // A variable font's instance, exactly as layout measured it.
@@ -96,18 +77,4 @@ pub fn overlay(template: &Template, elements: &[String]) -> String {
     }
     out.push_str("</svg>");
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn escapes_markup_and_quotes() {
-        assert_eq!(
-            escape(r#"<a href="x">&'"#),
-            "&lt;a href=&quot;x&quot;&gt;&amp;&apos;"
-        );
-        assert!(matches!(escape("การ AI"), Cow::Borrowed(_)));
-    }
 }

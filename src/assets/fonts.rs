@@ -20,7 +20,7 @@ include!(concat!(env!("OUT_DIR"), "/fonts_digest.rs"));
 /// template's own families. See `fonts/README.md`.
 macro_rules! embedded {
     ($($file:literal),* $(,)?) => {
-        &[$(($file, include_bytes!(concat!("../fonts/", $file)))),*]
+        &[$(($file, include_bytes!(concat!("../../fonts/", $file)))),*]
     };
 }
 const EMBEDDED: &[(&str, &[u8])] = embedded![
@@ -307,7 +307,7 @@ impl Fonts {
     /// `dirs` (sorted by path), which come after the embedded ones in fallback order and
     /// can be named in templates. Read (and decompressed) once at startup and kept for the
     /// life of the process.
-    pub fn load(dirs: &[std::path::PathBuf]) -> Result<Fonts, crate::render::AssetError> {
+    pub fn load(dirs: &[std::path::PathBuf]) -> Result<Fonts, crate::assets::AssetError> {
         let mut extra: Vec<(String, &'static [u8])> = Vec::new();
         for dir in dirs {
             let io = |source| FontDirError {

@@ -1,0 +1,182 @@
+//! A template's SVG source as a document with holes: the slots and accent elements are
+//! replaced per request (`fill_slots`), everything else is the static layer, drawn once;
+//! `data-asset` files are inlined as `data:` URIs when the template loads.
+
+use std::ops::Range;
+
+use tiny_skia::Pixmap;
+
+use super::slot::Slot;
+use super::Template;
+use crate::assets::xml::data_uri;
+
+/// Files embedded templates may inline with `data-asset`.
+pub(super) const EMBEDDED_ASSETS: &[(&str, &[u8])] = &[(
+    "brand-logo.svg",
+    include_bytes!("../../../templates/brand-logo.svg"),
+)];
+
+/// The largest asset a template may inline.
+const MAX_ASSET_BYTES: usize = 2 << 20;
+
+/// An element whose `fill` or `stroke` is the request's accent colour.
+#[derive(Clone, Debug)]
+pub(super) struct Accent {
+    pub(super) range: Range<usize>,
+    /// The painted attribute's value in the source (the default colour).
+    pub(super) value: Range<usize>,
+}
+
+impl Template {
+    /// The accent elements, painted with `accent` (or their own default colour).
+    pub fn accent_elements(&self, accent: Option<&str>) -> Vec<String> {
+        self.accents
+            .iter()
+            .map(|a| self.accent_element(a, accent))
+            .collect()
+    }
+
+    fn accent_element(&self, a: &Accent, accent: Option<&str>) -> String {
+        match accent {
+            // `accent` is a validated `#rrggbb`: nothing in it needs escaping.
+            Some(colour) => format!(
+                "{}{colour}{}",
+                &self.source[a.range.start..a.value.start],
+                &self.source[a.value.end..a.range.end]
+            ),
+            None => self.source[a.range.clone()].to_string(),
+        }
+    }
+
+    /// The slot that shows parameter `name`.
+    pub fn slot(&self, name: &str) -> Option<&Slot> {
+        self.slots.iter().find(|s| s.name == name)
+    }
+
+    /// The template's SVG with each slot element replaced by `fill(slot)` and accent
+    /// elements painted with `accent`.
+    pub fn fill_slots(
+        &self,
+        accent: Option<&str>,
+        mut fill: impl FnMut(&Slot) -> String,
+    ) -> String {
+        compose(&self.slots, &self.accents, &self.source, &mut |part| {
+            Some(match part {
+                Part::Slot(slot) => fill(slot),
+                Part::Accent(a) => self.accent_element(a, accent),
+            })
+        })
+    }
+}
+
+/// A dynamic part of a template.
+pub(super) enum Part<'a> {
+    Slot(&'a Slot),
+    Accent(&'a Accent),
+}
+
+/// Replaces each `data-asset="FILE"` attribute by `href="data:…"` with the file's bytes.
+/// FILE is a plain file name (no path) with an image extension; `asset` finds its bytes.
+pub(super) fn inline_assets(
+    source: String,
+    asset: &dyn Fn(&str) -> Option<Vec<u8>>,
+) -> Result<String, String> {
+    let doc = roxmltree::Document::parse(&source).map_err(|e| e.to_string())?;
+    let mut edits: Vec<(Range<usize>, String)> = Vec::new();
+    for node in doc.descendants().filter(|n| n.is_element()) {
+        let Some(attr) = node.attributes().find(|a| a.name() == "data-asset") else {
+            continue;
+        };
+        let line = doc.text_pos_at(node.range().start).row;
+        let file = attr.value();
+        let mime = match file.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()) {
+            Some(e) if e == "svg" => "image/svg+xml",
+            Some(e) if e == "png" => "image/png",
+            Some(e) if e == "jpg" || e == "jpeg" => "image/jpeg",
+            Some(e) if e == "webp" => "image/webp",
+            _ => {
+                return Err(format!(
+                    "line {line}: data-asset `{file}` is not .svg, .png, .jpg or .webp"
+                ))
+            }
+        };
+        if node.tag_name().name() != "image" {
+            return Err(format!("line {line}: data-asset belongs on <image>"));
+        }
+        if file.contains(['/', '\\']) || file.starts_with('.') {
+            return Err(format!(
+                "line {line}: data-asset `{file}` must be a file name beside the template"
+            ));
+        }
+        let bytes = asset(file).ok_or_else(|| format!("line {line}: asset `{file}` not found"))?;
+        if bytes.len() > MAX_ASSET_BYTES {
+            return Err(format!(
+                "line {line}: asset `{file}` is over {MAX_ASSET_BYTES} bytes"
+            ));
+        }
+        // A broken asset would silently draw nothing: refuse it at startup instead.
+        let valid = match mime {
+            "image/svg+xml" => std::str::from_utf8(&bytes)
+                .ok()
+                .is_some_and(|t| roxmltree::Document::parse(t).is_ok()),
+            "image/png" => bytes.starts_with(b"\x89PNG\r\n\x1a\n"),
+            "image/jpeg" => bytes.starts_with(&[0xFF, 0xD8, 0xFF]),
+            _ => bytes.starts_with(b"RIFF") && bytes.get(8..12) == Some(b"WEBP"),
+        };
+        if !valid {
+            return Err(format!(
+                "line {line}: asset `{file}` is not a valid {mime} file"
+            ));
+        }
+        edits.push((attr.range(), format!("href=\"{}\"", data_uri(mime, &bytes))));
+    }
+    if edits.is_empty() {
+        return Ok(source);
+    }
+    let mut out = String::with_capacity(source.len());
+    let mut at = 0;
+    for (range, text) in edits {
+        out.push_str(&source[at..range.start]);
+        out.push_str(&text);
+        at = range.end;
+    }
+    out.push_str(&source[at..]);
+    Ok(out)
+}
+
+/// `source` with each dynamic part (slot, accent element) replaced by what `part` gives
+/// for it (nothing for `None`), in document order.
+pub(super) fn compose(
+    slots: &[Slot],
+    accents: &[Accent],
+    source: &str,
+    part: &mut dyn FnMut(Part) -> Option<String>,
+) -> String {
+    let mut parts: Vec<(Range<usize>, Part)> = slots
+        .iter()
+        .map(|s| (s.range.clone(), Part::Slot(s)))
+        .chain(accents.iter().map(|a| (a.range.clone(), Part::Accent(a))))
+        .collect();
+    parts.sort_by_key(|(r, _)| r.start);
+    let mut out = String::with_capacity(source.len() + 1024);
+    let mut at = 0;
+    for (range, p) in parts {
+        out.push_str(&source[at..range.start]);
+        if let Some(text) = part(p) {
+            out.push_str(&text);
+        }
+        at = range.end;
+    }
+    out.push_str(&source[at..]);
+    out
+}
+
+pub(super) fn rasterize_static(
+    tree: &usvg::Tree,
+    width: u32,
+    height: u32,
+) -> Result<Pixmap, String> {
+    let mut pixmap = Pixmap::new(width, height).ok_or("cannot allocate the canvas")?;
+    resvg::render(tree, tiny_skia::Transform::identity(), &mut pixmap.as_mut());
+    Ok(pixmap)
+}

@@ -1,0 +1,403 @@
+//! Card templates: plain SVG files with text slots declared inside them.
+//!
+//! This module loads them (embedded defaults in every size, then an optional directory
+//! that overrides or adds) and checks each whole; [`slot`] owns the slot grammar (see
+//! `templates/README.md`) and [`compose`] the document with holes a request fills, whose
+//! static layer is rendered to pixels once here. Knows nothing of requests' HTTP or of
+//! the renderer.
+
+mod compose;
+mod slot;
+
+pub use slot::{Align, Flow, Slot, VAlign, FONT_SIZES, MAX_FONT_SIZES, MAX_LINES, MIN_FONT_STEP};
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use tiny_skia::Pixmap;
+
+use crate::assets::fonts::Fonts;
+use crate::request::{is_template_name, Size, Theme};
+use compose::{compose, inline_assets, rasterize_static, Accent, EMBEDDED_ASSETS};
+use slot::{flow_order, parse_slot};
+
+/// Templates compiled into the binary: `(name, size, SVG source)`, every built-in
+/// template in every size.
+macro_rules! embedded {
+    ($($name:literal),* $(,)?) => {
+        &[$(
+            ($name, Size::Og, include_str!(concat!("../../../templates/", $name, ".svg"))),
+            ($name, Size::X, include_str!(concat!("../../../templates/", $name, ".x.svg"))),
+            ($name, Size::Square, include_str!(concat!("../../../templates/", $name, ".square.svg"))),
+            ($name, Size::Kakao, include_str!(concat!("../../../templates/", $name, ".kakao.svg"))),
+        )*]
+    };
+}
+const EMBEDDED: &[(&str, Size, &str)] = embedded!["default", "light", "article", "brand"];
+
+/// The largest card a template may declare, in pixels per side.
+const MAX_SIDE: u32 = 4096;
+
+#[derive(Debug, thiserror::Error)]
+pub enum TemplateError {
+    #[error("template {file}: {problem}")]
+    Invalid { file: String, problem: String },
+    #[error("templates directory {dir}: {source}")]
+    Io { dir: String, source: std::io::Error },
+}
+
+/// A parsed, validated template with its static layer pre-rendered.
+pub struct Template {
+    /// Unique to this template in this process (reused canvases are matched by it).
+    pub id: u64,
+    pub name: String,
+    /// Which of the template's designs this is.
+    pub size: Size,
+    /// A digest of its name, size and source (inlined assets included): in the cache key
+    /// of every card drawn with it, so a changed template never serves old cards.
+    pub digest: String,
+    pub width: u32,
+    pub height: u32,
+    source: String,
+    pub slots: Vec<Slot>,
+    /// Indices into `slots` in the order to lay them out: each after the one it flows
+    /// below (`data-flow`).
+    pub layout_order: Vec<usize>,
+    /// Elements painted with the request's `accent` (`data-accent="fill|stroke"`).
+    accents: Vec<Accent>,
+    /// The theme this template is (`data-theme` on the root), if it says.
+    pub theme: Option<Theme>,
+    /// The template to use instead for the other theme (`data-theme-pair`).
+    pub theme_pair: Option<String>,
+    /// Everything but the slots and accent elements, rendered once.
+    pub background: Pixmap,
+    /// The static layer as parsed, to draw it again at another pixel ratio.
+    pub static_layer: usvg::Tree,
+}
+
+impl Template {
+    /// Parses `source` (`file` names it in errors), inlining each `data-asset="FILE"` as
+    /// an `href` data URI of the bytes `asset(FILE)` gives.
+    pub fn parse(
+        name: &str,
+        size: Size,
+        file: &str,
+        source: String,
+        fonts: &Arc<Fonts>,
+        asset: &dyn Fn(&str) -> Option<Vec<u8>>,
+    ) -> Result<Template, TemplateError> {
+        let invalid = |problem: String| TemplateError::Invalid {
+            file: file.to_string(),
+            problem,
+        };
+        let source = inline_assets(source, asset).map_err(invalid)?;
+        let doc = roxmltree::Document::parse(&source).map_err(|e| invalid(e.to_string()))?;
+        let root = doc.root_element();
+        if root.tag_name().name() != "svg" {
+            return Err(invalid("the root element is not <svg>".into()));
+        }
+        let width = side(root.attribute("width"))
+            .ok_or_else(|| invalid(format!("<svg> needs an integer width in 1..={MAX_SIDE}")))?;
+        let height = side(root.attribute("height"))
+            .ok_or_else(|| invalid(format!("<svg> needs an integer height in 1..={MAX_SIDE}")))?;
+        if size != Size::Og && (width, height) != size.pixels() {
+            let (w, h) = size.pixels();
+            return Err(invalid(format!(
+                "a `{}` template is {w}×{h}, not {width}×{height}",
+                size.as_str()
+            )));
+        }
+        if let Some(vb) = root.attribute("viewBox") {
+            let nums: Vec<f32> = vb
+                .split([' ', ','])
+                .filter(|s| !s.is_empty())
+                .filter_map(|s| s.parse().ok())
+                .collect();
+            if nums != [0.0, 0.0, width as f32, height as f32] {
+                return Err(invalid(format!(
+                    "viewBox must be \"0 0 {width} {height}\" (slots are placed in pixels)"
+                )));
+            }
+        }
+
+        let mut slots = Vec::new();
+        for node in doc
+            .descendants()
+            .filter(|n| n.attribute("data-slot").is_some())
+        {
+            let slot = parse_slot(node, fonts, (width, height)).map_err(|p| {
+                let pos = doc.text_pos_at(node.range().start);
+                invalid(format!("line {}: {p}", pos.row))
+            })?;
+            if slots.iter().any(|s: &Slot| s.name == slot.name) {
+                return Err(invalid(format!("slot `{}` is declared twice", slot.name)));
+            }
+            slots.push(slot);
+        }
+        if !slots.iter().any(|s| s.name == "title") {
+            return Err(invalid("no `title` slot (data-slot=\"title\")".into()));
+        }
+        let layout_order = flow_order(&slots).map_err(invalid)?;
+        slots.sort_by_key(|s| s.range.start);
+
+        let mut accents = Vec::new();
+        for node in doc
+            .descendants()
+            .filter(|n| n.attribute("data-accent").is_some())
+        {
+            let line = doc.text_pos_at(node.range().start).row;
+            let painted = node.attribute("data-accent").unwrap_or_default();
+            if !matches!(painted, "fill" | "stroke") {
+                return Err(invalid(format!(
+                    "line {line}: data-accent must be fill or stroke"
+                )));
+            }
+            if node
+                .parent_element()
+                .is_none_or(|p| p.parent_element().is_some())
+            {
+                return Err(invalid(format!(
+                    "line {line}: an accent element must be a direct child of <svg>"
+                )));
+            }
+            let value = node
+                .attributes()
+                .find(|a| a.name() == painted && a.namespace().is_none())
+                .ok_or_else(|| {
+                    invalid(format!(
+                        "line {line}: data-accent=\"{painted}\" needs a default {painted}"
+                    ))
+                })?
+                .range_value();
+            accents.push(Accent {
+                range: node.range(),
+                value,
+            });
+        }
+
+        let theme = match root.attribute("data-theme") {
+            None => None,
+            Some("dark") => Some(Theme::Dark),
+            Some("light") => Some(Theme::Light),
+            Some(other) => return Err(invalid(format!("data-theme=\"{other}\" (dark|light)"))),
+        };
+        let theme_pair = root.attribute("data-theme-pair").map(str::to_string);
+
+        let static_svg = compose(&slots, &accents, &source, &mut |_| None);
+        let static_layer = usvg::Tree::from_str(&static_svg, &fonts.usvg_options())
+            .map_err(|e| invalid(format!("static layer: {e}")))?;
+        let background = rasterize_static(&static_layer, width, height)
+            .map_err(|p| invalid(format!("static layer: {p}")))?;
+        static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let digest = {
+            use sha2::Digest;
+            let mut hash = sha2::Sha256::new();
+            hash.update(name.as_bytes());
+            hash.update([0]);
+            hash.update(size.as_str());
+            hash.update([0]);
+            hash.update(source.as_bytes());
+            hash.finalize()[..8]
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect::<String>()
+        };
+        let template = Template {
+            id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            name: name.to_string(),
+            size,
+            digest,
+            width,
+            height,
+            slots,
+            layout_order,
+            accents,
+            theme,
+            theme_pair,
+            background,
+            static_layer,
+            source,
+        };
+        Ok(template)
+    }
+}
+
+fn side(value: Option<&str>) -> Option<u32> {
+    value?
+        .trim_end_matches("px")
+        .parse::<u32>()
+        .ok()
+        .filter(|v| (1..=MAX_SIDE).contains(v))
+}
+
+/// Every template by name.
+pub struct Templates {
+    /// Each template's designs by size; every template has `og`.
+    by_name: BTreeMap<String, BTreeMap<Size, Template>>,
+}
+
+/// Why [`Templates::resolve`] found no template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Missing {
+    Template,
+    /// The template exists, without this size; it has these.
+    Size(Vec<Size>),
+}
+
+impl Templates {
+    /// The embedded templates, then every `*.svg` in `dir`: `NAME.svg` is the template
+    /// `NAME` (its `og` size), `NAME.SIZE.svg` its design for `SIZE` (`x`, `square`,
+    /// `kakao`). A template in `dir` named like an embedded one replaces it whole, with
+    /// all its sizes.
+    pub fn load(dir: Option<&Path>, fonts: &Arc<Fonts>) -> Result<Templates, TemplateError> {
+        let mut by_name: BTreeMap<String, BTreeMap<Size, Template>> = BTreeMap::new();
+        let embedded_asset = |file: &str| {
+            EMBEDDED_ASSETS
+                .iter()
+                .find(|(n, _)| *n == file)
+                .map(|(_, b)| b.to_vec())
+        };
+        for (name, size, source) in EMBEDDED {
+            let file = format!("templates/{} (embedded)", file_name(name, *size));
+            let t = Template::parse(
+                name,
+                *size,
+                &file,
+                source.to_string(),
+                fonts,
+                &embedded_asset,
+            )?;
+            by_name
+                .entry(name.to_string())
+                .or_default()
+                .insert(*size, t);
+        }
+        if let Some(dir) = dir {
+            let io = |source| TemplateError::Io {
+                dir: dir.display().to_string(),
+                source,
+            };
+            let paths = crate::dirs::files_with_extensions(dir, &["svg"]).map_err(io)?;
+            let mut from_dir: BTreeMap<String, BTreeMap<Size, Template>> = BTreeMap::new();
+            for path in paths {
+                let file = path.display().to_string();
+                let (name, size) = path
+                    .file_stem()
+                    .and_then(|s| s.to_str())
+                    .and_then(name_and_size)
+                    .ok_or_else(|| TemplateError::Invalid {
+                        file: file.clone(),
+                        problem: "file name must be NAME.svg or NAME.SIZE.svg (NAME: letters, \
+                                  digits, - or _; SIZE: x, square or kakao)"
+                            .into(),
+                    })?;
+                let source =
+                    std::fs::read_to_string(&path).map_err(|e| TemplateError::Invalid {
+                        file: file.clone(),
+                        problem: e.to_string(),
+                    })?;
+                // Assets sit beside the template; `inline_assets` allows bare names only.
+                let dir_asset = |asset: &str| std::fs::read(dir.join(asset)).ok();
+                let t = Template::parse(name, size, &file, source, fonts, &dir_asset)?;
+                from_dir
+                    .entry(name.to_string())
+                    .or_default()
+                    .insert(size, t);
+            }
+            for (name, sizes) in from_dir {
+                if !sizes.contains_key(&Size::Og) {
+                    let size = sizes.keys().next().copied().unwrap_or_default();
+                    return Err(TemplateError::Invalid {
+                        file: dir.join(file_name(&name, size)).display().to_string(),
+                        problem: format!("no {name}.svg beside it (every template has one)"),
+                    });
+                }
+                by_name.insert(name, sizes);
+            }
+        }
+        for t in by_name.values().flat_map(|sizes| sizes.values()) {
+            if let Some(pair) = &t.theme_pair {
+                if !by_name.contains_key(pair) {
+                    return Err(TemplateError::Invalid {
+                        file: format!("template `{}`", t.name),
+                        problem: format!("data-theme-pair names `{pair}`, which does not exist"),
+                    });
+                }
+            }
+        }
+        Ok(Templates { by_name })
+    }
+
+    /// The template `name` at its `og` size.
+    pub fn get(&self, name: &str) -> Option<&Template> {
+        self.by_name.get(name)?.get(&Size::Og)
+    }
+
+    /// The sizes template `name` is drawn in (empty when there is no such template).
+    pub fn sizes(&self, name: &str) -> Vec<Size> {
+        self.by_name
+            .get(name)
+            .map(|sizes| sizes.keys().copied().collect())
+            .unwrap_or_default()
+    }
+
+    /// The template `name` at `size`, or its counterpart when `theme` asks for the other
+    /// theme and the template names one (`data-theme-pair`) that has this size.
+    pub fn resolve(
+        &self,
+        name: &str,
+        theme: Option<Theme>,
+        size: Size,
+    ) -> Result<&Template, Missing> {
+        let sizes = self.by_name.get(name).ok_or(Missing::Template)?;
+        let t = sizes
+            .get(&size)
+            .ok_or_else(|| Missing::Size(sizes.keys().copied().collect()))?;
+        match (theme, t.theme, &t.theme_pair) {
+            (Some(want), Some(is), Some(pair)) if want != is => Ok(self
+                .by_name
+                .get(pair)
+                .and_then(|sizes| sizes.get(&size))
+                .unwrap_or(t)),
+            _ => Ok(t),
+        }
+    }
+
+    /// Feeds every template's name, size and source to `hash` (for the assets' version).
+    pub fn hash_into(&self, hash: &mut impl sha2::Digest) {
+        for (name, sizes) in &self.by_name {
+            for t in sizes.values() {
+                hash.update(name.as_bytes());
+                hash.update([0]);
+                hash.update(t.digest.as_bytes());
+            }
+        }
+    }
+
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.by_name.keys().map(String::as_str)
+    }
+
+    /// Every template in every size.
+    pub fn all(&self) -> impl Iterator<Item = &Template> {
+        self.by_name.values().flat_map(|sizes| sizes.values())
+    }
+}
+
+/// `NAME.svg` for the `og` size, `NAME.SIZE.svg` for the others.
+pub fn file_name(name: &str, size: Size) -> String {
+    match size {
+        Size::Og => format!("{name}.svg"),
+        other => format!("{name}.{}.svg", other.as_str()),
+    }
+}
+
+/// A template file's stem as `(NAME, SIZE)`: `brand` → og, `brand.square` → square.
+fn name_and_size(stem: &str) -> Option<(&str, Size)> {
+    let (name, size) = match stem.split_once('.') {
+        None => (stem, Size::Og),
+        Some((name, size)) => (name, Size::parse(size).filter(|s| *s != Size::Og)?),
+    };
+    is_template_name(name).then_some((name, size))
+}
