@@ -251,36 +251,21 @@ impl Templates {
     /// `kakao`). A template in `dir` named like an embedded one replaces it whole, with
     /// all its sizes.
     pub fn load(dir: Option<&Path>, fonts: &Arc<Fonts>) -> Result<Templates, TemplateError> {
-        let mut by_name: BTreeMap<String, BTreeMap<Size, Template>> = BTreeMap::new();
         let embedded_asset = |file: &str| {
             EMBEDDED_ASSETS
                 .iter()
                 .find(|(n, _)| *n == file)
                 .map(|(_, b)| b.to_vec())
         };
-        for (name, size, source) in EMBEDDED {
-            let file = format!("templates/{} (embedded)", file_name(name, *size));
-            let t = Template::parse(
-                name,
-                *size,
-                &file,
-                source.to_string(),
-                fonts,
-                &embedded_asset,
-            )?;
-            by_name
-                .entry(name.to_string())
-                .or_default()
-                .insert(*size, t);
-        }
+        // Read every file first (cheap), then parse and draw the templates on every core:
+        // drawing the static layers is most of startup.
+        let mut jobs: Vec<Job> = Vec::new();
         if let Some(dir) = dir {
             let io = |source| TemplateError::Io {
                 dir: dir.display().to_string(),
                 source,
             };
-            let paths = crate::dirs::files_with_extensions(dir, &["svg"]).map_err(io)?;
-            let mut from_dir: BTreeMap<String, BTreeMap<Size, Template>> = BTreeMap::new();
-            for path in paths {
+            for path in crate::dirs::files_with_extensions(dir, &["svg"]).map_err(io)? {
                 let file = path.display().to_string();
                 let (name, size) = path
                     .file_stem()
@@ -297,23 +282,63 @@ impl Templates {
                         file: file.clone(),
                         problem: e.to_string(),
                     })?;
-                // Assets sit beside the template; `inline_assets` allows bare names only.
-                let dir_asset = |asset: &str| std::fs::read(dir.join(asset)).ok();
-                let t = Template::parse(name, size, &file, source, fonts, &dir_asset)?;
-                from_dir
-                    .entry(name.to_string())
-                    .or_default()
-                    .insert(size, t);
+                jobs.push(Job {
+                    name: name.to_string(),
+                    size,
+                    file,
+                    source,
+                    from_dir: true,
+                });
             }
-            for (name, sizes) in from_dir {
-                if !sizes.contains_key(&Size::Og) {
-                    let size = sizes.keys().next().copied().unwrap_or_default();
-                    return Err(TemplateError::Invalid {
-                        file: dir.join(file_name(&name, size)).display().to_string(),
-                        problem: format!("no {name}.svg beside it (every template has one)"),
-                    });
-                }
-                by_name.insert(name, sizes);
+        }
+        // An embedded template the directory replaces is not loaded at all.
+        let replaced: Vec<String> = jobs.iter().map(|j| j.name.clone()).collect();
+        for (name, size, source) in EMBEDDED {
+            if !replaced.iter().any(|r| r == name) {
+                jobs.push(Job {
+                    name: name.to_string(),
+                    size: *size,
+                    file: format!("templates/{} (embedded)", file_name(name, *size)),
+                    source: source.to_string(),
+                    from_dir: false,
+                });
+            }
+        }
+        let parse = |job: &Job| {
+            // Assets sit beside the template; `inline_assets` allows bare names only.
+            let dir_asset = |asset: &str| dir.and_then(|d| std::fs::read(d.join(asset)).ok());
+            let asset: &dyn Fn(&str) -> Option<Vec<u8>> = if job.from_dir {
+                &dir_asset
+            } else {
+                &embedded_asset
+            };
+            Template::parse(
+                &job.name,
+                job.size,
+                &job.file,
+                job.source.clone(),
+                fonts,
+                asset,
+            )
+        };
+        let mut by_name: BTreeMap<String, BTreeMap<Size, Template>> = BTreeMap::new();
+        for (job, template) in jobs.iter().zip(in_parallel(&jobs, parse)) {
+            by_name
+                .entry(job.name.clone())
+                .or_default()
+                .insert(job.size, template?);
+        }
+        for (name, sizes) in &by_name {
+            if !sizes.contains_key(&Size::Og) {
+                let size = sizes.keys().next().copied().unwrap_or_default();
+                let file = dir.map_or_else(
+                    || file_name(name, size),
+                    |d| d.join(file_name(name, size)).display().to_string(),
+                );
+                return Err(TemplateError::Invalid {
+                    file,
+                    problem: format!("no {name}.svg beside it (every template has one)"),
+                });
             }
         }
         for t in by_name.values().flat_map(|sizes| sizes.values()) {
@@ -383,6 +408,51 @@ impl Templates {
     pub fn all(&self) -> impl Iterator<Item = &Template> {
         self.by_name.values().flat_map(|sizes| sizes.values())
     }
+}
+
+/// One template file to parse.
+struct Job {
+    name: String,
+    size: Size,
+    file: String,
+    source: String,
+    from_dir: bool,
+}
+
+/// `work` on each job, on as many threads as there are cores (and jobs); results in the
+/// jobs' order, so the first error reported is the same on every machine.
+fn in_parallel<J: Sync, T: Send>(jobs: &[J], work: impl Fn(&J) -> T + Sync) -> Vec<T> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(jobs.len());
+    if threads <= 1 {
+        return jobs.iter().map(work).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let mut done: Vec<(usize, T)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(job) = jobs.get(i) else { break mine };
+                        mine.push((i, work(job)));
+                    }
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| {
+                w.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    });
+    done.sort_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, t)| t).collect()
 }
 
 /// `NAME.svg` for the `og` size, `NAME.SIZE.svg` for the others.
