@@ -77,28 +77,61 @@ fn ink_rows(rgba: &[u8], width: u32, band: std::ops::Range<u32>) -> Option<(u32,
     Some((top, bottom))
 }
 
+/// The font files copied into a fresh directory, or `None` (said why) without them.
+fn font_dir(name: &str) -> Option<PathBuf> {
+    let modules = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/node_modules");
+    let present = FONT_FILES.iter().all(|f| modules.join(f).exists());
+    if !tools_present(&[("tests/browser/node_modules/@fontsource (npm ci)", present)]) {
+        return None;
+    }
+    let dir = std::env::temp_dir().join(format!("ogcard-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    for file in FONT_FILES {
+        let from = modules.join(file);
+        std::fs::copy(&from, dir.join(from.file_name().unwrap())).unwrap();
+    }
+    Some(dir)
+}
+
+#[test]
+fn ogcard_fonts_lists_web_fonts_with_their_weights_axes_and_scripts() {
+    let Some(dir) = font_dir("fonts-list") else {
+        return;
+    };
+    let out = ogcard()
+        .args(["--font-dir", dir.to_str().unwrap(), "fonts"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let listing = String::from_utf8(out.stdout).unwrap();
+    for row in [
+        // One row per file: Kanit's Thai subset from WOFF2, its Latin one from WOFF.
+        "Kanit\t700\tnormal\t-\t\n",
+        "Kanit\t700\tnormal\t-\tThai\n",
+        // The variable font's instances, as one row per file with the weights they span.
+        "Noto Sans Thai\t100–900\tnormal\twght 100–900\tThai\n",
+    ] {
+        assert!(listing.contains(row), "no {row:?} in:\n{listing}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn brand_fonts_set_text_as_chromium_does() {
     let modules = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/node_modules");
     let tools = [
         ("node", on_path("node")),
         ("/usr/bin/chromium", Path::new("/usr/bin/chromium").exists()),
-        (
-            "tests/browser/node_modules/@fontsource (npm ci)",
-            FONT_FILES.iter().all(|f| modules.join(f).exists()),
-        ),
     ];
     if !tools_present(&tools) {
         return;
     }
-    let work = std::env::temp_dir().join(format!("ogcard-fonts-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&work);
-    let fonts = work.join("fonts");
-    std::fs::create_dir_all(&fonts).unwrap();
-    for file in FONT_FILES {
-        let from = modules.join(file);
-        std::fs::copy(&from, fonts.join(from.file_name().unwrap())).unwrap();
-    }
+    let Some(fonts) = font_dir("fonts") else {
+        return;
+    };
+    let work = fonts.join("work");
+    std::fs::create_dir_all(&work).unwrap();
     let templates = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/font-templates");
     let app = app_with(&[
         "--font-dir",
@@ -199,5 +232,5 @@ async fn brand_fonts_set_text_as_chromium_does() {
         assert!(mean < 2.5, "{name}: mean abs difference {mean:.3}");
     }
     eprint!("{report}");
-    let _ = std::fs::remove_dir_all(&work);
+    let _ = std::fs::remove_dir_all(&fonts);
 }
