@@ -108,21 +108,26 @@ async fn scripts() {
     finish(blessed);
 }
 
+const TEMPLATE_THAI_TITLE: &str = "การกลั่นโมเดล: ดาบสองคมของสตาร์ทอัพในประเทศไทยที่อยากสร้าง AI ของตัวเอง";
+
+/// Every parameter but the title and template, for the template goldens.
+fn every_other_parameter() -> String {
+    let description = encode("ข้อมูลเชิงลึกจากการประชุมสุดยอด AI แบบปิดประตู และสิ่งที่นักพัฒนาควรรู้");
+    format!(
+        "site=blog.example.com&author=สมชาย%20ใจดี&date=29%20พ.ย.%202569\
+         &tags=AI,โอเพนซอร์ส,Rust&description={description}"
+    )
+}
+
 /// Every built-in template with a Thai and an English title and all its parameters.
 #[tokio::test]
 async fn templates() {
-    let thai = "การกลั่นโมเดล: ดาบสองคมของสตาร์ทอัพในประเทศไทยที่อยากสร้าง AI ของตัวเอง";
     let english = "Model distillation: a double-edged sword for startups building their own AI";
-    let extra = "site=blog.example.com&author=สมชาย%20ใจดี&date=29%20พ.ย.%202569\
-                 &tags=AI,โอเพนซอร์ส,Rust&description=";
-    let description = encode("ข้อมูลเชิงลึกจากการประชุมสุดยอด AI แบบปิดประตู และสิ่งที่นักพัฒนาควรรู้");
+    let others = every_other_parameter();
     let mut blessed = false;
     for template in ["default", "light", "article", "brand"] {
-        for (lang, title) in [("th", thai), ("en", english)] {
-            let query = format!(
-                "template={template}&title={}&{extra}{description}",
-                encode(title)
-            );
+        for (lang, title) in [("th", TEMPLATE_THAI_TITLE), ("en", english)] {
+            let query = format!("template={template}&title={}&{others}", encode(title));
             blessed |= check(&format!("template-{template}-{lang}"), &query).await;
         }
     }
@@ -132,16 +137,13 @@ async fn templates() {
 /// Every built-in template in every other size: each its own design (`NAME.SIZE.svg`).
 #[tokio::test]
 async fn sizes() {
-    let title = "การกลั่นโมเดล: ดาบสองคมของสตาร์ทอัพในประเทศไทยที่อยากสร้าง AI ของตัวเอง";
-    let extra = "site=blog.example.com&author=สมชาย%20ใจดี&date=29%20พ.ย.%202569\
-                 &tags=AI,โอเพนซอร์ส,Rust&description=";
-    let description = encode("ข้อมูลเชิงลึกจากการประชุมสุดยอด AI แบบปิดประตู และสิ่งที่นักพัฒนาควรรู้");
+    let others = every_other_parameter();
     let mut blessed = false;
     for template in ["default", "light", "article", "brand"] {
         for size in ["x", "square", "kakao"] {
             let query = format!(
-                "template={template}&size={size}&title={}&{extra}{description}",
-                encode(title)
+                "template={template}&size={size}&title={}&{others}",
+                encode(TEMPLATE_THAI_TITLE)
             );
             blessed |= check(&format!("size-{template}-{size}"), &query).await;
         }
