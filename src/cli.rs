@@ -4,7 +4,6 @@
 use std::io::{Read, Write};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
@@ -243,33 +242,20 @@ fn render_batch(
     } else {
         indicatif::ProgressBar::new(jobs.len() as u64)
     };
-    let next = AtomicUsize::new(0);
     let started = Instant::now();
-    let mut failures: Vec<Failure> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..workers)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut failures = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(job) = jobs.get(i) else { break };
-                        if let Err(e) = render_job(job, out_dir, assets, defaults) {
-                            failures.push((job.line, format!("{e:#}")));
-                        }
-                        progress.inc(1);
-                    }
-                    failures
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| {
-                h.join()
-                    .unwrap_or_else(|_| vec![(0, "a render panicked".into())])
-            })
-            .collect()
+    let results = crate::parallel::map_in_order(&jobs, workers, |job| {
+        // A panic is this line's failure, not the batch's end.
+        let rendered = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            render_job(job, out_dir, assets, defaults)
+        }));
+        progress.inc(1);
+        match rendered {
+            Ok(Ok(())) => None,
+            Ok(Err(e)) => Some((job.line, format!("{e:#}"))),
+            Err(_) => Some((job.line, "the render panicked".to_string())),
+        }
     });
+    let mut failures: Vec<Failure> = results.into_iter().flatten().collect();
     progress.finish_and_clear();
     let done = jobs.len() - failures.len();
     failures.extend(bad_lines);

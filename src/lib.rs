@@ -8,6 +8,7 @@ mod cli;
 pub mod config;
 mod dirs;
 pub mod http;
+mod parallel;
 pub mod pictures;
 mod posts;
 pub mod render;

@@ -322,7 +322,11 @@ impl Templates {
             )
         };
         let mut by_name: BTreeMap<String, BTreeMap<Size, Template>> = BTreeMap::new();
-        for (job, template) in jobs.iter().zip(in_parallel(&jobs, parse)) {
+        for (job, template) in jobs.iter().zip(crate::parallel::map_in_order(
+            &jobs,
+            crate::parallel::cores(),
+            parse,
+        )) {
             by_name
                 .entry(job.name.clone())
                 .or_default()
@@ -417,42 +421,6 @@ struct Job {
     file: String,
     source: String,
     from_dir: bool,
-}
-
-/// `work` on each job, on as many threads as there are cores (and jobs); results in the
-/// jobs' order, so the first error reported is the same on every machine.
-fn in_parallel<J: Sync, T: Send>(jobs: &[J], work: impl Fn(&J) -> T + Sync) -> Vec<T> {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(jobs.len());
-    if threads <= 1 {
-        return jobs.iter().map(work).collect();
-    }
-    let next = AtomicUsize::new(0);
-    let mut done: Vec<(usize, T)> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut mine = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(job) = jobs.get(i) else { break mine };
-                        mine.push((i, work(job)));
-                    }
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|w| {
-                w.join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
-    });
-    done.sort_by_key(|(i, _)| *i);
-    done.into_iter().map(|(_, t)| t).collect()
 }
 
 /// `NAME.svg` for the `og` size, `NAME.SIZE.svg` for the others.
