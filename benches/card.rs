@@ -175,10 +175,56 @@ fn adversarial(c: &mut Criterion) {
     group.finish();
 }
 
+/// A picture's first use: a 2 Mpx photo-like JPEG (1632×1224, smooth gradients with
+/// noise, quality 85, ~300 KB) decoded and fitted to a full 1200×630 card (`cover`), and
+/// to an avatar's 96×96 box.
+fn pictures(c: &mut Criterion) {
+    use ogcard::pictures::decode::{decode, fit, Fit};
+    let (w, h) = (1632u32, 1224u32);
+    let mut noise = 0x2545_f491u32;
+    let photo = image::RgbImage::from_fn(w, h, |x, y| {
+        noise ^= noise << 13;
+        noise ^= noise >> 17;
+        noise ^= noise << 5;
+        let n = (noise % 24) as u8;
+        image::Rgb([
+            (x * 200 / w) as u8 + n,
+            (y * 180 / h) as u8 + n,
+            ((x + y) * 120 / (w + h)) as u8 + n,
+        ])
+    });
+    let mut jpeg = std::io::Cursor::new(Vec::new());
+    image::DynamicImage::ImageRgb8(photo)
+        .write_to(&mut jpeg, image::ImageFormat::Jpeg)
+        .expect("encodes");
+    let jpeg = jpeg.into_inner();
+    eprintln!("2 Mpx JPEG: {} KB", jpeg.len() / 1024);
+    c.bench_function("picture/jpeg-2mpx-cover-1200x630", |b| {
+        b.iter(|| {
+            fit(
+                &decode(black_box(&jpeg)).expect("decodes"),
+                1200,
+                630,
+                Fit::Cover,
+            )
+        })
+    });
+    c.bench_function("picture/jpeg-2mpx-avatar-96", |b| {
+        b.iter(|| {
+            fit(
+                &decode(black_box(&jpeg)).expect("decodes"),
+                96,
+                96,
+                Fit::Cover,
+            )
+        })
+    });
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(50);
-    targets = stages
+    targets = stages, pictures
 }
 criterion_group!(hostile, adversarial);
 criterion_main!(benches, hostile);

@@ -2,6 +2,8 @@
 //! allows. Off by default.
 //!
 //! [`policy`] decides which URLs may be fetched and which addresses a fetch may connect
-//! to; it is checked on every hop of a fetch.
+//! to; it is checked on every hop of a fetch. [`decode`] turns the bytes into a slot's
+//! pixels, under limits.
 
+pub mod decode;
 pub mod policy;

@@ -1,0 +1,295 @@
+//! A fetched picture's bytes to the pixels of a slot, under limits.
+//!
+//! The format comes from the bytes' signature, never from a name or a `Content-Type`
+//! (a PNG called `.jpg` is a PNG); PNG, JPEG, WebP and GIF (its first frame) are drawn,
+//! anything else — SVG and HTML among them — is refused. The header's dimensions are read
+//! before any pixel: more than [`MAX_PIXELS`] is refused before a byte of them is
+//! allocated (a few-KB PNG can claim 20000×20000), and the decoder's own allocations are
+//! capped. The picture is then resized once (Lanczos3, in premultiplied alpha) to the slot's pixel
+//! size (`cover`: filled and centre-cropped; `contain`: letterboxed on transparency).
+
+use std::io::Cursor;
+
+use image::{ImageFormat, ImageReader, Limits, RgbaImage};
+use tiny_skia::Pixmap;
+
+/// The most pixels a picture may have: a 40 Mpx photo is larger than any cover a blog
+/// serves; past it a decompression bomb is the likelier file.
+pub const MAX_PIXELS: u64 = 40_000_000;
+/// What a decode may allocate: 40 Mpx at 8 bytes a pixel (16-bit RGBA).
+const MAX_ALLOC: u64 = MAX_PIXELS * 8;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Png,
+    Jpeg,
+    Webp,
+    Gif,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum PictureError {
+    #[error("not a picture: {0}")]
+    NotAPicture(&'static str),
+    #[error("{width}×{height} is more than {MAX_PIXELS} pixels")]
+    TooManyPixels { width: u32, height: u32 },
+    #[error("cannot decode it: {0}")]
+    Decode(String),
+}
+
+/// The format the bytes' signature says.
+pub fn sniff(bytes: &[u8]) -> Result<Format, PictureError> {
+    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Ok(Format::Png)
+    } else if bytes.starts_with(&[0xff, 0xd8, 0xff]) {
+        Ok(Format::Jpeg)
+    } else if bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+        Ok(Format::Webp)
+    } else if bytes.starts_with(b"GIF87a") || bytes.starts_with(b"GIF89a") {
+        Ok(Format::Gif)
+    } else if bytes.trim_ascii_start().starts_with(b"<") {
+        Err(PictureError::NotAPicture(
+            "SVG or HTML, not PNG, JPEG, WebP or GIF",
+        ))
+    } else {
+        Err(PictureError::NotAPicture("not PNG, JPEG, WebP or GIF"))
+    }
+}
+
+/// Decodes `bytes` (the first frame of a GIF) to straight-alpha RGBA, within the limits.
+pub fn decode(bytes: &[u8]) -> Result<RgbaImage, PictureError> {
+    let format = match sniff(bytes)? {
+        Format::Png => ImageFormat::Png,
+        Format::Jpeg => ImageFormat::Jpeg,
+        Format::Webp => ImageFormat::WebP,
+        Format::Gif => ImageFormat::Gif,
+    };
+    let reader = || {
+        let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
+        let mut limits = Limits::default();
+        limits.max_alloc = Some(MAX_ALLOC);
+        reader.limits(limits);
+        reader
+    };
+    let decode_error = |e: image::ImageError| PictureError::Decode(e.to_string());
+    let (width, height) = reader().into_dimensions().map_err(decode_error)?;
+    if u64::from(width) * u64::from(height) > MAX_PIXELS {
+        return Err(PictureError::TooManyPixels { width, height });
+    }
+    Ok(reader().decode().map_err(decode_error)?.into_rgba8())
+}
+
+/// How a picture fills its box.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fit {
+    /// Fills the box, cropped to its middle.
+    Cover,
+    /// Whole inside the box, centred; the rest transparent.
+    Contain,
+}
+
+/// `picture` at `width`×`height` pixels (at least 1×1), premultiplied for drawing.
+/// Filtered (Lanczos3, SIMD) in premultiplied alpha, so transparent pixels lend no colour.
+pub fn fit(picture: &RgbaImage, width: u32, height: u32, fit: Fit) -> Option<Pixmap> {
+    use fast_image_resize::{images::Image, FilterType, PixelType, ResizeAlg, ResizeOptions};
+    let (width, height) = (width.max(1), height.max(1));
+    let (pw, ph) = (picture.width().max(1), picture.height().max(1));
+    let premultiplied: Vec<u8> = picture
+        .pixels()
+        .flat_map(|p| {
+            let [r, g, b, a] = p.0;
+            let premultiply = |c: u8| ((u16::from(c) * u16::from(a) + 127) / 255) as u8;
+            [premultiply(r), premultiply(g), premultiply(b), a]
+        })
+        .collect();
+    let source = Image::from_vec_u8(pw, ph, premultiplied, PixelType::U8x4).ok()?;
+    let (sx, sy) = (
+        f64::from(width) / f64::from(pw),
+        f64::from(height) / f64::from(ph),
+    );
+    let options = ResizeOptions::new()
+        .resize_alg(ResizeAlg::Convolution(FilterType::Lanczos3))
+        .use_alpha(false);
+    // Cover: the middle of the picture with the box's shape, to the whole box. Contain:
+    // the whole picture, to the largest box of its shape inside, centred.
+    let (options, w, h) = match fit {
+        Fit::Cover => {
+            let scale = sx.max(sy);
+            let (cw, ch) = (f64::from(width) / scale, f64::from(height) / scale);
+            let crop = options.crop(
+                (f64::from(pw) - cw) / 2.0,
+                (f64::from(ph) - ch) / 2.0,
+                cw,
+                ch,
+            );
+            (crop, width, height)
+        }
+        Fit::Contain => {
+            let scale = sx.min(sy);
+            let w = ((f64::from(pw) * scale).round() as u32).clamp(1, width);
+            let h = ((f64::from(ph) * scale).round() as u32).clamp(1, height);
+            (options, w, h)
+        }
+    };
+    let mut resized = Image::new(w, h, PixelType::U8x4);
+    fast_image_resize::Resizer::new()
+        .resize(&source, &mut resized, &options)
+        .ok()?;
+    let mut out = Pixmap::new(width, height)?;
+    let (x, y) = (((width - w) / 2) as usize, ((height - h) / 2) as usize);
+    let row = w as usize * 4;
+    let stride = width as usize * 4;
+    let data = out.data_mut();
+    for (i, line) in resized.buffer().chunks_exact(row).enumerate() {
+        let at = (y + i) * stride + x * 4;
+        data[at..at + row].copy_from_slice(line);
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A `width`×`height` PNG whose left half is red and right half blue.
+    fn halves_png(width: u32, height: u32) -> Vec<u8> {
+        let mut out = Vec::new();
+        let mut encoder = png::Encoder::new(&mut out, width, height);
+        encoder.set_color(png::ColorType::Rgba);
+        let mut writer = encoder.write_header().unwrap();
+        let data: Vec<u8> = (0..width * height)
+            .flat_map(|i| {
+                if i % width < width / 2 {
+                    [255, 0, 0, 255]
+                } else {
+                    [0, 0, 255, 255]
+                }
+            })
+            .collect();
+        writer.write_image_data(&data).unwrap();
+        writer.finish().unwrap();
+        out
+    }
+
+    /// A PNG whose header claims `width`×`height` with hardly any data: a bomb's shape.
+    fn claimed_png(width: u32, height: u32) -> Vec<u8> {
+        fn chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
+            out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+            let start = out.len();
+            out.extend_from_slice(kind);
+            out.extend_from_slice(data);
+            let crc = crc32(&out[start..]);
+            out.extend_from_slice(&crc.to_be_bytes());
+        }
+        fn crc32(bytes: &[u8]) -> u32 {
+            let mut crc = !0u32;
+            for &b in bytes {
+                crc ^= u32::from(b);
+                for _ in 0..8 {
+                    crc = if crc & 1 == 1 {
+                        (crc >> 1) ^ 0xedb8_8320
+                    } else {
+                        crc >> 1
+                    };
+                }
+            }
+            !crc
+        }
+        let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
+        let mut ihdr = Vec::new();
+        ihdr.extend_from_slice(&width.to_be_bytes());
+        ihdr.extend_from_slice(&height.to_be_bytes());
+        ihdr.extend_from_slice(&[8, 0, 0, 0, 0]); // 8-bit grey
+        chunk(&mut out, b"IHDR", &ihdr);
+        chunk(
+            &mut out,
+            b"IDAT",
+            &[0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01],
+        );
+        chunk(&mut out, b"IEND", &[]);
+        out
+    }
+
+    #[test]
+    fn the_signature_decides_the_format() {
+        let png = halves_png(4, 2);
+        assert_eq!(sniff(&png), Ok(Format::Png), "whatever the file is called");
+        assert_eq!(sniff(b"\xff\xd8\xff\xe0rest"), Ok(Format::Jpeg));
+        assert_eq!(sniff(b"RIFF\0\0\0\0WEBPVP8L"), Ok(Format::Webp));
+        assert_eq!(sniff(b"GIF89a...."), Ok(Format::Gif));
+        for not in [
+            &b"  <svg xmlns='http://www.w3.org/2000/svg'/>"[..],
+            b"<!doctype html><p>404</p>",
+            b"%PDF-1.7",
+            b"",
+        ] {
+            assert!(matches!(sniff(not), Err(PictureError::NotAPicture(_))));
+        }
+    }
+
+    #[test]
+    fn every_format_decodes_to_its_pixels() {
+        let png = halves_png(8, 4);
+        let red_then_blue = |img: &RgbaImage| {
+            let (l, r) = (img.get_pixel(1, 1).0, img.get_pixel(6, 1).0);
+            l[0] > 200 && l[2] < 60 && r[2] > 200 && r[0] < 60
+        };
+        let decoded = decode(&png).unwrap();
+        assert!(red_then_blue(&decoded));
+        // The same picture through the other encoders `image` has.
+        for format in [ImageFormat::Jpeg, ImageFormat::WebP, ImageFormat::Gif] {
+            let mut bytes = Cursor::new(Vec::new());
+            let rgb = image::DynamicImage::ImageRgba8(decoded.clone());
+            let rgb = if format == ImageFormat::Jpeg {
+                image::DynamicImage::ImageRgb8(rgb.to_rgb8())
+            } else {
+                rgb
+            };
+            rgb.write_to(&mut bytes, format).unwrap();
+            let again = decode(bytes.get_ref()).unwrap();
+            assert_eq!(again.dimensions(), (8, 4), "{format:?}");
+            assert!(red_then_blue(&again), "{format:?}");
+        }
+    }
+
+    #[test]
+    fn a_bomb_is_refused_from_its_header() {
+        let bomb = claimed_png(20_000, 20_000);
+        assert!(bomb.len() < 100);
+        assert_eq!(
+            decode(&bomb),
+            Err(PictureError::TooManyPixels {
+                width: 20_000,
+                height: 20_000
+            })
+        );
+        // Within the limit but with its data missing: a decode error, not a panic.
+        assert!(matches!(
+            decode(&claimed_png(64, 64)),
+            Err(PictureError::Decode(_))
+        ));
+        assert!(matches!(
+            decode(&halves_png(8, 4)[..40]),
+            Err(PictureError::Decode(_))
+        ));
+    }
+
+    #[test]
+    fn cover_crops_the_middle_and_contain_letterboxes() {
+        let wide = decode(&halves_png(200, 100)).unwrap();
+        // Cover into a square: the middle 100×100 of the picture, red left, blue right.
+        let cover = fit(&wide, 50, 50, Fit::Cover).unwrap();
+        let at = |p: &Pixmap, x: u32, y: u32| p.pixel(x, y).unwrap();
+        assert_eq!(
+            (at(&cover, 2, 25).red(), at(&cover, 47, 25).blue()),
+            (255, 255)
+        );
+        assert_eq!(at(&cover, 25, 0).alpha(), 255, "filled to the edge");
+        // Contain into a square: 50×25 in the middle, transparent above and below.
+        let contain = fit(&wide, 50, 50, Fit::Contain).unwrap();
+        assert_eq!(at(&contain, 25, 5).alpha(), 0);
+        assert_eq!(at(&contain, 25, 44).alpha(), 0);
+        assert_eq!(at(&contain, 2, 25).red(), 255);
+        assert_eq!(at(&contain, 47, 25).blue(), 255);
+    }
+}
