@@ -557,7 +557,9 @@ fn render_posts(
             continue;
         }
         let req = parse_query(&post.query, defaults).expect("checked when read");
-        let key = format!("{}\n{}", assets.version(), req.cache_key());
+        let key = assets
+            .card_key(&req)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", post.path.display()))?;
         let out = dir.join(format!("{}.png", post.slug));
         if manifest.get(&post.slug) == Some(&key) && out.exists() {
             continue;

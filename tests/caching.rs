@@ -165,14 +165,17 @@ fn the_cache_key_changes_with_the_assets() {
     std::fs::create_dir_all(&dir).unwrap();
     let source = include_str!("../templates/default.svg").replace("#0f172a", "#111827");
     std::fs::write(dir.join("default.svg"), source).unwrap();
+    let key = |state: &ogcard::http::AppState, query: &str| {
+        let req = ogcard::request::parse_query(query, &state.defaults).unwrap();
+        state.assets.get().card_key(&req).unwrap()
+    };
     let embedded = state_with(&[]);
     let changed = state_with(&["--templates-dir", dir.to_str().unwrap()]);
-    assert_ne!(
-        embedded.assets.get().version(),
-        changed.assets.get().version()
-    );
+    assert_ne!(key(&embedded, "title=a"), key(&changed, "title=a"));
+    assert_eq!(key(&embedded, "title=a"), key(&state_with(&[]), "title=a"));
+    // Only the changed template's cards: another template keeps its key.
     assert_eq!(
-        embedded.assets.get().version(),
-        state_with(&[]).assets.get().version()
+        key(&embedded, "title=a&template=article"),
+        key(&changed, "title=a&template=article")
     );
 }

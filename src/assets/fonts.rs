@@ -530,7 +530,7 @@ impl Fonts {
             .collect()
     }
 
-    /// Feeds what identifies the font set to `hash` (for the assets' version): the
+    /// Feeds what identifies the font set to `hash` (for the version of every card's key): the
     /// build-time digest of the embedded files, and every face's name.
     pub fn hash_into(&self, hash: &mut impl sha2::Digest) {
         hash.update(EMBEDDED_FONTS_DIGEST);

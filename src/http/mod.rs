@@ -198,9 +198,7 @@ async fn og(
     let req = parse_query(query, &state.defaults)?;
     // Refused here, before the cache or a render slot: under load a typo is still a 400.
     let assets = state.assets.get();
-    let template = assets.template(&req.template, req.theme, req.size)?;
-    // The card's version line first: a template reload drops keys by it.
-    let key = format!("{}\n{}", assets.card_version(template), req.cache_key());
+    let key = assets.card_key(&req)?;
     let (entry, lookup) = state
         .cache
         .get_or_render(&key, || render(&state, Arc::clone(&assets), req))

@@ -132,10 +132,8 @@ fn swap(state: &AppState, before: &Assets, after: Arc<Assets>) -> (usize, usize)
         .filter(|v| !kept.contains(v))
         .collect();
     state.assets.set(after);
-    // A card's key is its template's version, a newline, then the request's own key.
-    let dropped = state.cache.remove_where(|key| {
-        key.split_once('\n')
-            .is_some_and(|(version, _)| stale.contains(version))
-    });
+    let dropped = state
+        .cache
+        .remove_where(|key| stale.contains(Assets::version_of_key(key)));
     (stale.len(), dropped)
 }

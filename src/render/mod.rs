@@ -87,7 +87,6 @@ pub struct Assets {
     pub fonts: Arc<Fonts>,
     pub templates: Templates,
     options: usvg::Options<'static>,
-    version: String,
     /// The digest of the code version and fonts: with a template's own digest, the
     /// version of every card drawn with that template.
     fonts_version: String,
@@ -126,9 +125,6 @@ impl Assets {
     }
 
     fn of(fonts: Arc<Fonts>, fonts_version: String, templates: Templates, png_level: u8) -> Assets {
-        let mut hash = Sha256::new();
-        hash.update(&fonts_version);
-        templates.hash_into(&mut hash);
         let background_rows = templates
             .all()
             .map(|t| (t.id, encode::BackgroundRows::of(&t.background)))
@@ -138,7 +134,6 @@ impl Assets {
             options: fonts.usvg_options(),
             fonts,
             templates,
-            version: hex(&hash.finalize()[..8]),
             fonts_version,
             png_level,
         }
@@ -161,17 +156,29 @@ impl Assets {
         format!("{}-{}", self.fonts_version, template.digest)
     }
 
+    /// The key a card is cached under (and `ogcard posts` remembers): its template's
+    /// [`card_version`](Assets::card_version), a newline, the request's own key. So a
+    /// deploy or a reload that changes fonts or a template never serves an old card, and
+    /// one that changes a template leaves the other templates' cards cached. `Err` for a
+    /// template or size that does not exist.
+    pub fn card_key(&self, req: &CardRequest) -> Result<String, RenderError> {
+        let template = self.template(&req.template, req.theme, req.size)?;
+        Ok(format!(
+            "{}\n{}",
+            self.card_version(template),
+            req.cache_key()
+        ))
+    }
+
+    /// The card version a [`card_key`](Assets::card_key) starts with.
+    pub fn version_of_key(key: &str) -> &str {
+        key.split_once('\n').map_or(key, |(version, _)| version)
+    }
+
     /// These assets, writing PNGs at deflate `level` (1–9; the encoder clamps).
     pub fn with_png_level(mut self, level: u8) -> Assets {
         self.png_level = level;
         self
-    }
-
-    /// A digest of everything that shapes a card (the code version, every font and
-    /// template byte): part of every cache key, so a deploy with changed assets never
-    /// serves a card rendered with the old ones.
-    pub fn version(&self) -> &str {
-        &self.version
     }
 
     /// The usvg options every render uses (fonts, resolvers).

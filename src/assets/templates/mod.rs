@@ -393,17 +393,6 @@ impl Templates {
         }
     }
 
-    /// Feeds every template's name, size and source to `hash` (for the assets' version).
-    pub fn hash_into(&self, hash: &mut impl sha2::Digest) {
-        for (name, sizes) in &self.by_name {
-            for t in sizes.values() {
-                hash.update(name.as_bytes());
-                hash.update([0]);
-                hash.update(t.digest.as_bytes());
-            }
-        }
-    }
-
     pub fn names(&self) -> impl Iterator<Item = &str> {
         self.by_name.keys().map(String::as_str)
     }
