@@ -138,8 +138,10 @@ impl Template {
         if !slots.iter().any(|s| s.name == "title") {
             return Err(invalid("no `title` slot (data-slot=\"title\")".into()));
         }
-        let layout_order = flow_order(&slots).map_err(invalid)?;
+        // Document order (compose walks the source with it), before the layout order's
+        // indices are taken into this list.
         slots.sort_by_key(|s| s.range.start);
+        let layout_order = flow_order(&slots).map_err(invalid)?;
 
         let mut accents = Vec::new();
         for node in doc
