@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, SystemTime};
 
-use crate::assets::templates::Templates;
+use crate::assets::templates::{Templates, ASSET_TYPES};
 use crate::http::AppState;
 use crate::render::Assets;
 
@@ -44,20 +44,20 @@ impl LiveAssets {
 /// Each file's name, modification time and length: what a change changes.
 type Fingerprint = Vec<(std::ffi::OsString, Option<SystemTime>, u64)>;
 
-/// What templates read: their own files and the pictures they inline (`data-asset`).
-/// Anything else in the directory (a log, an editor's swap file) is not watched.
-const WATCHED: [&str; 5] = ["svg", "png", "jpg", "jpeg", "webp"];
+/// Whether templates read files called `name`: templates themselves (`.svg`) and the
+/// files they inline ([`ASSET_TYPES`]). Anything else in the directory (a log, an
+/// editor's swap file) is not watched.
+fn watched(name: &Path) -> bool {
+    let ext = name.extension().and_then(|e| e.to_str()).unwrap_or("");
+    ASSET_TYPES.iter().any(|(e, _)| ext.eq_ignore_ascii_case(e))
+}
 
 fn fingerprint(dir: &Path) -> Fingerprint {
     let mut files: Fingerprint = std::fs::read_dir(dir)
         .into_iter()
         .flatten()
         .flatten()
-        .filter(|entry| {
-            let path = entry.path();
-            let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-            WATCHED.iter().any(|w| ext.eq_ignore_ascii_case(w))
-        })
+        .filter(|entry| watched(&entry.path()))
         .filter_map(|entry| {
             // `metadata` follows symlinks, as reading the template does.
             let meta = std::fs::metadata(entry.path()).ok()?;

@@ -69,6 +69,15 @@ impl Template {
     }
 }
 
+/// The files a template may inline with `data-asset`, by extension, with their media type.
+pub const ASSET_TYPES: [(&str, &str); 5] = [
+    ("svg", "image/svg+xml"),
+    ("png", "image/png"),
+    ("jpg", "image/jpeg"),
+    ("jpeg", "image/jpeg"),
+    ("webp", "image/webp"),
+];
+
 /// A dynamic part of a template.
 pub(super) enum Part<'a> {
     Slot(&'a Slot),
@@ -89,17 +98,17 @@ pub(super) fn inline_assets(
         };
         let line = doc.text_pos_at(node.range().start).row;
         let file = attr.value();
-        let mime = match file.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()) {
-            Some(e) if e == "svg" => "image/svg+xml",
-            Some(e) if e == "png" => "image/png",
-            Some(e) if e == "jpg" || e == "jpeg" => "image/jpeg",
-            Some(e) if e == "webp" => "image/webp",
-            _ => {
-                return Err(format!(
-                    "line {line}: data-asset `{file}` is not .svg, .png, .jpg or .webp"
-                ))
-            }
-        };
+        let mime = file
+            .rsplit_once('.')
+            .and_then(|(_, e)| {
+                ASSET_TYPES
+                    .iter()
+                    .find(|(ext, _)| e.eq_ignore_ascii_case(ext))
+            })
+            .map(|(_, mime)| *mime)
+            .ok_or_else(|| {
+                format!("line {line}: data-asset `{file}` is not .svg, .png, .jpg or .webp")
+            })?;
         if node.tag_name().name() != "image" {
             return Err(format!("line {line}: data-asset belongs on <image>"));
         }

@@ -9,6 +9,7 @@
 mod compose;
 mod slot;
 
+pub use compose::ASSET_TYPES;
 pub use slot::{Align, Flow, Slot, VAlign, FONT_SIZES, MAX_FONT_SIZES, MAX_LINES, MIN_FONT_STEP};
 
 use std::collections::BTreeMap;
