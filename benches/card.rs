@@ -199,26 +199,14 @@ fn pictures(c: &mut Criterion) {
         .expect("encodes");
     let jpeg = jpeg.into_inner();
     eprintln!("2 Mpx JPEG: {} KB", jpeg.len() / 1024);
-    c.bench_function("picture/jpeg-2mpx-cover-1200x630", |b| {
-        b.iter(|| {
-            fit(
-                &decode(black_box(&jpeg)).expect("decodes"),
-                1200,
-                630,
-                Fit::Cover,
-            )
-        })
-    });
-    c.bench_function("picture/jpeg-2mpx-avatar-96", |b| {
-        b.iter(|| {
-            fit(
-                &decode(black_box(&jpeg)).expect("decodes"),
-                96,
-                96,
-                Fit::Cover,
-            )
-        })
-    });
+    for (name, width, height) in [("cover-1200x630", 1200, 630), ("avatar-96", 96, 96)] {
+        c.bench_function(&format!("picture/jpeg-2mpx-{name}"), |b| {
+            b.iter(|| {
+                let picture = decode(black_box(&jpeg)).expect("decodes");
+                fit(&picture, width, height, Fit::Cover)
+            })
+        });
+    }
 }
 
 criterion_group! {
