@@ -207,6 +207,46 @@ fn pictures(c: &mut Criterion) {
             })
         });
     }
+
+    // Whole cards whose pictures are already fitted (in the picture cache), against the
+    // same cards with none (their fallbacks): the budget is 1.5× the text-only card.
+    let assets = Assets::load(None).expect("assets");
+    let defaults = defaults();
+    let photo = std::fs::read("tests/data/pictures/rocket.jpg").expect("fixture");
+    let cat = std::fs::read("tests/data/pictures/chelsea.png").expect("fixture");
+    for (template, slot, bytes, extra) in [
+        ("cover", "image", &photo, ""),
+        ("article", "avatar", &cat, "&author=lark&date=2025-02-01"),
+    ] {
+        let req =
+            parse_query(&format!("{SEED}&template={template}{extra}"), &defaults).expect("query");
+        let t = assets
+            .template(&req.template, req.theme, req.size)
+            .expect("template");
+        let picture_slot = t.pictures.iter().find(|p| p.name == slot).expect("slot");
+        let fitted = ogcard::pictures::fit_to_slot(bytes, picture_slot, 1.0).expect("fits");
+        let mut pictures = render::CardPictures::none();
+        pictures.set(slot, std::sync::Arc::new(fitted));
+        c.bench_function(&format!("picture/card-{template}-text-only"), |b| {
+            b.iter(|| render::card(black_box(&req), &assets))
+        });
+        c.bench_function(&format!("picture/card-{template}-{slot}-cached"), |b| {
+            b.iter(|| render::card_with(black_box(&req), &assets, &pictures, Deadline::NONE))
+        });
+        let png = render::card_with(&req, &assets, &pictures, Deadline::NONE)
+            .expect("card")
+            .bytes;
+        let mut jpeg_req = req.clone();
+        jpeg_req.format = ogcard::request::Format::Jpeg;
+        let jpeg = render::card_with(&jpeg_req, &assets, &pictures, Deadline::NONE)
+            .expect("card")
+            .bytes;
+        eprintln!(
+            "{template} with its {slot}: PNG {} KB, JPEG (q85) {} KB",
+            png.len() / 1024,
+            jpeg.len() / 1024
+        );
+    }
 }
 
 criterion_group! {

@@ -16,8 +16,8 @@
 
 /** The parameters /api/og knows, in canonical (sorted) order. */
 const KNOWN = [
-  "accent", "author", "date", "debug", "description", "dpr", "format", "quality", "site",
-  "tags", "template", "theme", "title",
+  "accent", "author", "avatar", "date", "debug", "description", "dpr", "format", "image", "logo",
+  "quality", "site", "size", "tags", "template", "theme", "title",
 ];
 const TEXT = new Set(["title", "site", "description", "author", "date", "tags"]);
 

@@ -23,8 +23,8 @@ from urllib.parse import unquote_to_bytes
 __all__ = ["signed_og_url", "signedOgUrl", "canonical_query", "normalize"]
 
 # The parameters /api/og knows, in canonical (sorted) order.
-KNOWN = ["accent", "author", "date", "debug", "description", "dpr", "format", "quality",
-         "site", "tags", "template", "theme", "title"]
+KNOWN = ["accent", "author", "avatar", "date", "debug", "description", "dpr", "format", "image",
+         "logo", "quality", "site", "size", "tags", "template", "theme", "title"]
 TEXT = {"title", "site", "description", "author", "date", "tags"}
 
 MAX_MARKS_PER_BASE = 8

@@ -6,7 +6,10 @@
 //! ask for that key at the same time: the first runs the render, the others wait for its
 //! result. A key's in-flight record lives exactly as long as some request waits on it:
 //! the last one to leave, served or dropped (a client that went away), removes it. Knows
-//! nothing of HTTP or rendering: values are opaque `Entry`s, renders are futures.
+//! nothing of HTTP or rendering: values are opaque (`Entry`s for cards, pictures for the
+//! picture cache), renders are futures. A value may expire (`Cached::fresh`), and a value
+//! that must not be kept (a card drawn without its picture) is handed to the requests that
+//! waited for it and not stored (`Cached::storable`).
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -17,6 +20,20 @@ use bytes::Bytes;
 use lru::LruCache;
 use tokio::sync::OnceCell;
 
+/// What a cache holds.
+pub trait Cached: Clone {
+    /// The bytes this value and its key hold, bookkeeping included.
+    fn cost(&self, key: &str) -> usize;
+    /// Whether it may still be served (a picture past its `max-age` is not).
+    fn fresh(&self) -> bool {
+        true
+    }
+    /// Whether it may be stored at all; if not, only the requests that waited get it.
+    fn storable(&self) -> bool {
+        true
+    }
+}
+
 /// A cached response body with what its headers need.
 #[derive(Clone, Debug)]
 pub struct Entry {
@@ -26,6 +43,10 @@ pub struct Entry {
     pub etag: Arc<str>,
     /// `Server-Timing` of the render that made this entry.
     pub server_timing: Arc<str>,
+    /// Why this card is a stand-in (`image=timeout`: a picture could not be had and its
+    /// slot's fallback was drawn). Such an entry is never stored: the next request tries
+    /// again.
+    pub degraded: Option<Arc<str>>,
 }
 
 /// Bytes an entry costs beyond its body, key and strings: the `Entry` and its key's
@@ -33,9 +54,18 @@ pub struct Entry {
 /// and `Arc` headers, and the allocator's per-block overhead on each of four blocks.
 const OVERHEAD: usize = 224;
 
-impl Entry {
+impl Cached for Entry {
     fn cost(&self, key: &str) -> usize {
-        self.bytes.len() + key.len() + self.etag.len() + self.server_timing.len() + OVERHEAD
+        self.bytes.len()
+            + key.len()
+            + self.etag.len()
+            + self.server_timing.len()
+            + self.degraded.as_ref().map_or(0, |d| d.len())
+            + OVERHEAD
+    }
+
+    fn storable(&self) -> bool {
+        self.degraded.is_none()
     }
 }
 
@@ -67,17 +97,17 @@ pub struct Stats {
     pub budget: u64,
 }
 
-type Flight<E> = Arc<OnceCell<Result<Entry, E>>>;
+type Flight<V, E> = Arc<OnceCell<Result<V, E>>>;
 
 /// A request's stake in a key's flight. Dropped when the request is served or abandoned;
 /// the last one out removes the flight from the map.
-struct Joined<'a, E> {
-    in_flight: &'a Mutex<HashMap<String, Flight<E>>>,
+struct Joined<'a, V, E> {
+    in_flight: &'a Mutex<HashMap<String, Flight<V, E>>>,
     key: &'a str,
-    flight: Flight<E>,
+    flight: Flight<V, E>,
 }
 
-impl<E> Drop for Joined<'_, E> {
+impl<V, E> Drop for Joined<'_, V, E> {
     fn drop(&mut self) {
         let mut in_flight = lock(self.in_flight);
         // Counted under the lock that every joiner clones under: 2 is the map's and ours.
@@ -92,24 +122,24 @@ impl<E> Drop for Joined<'_, E> {
     }
 }
 
-pub struct Cache<E> {
-    lru: Mutex<Lru>,
+pub struct Cache<E, V = Entry> {
+    lru: Mutex<Lru<V>>,
     budget: usize,
-    in_flight: Mutex<HashMap<String, Flight<E>>>,
+    in_flight: Mutex<HashMap<String, Flight<V, E>>>,
     hits: AtomicU64,
     misses: AtomicU64,
     renders: AtomicU64,
 }
 
-struct Lru {
-    map: LruCache<String, Entry>,
+struct Lru<V> {
+    map: LruCache<String, V>,
     bytes: usize,
 }
 
-impl<E: Clone> Cache<E> {
+impl<E: Clone, V: Cached> Cache<E, V> {
     /// A cache holding at most `budget` bytes. A budget of 0 caches nothing (renders are
     /// still coalesced).
-    pub fn new(budget: usize) -> Cache<E> {
+    pub fn new(budget: usize) -> Cache<E, V> {
         Cache {
             lru: Mutex::new(Lru {
                 map: LruCache::unbounded(),
@@ -124,11 +154,12 @@ impl<E: Clone> Cache<E> {
     }
 
     /// The entry for `key`: from the cache, or from the one render of it in flight, or
-    /// from `render` run now. A failed render is given to every waiter and not cached.
-    pub async fn get_or_render<F, Fut>(&self, key: &str, render: F) -> Result<(Entry, Lookup), E>
+    /// from `render` run now. A failed render is given to every waiter and not cached;
+    /// neither is a value that is not [`storable`](Cached::storable).
+    pub async fn get_or_render<F, Fut>(&self, key: &str, render: F) -> Result<(V, Lookup), E>
     where
         F: FnOnce() -> Fut,
-        Fut: Future<Output = Result<Entry, E>>,
+        Fut: Future<Output = Result<V, E>>,
     {
         if let Some(entry) = self.get(key) {
             self.hits.fetch_add(1, Ordering::Relaxed);
@@ -157,7 +188,7 @@ impl<E: Clone> Cache<E> {
                 self.renders.fetch_add(1, Ordering::Relaxed);
                 let result = render().await;
                 if let Ok(entry) = &result {
-                    self.put(key, entry.clone());
+                    self.insert(key, entry.clone());
                 }
                 result
             })
@@ -172,13 +203,24 @@ impl<E: Clone> Cache<E> {
         lock(&self.in_flight).len()
     }
 
-    fn get(&self, key: &str) -> Option<Entry> {
-        lock(&self.lru).map.get(key).cloned()
+    /// The stored value for `key`, if it is still fresh (a stale one is dropped).
+    pub fn get(&self, key: &str) -> Option<V> {
+        let mut lru = lock(&self.lru);
+        let entry = lru.map.get(key)?;
+        if entry.fresh() {
+            return Some(entry.clone());
+        }
+        if let Some(stale) = lru.map.pop(key) {
+            lru.bytes -= stale.cost(key);
+        }
+        None
     }
 
-    fn put(&self, key: &str, entry: Entry) {
+    /// Stores `entry` under `key` (unless it is not storable or alone exceeds the budget),
+    /// evicting the least recently used entries until the budget holds.
+    pub fn insert(&self, key: &str, entry: V) {
         let cost = entry.cost(key);
-        if cost > self.budget {
+        if cost > self.budget || !entry.storable() {
             return;
         }
         let mut lru = lock(&self.lru);
@@ -242,6 +284,7 @@ mod tests {
             content_type: "image/png",
             etag: "\"x\"".into(),
             server_timing: "".into(),
+            degraded: None,
         }
     }
 
@@ -340,6 +383,50 @@ mod tests {
         // And a served request leaves nothing either.
         fill(&cache, "served", 10).await;
         assert_eq!(cache.in_flight(), 0);
+    }
+
+    #[tokio::test]
+    async fn a_degraded_card_goes_to_its_waiters_and_is_not_kept() {
+        let cache = Cache::<()>::new(1 << 20);
+        let degraded = Entry {
+            degraded: Some("image=timeout".into()),
+            ..entry(10)
+        };
+        let (got, lookup) = cache
+            .get_or_render("k", || async { Ok(degraded) })
+            .await
+            .unwrap();
+        assert_eq!(
+            (got.degraded.as_deref(), lookup),
+            (Some("image=timeout"), Lookup::Miss)
+        );
+        assert_eq!(cache.stats().entries, 0);
+        assert_eq!(fill(&cache, "k", 10).await, Lookup::Miss, "tried again");
+        assert_eq!(fill(&cache, "k", 10).await, Lookup::Hit);
+    }
+
+    #[derive(Clone)]
+    struct Expiring(std::time::Instant);
+
+    impl Cached for Expiring {
+        fn cost(&self, key: &str) -> usize {
+            key.len() + 8
+        }
+        fn fresh(&self) -> bool {
+            std::time::Instant::now() < self.0
+        }
+    }
+
+    #[test]
+    fn a_stale_value_is_a_miss_and_leaves() {
+        let cache = Cache::<(), Expiring>::new(1 << 10);
+        let now = std::time::Instant::now();
+        cache.insert("old", Expiring(now));
+        cache.insert("new", Expiring(now + std::time::Duration::from_secs(60)));
+        assert!(cache.get("old").is_none());
+        assert!(cache.get("new").is_some());
+        assert_eq!(cache.stats().entries, 1);
+        assert_eq!(cache.stats().bytes, 3 + 8);
     }
 
     #[tokio::test]

@@ -10,8 +10,8 @@ use anyhow::{bail, Context};
 
 use crate::assets::templates;
 use crate::config::{Command, Config, RenderArgs, TemplatesCommand};
-use crate::render::{self, Assets};
-use crate::request::{parse_query, Defaults};
+use crate::render::{self, Assets, CardPictures, Deadline, Rendered};
+use crate::request::{parse_query, CardRequest, Defaults, PICTURES};
 use crate::signing;
 
 pub fn run(command: &Command, config: &Config) -> anyhow::Result<()> {
@@ -132,7 +132,7 @@ fn render_cards(args: &RenderArgs, config: &Config) -> anyhow::Result<()> {
     match (&args.batch, &args.output) {
         (Some(batch), _) => {
             let out_dir = args.out_dir.as_deref().context("--batch needs --out-dir")?;
-            render_batch(batch, out_dir, args, &assets, &defaults)
+            render_batch(batch, out_dir, args, &assets, &defaults, config)
         }
         (None, Some(output)) => {
             let params: Vec<(&str, &str)> = [
@@ -149,13 +149,15 @@ fn render_cards(args: &RenderArgs, config: &Config) -> anyhow::Result<()> {
                 ("tags", &args.tags),
                 ("theme", &args.theme),
                 ("accent", &args.accent),
+                ("image", &args.image),
+                ("avatar", &args.avatar),
+                ("logo", &args.logo),
             ]
             .into_iter()
             .filter_map(|(n, v)| Some((n, v.as_deref()?)))
             .chain(args.debug.then_some(("debug", "1")))
             .collect();
-            let req = parse_query(&query_of(&params), &defaults)?;
-            let card = render::card(&req, &assets)?;
+            let (_, card) = render_params(&params, &assets, &defaults, config)?;
             if output == Path::new("-") {
                 std::io::stdout().write_all(&card.bytes)?;
             } else {
@@ -168,10 +170,77 @@ fn render_cards(args: &RenderArgs, config: &Config) -> anyhow::Result<()> {
     }
 }
 
+/// A card parameter: name and value.
+type Param<'a> = (&'a str, &'a str);
+
+/// The most bytes of a local picture file `ogcard render` reads.
+const MAX_LOCAL_PICTURE_BYTES: u64 = 64 << 20;
+
+/// Renders the card `params` describe. A picture parameter that is not an `http(s)` URL is
+/// a local file (the operator's own machine is trusted); a URL is fetched under
+/// `--image-sources`, as the server would. A picture that cannot be had is an error here,
+/// not a fallback: the operator asked for it.
+fn render_params(
+    params: &[(&str, &str)],
+    assets: &Assets,
+    defaults: &Defaults,
+    config: &Config,
+) -> anyhow::Result<(CardRequest, Rendered)> {
+    let is_url = |v: &str| v.starts_with("http://") || v.starts_with("https://");
+    let (local, rest): (Vec<Param>, Vec<Param>) = params
+        .iter()
+        .partition(|(name, value)| PICTURES.contains(name) && !value.is_empty() && !is_url(value));
+    let req = parse_query(&query_of(&rest), defaults)?;
+    let template = assets.template(&req.template, req.theme, req.size)?;
+    let scale = req.dpr.factor();
+    let mut pictures = CardPictures::none();
+    for (name, path) in local {
+        let slot = template
+            .pictures
+            .iter()
+            .find(|s| s.name == name)
+            .with_context(|| format!("template `{}` has no `{name}` picture slot", req.template))?;
+        let mut bytes = Vec::new();
+        std::fs::File::open(path)
+            .with_context(|| format!("{name}: reading {path}"))?
+            .take(MAX_LOCAL_PICTURE_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .with_context(|| format!("{name}: reading {path}"))?;
+        if bytes.len() as u64 > MAX_LOCAL_PICTURE_BYTES {
+            bail!("{name}: {path} is over {MAX_LOCAL_PICTURE_BYTES} bytes");
+        }
+        let pixmap = crate::pictures::fit_to_slot(&bytes, slot, scale)
+            .map_err(|f| anyhow::anyhow!("{name}: {path}: {f}"))?;
+        pictures.set(name, std::sync::Arc::new(pixmap));
+    }
+    if req.pictures.iter().any(Option::is_some) {
+        let service = crate::pictures::Pictures::new(config.pictures());
+        service
+            .check(&req)
+            .map_err(|(name, why)| anyhow::anyhow!("{name}: {why}"))?;
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
+        let until = Instant::now() + config.pictures().timeout;
+        let cpu = std::sync::Arc::new(tokio::sync::Semaphore::new(1));
+        let prepared = runtime.block_on(service.gather(&req, template, req.dpr, until, &cpu));
+        if let Some((name, failure)) = prepared.failures.first() {
+            bail!("{name}: {failure}");
+        }
+        for (name, picture) in PICTURES.iter().zip(prepared.pictures.0) {
+            if let Some(picture) = picture {
+                pictures.set(name, picture);
+            }
+        }
+    }
+    let card = render::card_with(&req, assets, &pictures, Deadline::NONE)?;
+    Ok((req, card))
+}
+
 /// One line of a batch file.
 struct Job {
     line: usize,
-    query: String,
+    params: Vec<(String, String)>,
     out: Option<String>,
 }
 
@@ -189,9 +258,9 @@ fn read_jobs(batch: &Path) -> anyhow::Result<(Vec<Job>, Vec<Failure>)> {
             continue;
         }
         match job_of(line) {
-            Ok((query, out)) => jobs.push(Job {
+            Ok((params, out)) => jobs.push(Job {
                 line: i + 1,
-                query,
+                params,
                 out,
             }),
             Err(why) => bad.push((i + 1, why)),
@@ -200,8 +269,11 @@ fn read_jobs(batch: &Path) -> anyhow::Result<(Vec<Job>, Vec<Failure>)> {
     Ok((jobs, bad))
 }
 
-/// One batch line → the query it stands for and its `out` name.
-fn job_of(line: &str) -> Result<(String, Option<String>), String> {
+/// A batch line's parameters and its `out` name.
+type JobLine = (Vec<(String, String)>, Option<String>);
+
+/// One batch line → its parameters and its `out` name.
+fn job_of(line: &str) -> Result<JobLine, String> {
     let value: serde_json::Value =
         serde_json::from_str(line).map_err(|_| "not a JSON object".to_string())?;
     let object = value.as_object().ok_or("not a JSON object")?;
@@ -218,10 +290,10 @@ fn job_of(line: &str) -> Result<(String, Option<String>), String> {
             }
             out = Some(v.to_string());
         } else {
-            params.push((key.as_str(), v));
+            params.push((key.clone(), v.to_string()));
         }
     }
-    Ok((query_of(&params), out))
+    Ok((params, out))
 }
 
 fn render_batch(
@@ -230,6 +302,7 @@ fn render_batch(
     args: &RenderArgs,
     assets: &Assets,
     defaults: &Defaults,
+    config: &Config,
 ) -> anyhow::Result<()> {
     let (jobs, bad_lines) = read_jobs(batch)?;
     std::fs::create_dir_all(out_dir).with_context(|| format!("creating {}", out_dir.display()))?;
@@ -246,7 +319,7 @@ fn render_batch(
     let results = crate::parallel::map_in_order(&jobs, workers, |job| {
         // A panic is this line's failure, not the batch's end.
         let rendered = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            render_job(job, out_dir, assets, defaults)
+            render_job(job, out_dir, assets, defaults, config)
         }));
         progress.inc(1);
         match rendered {
@@ -283,9 +356,14 @@ fn render_job(
     out_dir: &Path,
     assets: &Assets,
     defaults: &Defaults,
+    config: &Config,
 ) -> anyhow::Result<()> {
-    let req = parse_query(&job.query, defaults)?;
-    let card = render::card(&req, assets)?;
+    let params: Vec<(&str, &str)> = job
+        .params
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let (req, card) = render_params(&params, assets, defaults, config)?;
     let name = job
         .out
         .clone()

@@ -98,6 +98,30 @@ pub struct Config {
     #[arg(long, env = "OGCARD_SHUTDOWN_TIMEOUT", default_value = "30s", value_parser = parse_duration)]
     pub shutdown_timeout: Duration,
 
+    /// URL prefixes pictures (`image`, `avatar`, `logo`) may be fetched from, comma
+    /// separated (`https://cdn.example.com/,https://images.example.org/avatars/`). Empty
+    /// (the default): pictures are off and a picture parameter is a 400. `https` only,
+    /// except a prefix that itself says `http://`.
+    #[arg(long, env = "OGCARD_IMAGE_SOURCES", default_value = "", value_parser = parse_sources)]
+    pub image_sources: crate::pictures::policy::Sources,
+
+    /// A picture's whole fetch (connect, redirects, body), in ms. Connecting alone has at
+    /// most 2 s of it.
+    #[arg(long, env = "OGCARD_IMAGE_TIMEOUT_MS", default_value = "5000")]
+    pub image_timeout_ms: u64,
+
+    /// The most bytes a picture's body may have (counted as it arrives; `5MiB`).
+    #[arg(long, env = "OGCARD_IMAGE_MAX_BYTES", default_value = "5MiB", value_parser = parse_bytes)]
+    pub image_max_bytes: usize,
+
+    /// Byte budget of the picture cache (fetched bodies and pictures fitted to slots).
+    #[arg(long, env = "OGCARD_IMAGE_CACHE_BYTES", default_value = "64MiB", value_parser = parse_bytes)]
+    pub image_cache_bytes: usize,
+
+    /// At most this many picture fetches at once; more wait (within their timeout).
+    #[arg(long, env = "OGCARD_IMAGE_FETCHES", default_value = "16")]
+    pub image_fetches: usize,
+
     /// HMAC-SHA256 key for URL signing. When set, /api/og needs a valid `sig`.
     #[arg(long, env = "OGCARD_SIGNING_KEY", hide_env_values = true)]
     pub signing_key: Option<String>,
@@ -224,6 +248,16 @@ pub struct RenderArgs {
     /// A hex colour for the template's accent elements.
     #[arg(long, conflicts_with = "batch")]
     pub accent: Option<String>,
+    /// The picture for the template's `image` slot: a local file, or an http(s) URL
+    /// fetched under --image-sources like the server's.
+    #[arg(long, conflicts_with = "batch")]
+    pub image: Option<String>,
+    /// The picture for the `avatar` slot (a local file or a URL).
+    #[arg(long, conflicts_with = "batch")]
+    pub avatar: Option<String>,
+    /// The picture for the `logo` slot (a local file or a URL).
+    #[arg(long, conflicts_with = "batch")]
+    pub logo: Option<String>,
     /// Draw the layout over the card: slot boxes, line boxes, break opportunities.
     #[arg(long, conflicts_with = "batch")]
     pub debug: bool,
@@ -275,6 +309,9 @@ impl Config {
                 anyhow::bail!("the {name} must be above zero");
             }
         }
+        if self.image_timeout_ms == 0 || self.image_fetches == 0 {
+            anyhow::bail!("the image timeout and image fetches must be above zero");
+        }
         if self.drain_seconds > self.shutdown_timeout {
             anyhow::bail!(
                 "the drain ({:?}) must not be longer than the shutdown timeout ({:?})",
@@ -283,6 +320,19 @@ impl Config {
             );
         }
         Ok(())
+    }
+
+    /// The picture settings.
+    pub fn pictures(&self) -> crate::pictures::Config {
+        let timeout = Duration::from_millis(self.image_timeout_ms);
+        crate::pictures::Config {
+            sources: self.image_sources.clone(),
+            timeout,
+            connect_timeout: timeout.min(Duration::from_secs(2)),
+            max_bytes: self.image_max_bytes,
+            cache_bytes: self.image_cache_bytes,
+            max_fetches: self.image_fetches,
+        }
     }
 
     /// The listener's options, with the connection cap resolved against the file limit.
@@ -334,6 +384,10 @@ impl Config {
 }
 
 /// `1234`, `64K`, `256MiB`, `1G` → bytes (K/M/G are powers of 1024, as are KiB/MiB/GiB).
+fn parse_sources(s: &str) -> Result<crate::pictures::policy::Sources, String> {
+    crate::pictures::policy::Sources::parse(s)
+}
+
 pub fn parse_bytes(s: &str) -> Result<usize, String> {
     let t = s.trim();
     let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());

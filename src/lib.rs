@@ -47,8 +47,9 @@ pub fn state(config: &Config) -> anyhow::Result<AppState> {
             render_timeout: std::time::Duration::from_millis(config.render_timeout_ms),
             signing_key: config.signing_key.clone().map(String::into_bytes),
         }),
-        renderer: render::card_until,
+        renderer: render::card_with,
         metrics: Arc::new(http::Metrics::default()),
+        pictures: Arc::new(pictures::Pictures::new(config.pictures())),
         ready: Arc::new(std::sync::atomic::AtomicBool::new(true)),
     })
 }

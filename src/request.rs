@@ -109,7 +109,16 @@ pub struct CardRequest {
     pub size: Size,
     /// Draw the layout over the card: slot boxes, line boxes, break opportunities.
     pub debug: bool,
+    /// Picture URLs by slot, in [`PICTURES`] order (`image`, `avatar`, `logo`): absolute
+    /// `http(s)` URLs in normalised form. Whether they may be fetched is the server's
+    /// question (its `--image-sources`), not this parse's.
+    pub pictures: [Option<String>; 3],
 }
+
+/// The picture parameters, which are also the names of the picture slots that show them.
+pub const PICTURES: [&str; 3] = ["image", "avatar", "logo"];
+/// The longest picture URL accepted, in bytes.
+pub const MAX_PICTURE_URL_BYTES: usize = 2048;
 
 /// The card sizes platforms show (`size`): each a template draws as its own file,
 /// `NAME.SIZE.svg` beside `NAME.svg` (which is `og`).
@@ -244,8 +253,14 @@ impl CardRequest {
             0
         };
         let tags: Vec<&str> = self.tags.iter().map(Text::as_str).collect();
+        // A URL holds no `\n` (the parser drops it), so neither can run into the next.
+        let pictures: Vec<&str> = self
+            .pictures
+            .iter()
+            .map(|p| p.as_deref().unwrap_or(""))
+            .collect();
         format!(
-            "{}\n{}\n{}\n{quality}\n{}\n{}\n{}\n{}\n{}\n{}\n{}\n{}\n{}\n{}",
+            "{}\n{}\n{}\n{quality}\n{}\n{}\n{}\n{}\n{}\n{}\n{}\n{}\n{}\n{}\n{}",
             self.template,
             self.size.as_str(),
             self.format.as_str(),
@@ -259,8 +274,15 @@ impl CardRequest {
             // A tag cannot hold `,` (it separates them), so the join is unambiguous.
             tags.join(","),
             self.theme.map_or("", Theme::as_str),
-            self.accent.as_deref().unwrap_or("")
+            self.accent.as_deref().unwrap_or(""),
+            pictures.join("\n")
         )
+    }
+
+    /// The URL the request gives for picture slot `slot` (`image`, `avatar`, `logo`).
+    pub fn picture(&self, slot: &str) -> Option<&str> {
+        let i = PICTURES.iter().position(|p| *p == slot)?;
+        self.pictures[i].as_deref()
     }
 }
 
@@ -289,6 +311,8 @@ pub enum ParamError {
     BadDebug(String),
     #[error("parameter `{0}` is longer than {1} characters")]
     TooLong(&'static str, usize),
+    #[error("parameter `{0}` is not an absolute http(s) URL: {1}")]
+    BadPictureUrl(&'static str, String),
 }
 
 /// Defaults a request falls back on when a parameter is missing or empty.
@@ -316,14 +340,17 @@ pub const MAX_TAGS: usize = 10;
 pub const MAX_MARKS_PER_BASE: usize = 8;
 
 /// The parameters `/api/og` knows, in canonical (sorted) order. Anything else is ignored.
-const KNOWN: [&str; 14] = [
+const KNOWN: [&str; 17] = [
     "accent",
     "author",
+    "avatar",
     "date",
     "debug",
     "description",
     "dpr",
     "format",
+    "image",
+    "logo",
     "quality",
     "site",
     "size",
@@ -335,8 +362,8 @@ const KNOWN: [&str; 14] = [
 
 /// The known parameters of a query, decoded (the last occurrence of each wins, like most
 /// form decoders), text ones normalised.
-fn known_params(query: &str) -> Result<[Option<String>; 14], ParamError> {
-    let mut values: [Option<String>; 14] = Default::default();
+fn known_params(query: &str) -> Result<[Option<String>; 17], ParamError> {
+    let mut values: [Option<String>; 17] = Default::default();
     for pair in query.split('&').filter(|p| !p.is_empty()) {
         let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
         // Unknown (or undecodable) names are ignored: they do not change the card.
@@ -357,7 +384,7 @@ fn known_params(query: &str) -> Result<[Option<String>; 14], ParamError> {
 
 /// Parses a raw query string (the part after `?`, still percent-encoded) into a request.
 pub fn parse_query(query: &str, defaults: &Defaults) -> Result<CardRequest, ParamError> {
-    let [accent, author, date, debug, description, dpr, format, quality, site, size, tags, template, theme, title] =
+    let [accent, author, avatar, date, debug, description, dpr, format, image, logo, quality, site, size, tags, template, theme, title] =
         known_params(query)?;
     let title = title.filter(|t| !t.is_empty()).map(Text);
     let site = site.map(Text);
@@ -428,6 +455,11 @@ pub fn parse_query(query: &str, defaults: &Defaults) -> Result<CardRequest, Para
         Some(other) => return Err(ParamError::BadDebug(other.to_string())),
     };
 
+    let mut pictures: [Option<String>; 3] = Default::default();
+    for (i, value) in [image, avatar, logo].into_iter().enumerate() {
+        pictures[i] = picture_url(PICTURES[i], value)?;
+    }
+
     Ok(CardRequest {
         title: title.unwrap_or_else(|| defaults.title.clone()),
         site: site.unwrap_or_else(|| defaults.site.clone()),
@@ -443,7 +475,30 @@ pub fn parse_query(query: &str, defaults: &Defaults) -> Result<CardRequest, Para
         dpr,
         size,
         debug,
+        pictures,
     })
+}
+
+/// A picture parameter's URL in normalised form (`None` when absent or empty).
+fn picture_url(name: &'static str, value: Option<String>) -> Result<Option<String>, ParamError> {
+    let Some(raw) = value.filter(|v| !v.trim().is_empty()) else {
+        return Ok(None);
+    };
+    let bad = |why: &str| ParamError::BadPictureUrl(name, why.to_string());
+    if raw.len() > MAX_PICTURE_URL_BYTES {
+        return Err(ParamError::TooLong(name, MAX_PICTURE_URL_BYTES));
+    }
+    let url = url::Url::parse(raw.trim()).map_err(|e| bad(&e.to_string()))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(bad(&format!("scheme `{}`", url.scheme())));
+    }
+    if url.host().is_none() {
+        return Err(bad("no host"));
+    }
+    let mut url = url;
+    // The fragment never reaches the server: two URLs that differ only there are one picture.
+    url.set_fragment(None);
+    Ok(Some(url.to_string()))
 }
 
 /// The form of a query that URL signatures cover: the known parameters present, decoded

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use common::*;
-use ogcard::render::{Assets, Deadline, RenderError, Rendered};
+use ogcard::render::{Assets, CardPictures, Deadline, RenderError, Rendered};
 use ogcard::request::CardRequest;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -310,7 +310,12 @@ async fn sigterm_drains_then_closes_and_a_stuck_client_cannot_hold_it() {
 }
 
 /// Never renders: waits for its deadline, checking it as layout does.
-fn never_done(_: &CardRequest, _: &Assets, deadline: Deadline) -> Result<Rendered, RenderError> {
+fn never_done(
+    _: &CardRequest,
+    _: &Assets,
+    _: &CardPictures,
+    deadline: Deadline,
+) -> Result<Rendered, RenderError> {
     loop {
         deadline.check()?;
         std::thread::sleep(Duration::from_millis(5));

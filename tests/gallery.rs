@@ -12,7 +12,10 @@ fn pictures(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "png" || e == "webp"))
+        .filter(|p| {
+            p.extension()
+                .is_some_and(|e| e == "png" || e == "webp" || e == "jpg")
+        })
         .map(|p| {
             let name = p.file_name().unwrap().to_string_lossy().into_owned();
             (name, std::fs::read(&p).unwrap())
@@ -64,7 +67,7 @@ fn the_gallery_is_what_the_binary_draws_today() {
             .take_while(|c| c.is_alphanumeric() || matches!(c, '-' | '.' | '@' | '_'))
             .collect();
         let name = name.trim_end_matches('.');
-        if name.ends_with(".png") || name.ends_with(".webp") {
+        if name.ends_with(".png") || name.ends_with(".webp") || name.ends_with(".jpg") {
             assert!(
                 committed.contains_key(name),
                 "README shows {name}, not in docs/gallery"

@@ -18,15 +18,20 @@ const MAX_DIFFERENT: f64 = 0.0005;
 async fn check(name: &str, query: &str) -> bool {
     let (res, body) = send(&app(), "GET", &format!("/api/og?{query}")).await;
     assert_eq!(res.status(), 200);
+    compare(name, &body)
+}
+
+/// Compares (or blesses) a card's PNG bytes with `tests/golden/{name}.png`.
+fn compare(name: &str, body: &[u8]) -> bool {
     let reference = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/golden/{name}.png"));
     if std::env::var_os("OGCARD_BLESS").is_some() {
-        std::fs::write(&reference, &body).unwrap();
+        std::fs::write(&reference, body).unwrap();
         eprintln!("blessed {}: look at it", reference.display());
         return true;
     }
     let expected = std::fs::read(&reference)
         .unwrap_or_else(|_| panic!("no {}: run with OGCARD_BLESS=1", reference.display()));
-    let (w, h, actual) = decode_png(&body);
+    let (w, h, actual) = decode_png(body);
     let (ew, eh, expected) = decode_png(&expected);
     assert_eq!((w, h), (ew, eh), "{name}: size");
 
@@ -147,6 +152,94 @@ async fn sizes() {
             );
             blessed |= check(&format!("size-{template}-{size}"), &query).await;
         }
+    }
+    finish(blessed);
+}
+
+/// Cards with pictures, drawn by `ogcard render` from local files: `cover` in every size
+/// with a photo and with none (its fallback), `article` with an avatar (a circle) and a
+/// `cover` with a logo fitted inside its box.
+#[tokio::test]
+async fn pictures() {
+    let photo = "tests/data/pictures/rocket.jpg";
+    let cat = "tests/data/pictures/chelsea.png";
+    let mut blessed = false;
+    let mut cases: Vec<(String, Vec<&str>)> = Vec::new();
+    // The other sizes at dpr 0.5: the layers drawn again at a scale, and photo PNGs a
+    // quarter of the size in the repository.
+    for (size, dpr) in [
+        ("og", "1"),
+        ("x", "0.5"),
+        ("square", "0.5"),
+        ("kakao", "0.5"),
+    ] {
+        cases.push((
+            format!("cover-{size}"),
+            vec![
+                "--template",
+                "cover",
+                "--size",
+                size,
+                "--dpr",
+                dpr,
+                "--image",
+                photo,
+            ],
+        ));
+    }
+    cases.push(("cover-fallback".into(), vec!["--template", "cover"]));
+    cases.push((
+        "cover-logo".into(),
+        vec![
+            "--template",
+            "cover",
+            "--dpr",
+            "0.5",
+            "--image",
+            photo,
+            "--logo",
+            cat,
+        ],
+    ));
+    for (size, dpr) in [("og", "1"), ("square", "0.5")] {
+        cases.push((
+            format!("article-avatar-{size}"),
+            vec![
+                "--template",
+                "article",
+                "--size",
+                size,
+                "--dpr",
+                dpr,
+                "--avatar",
+                cat,
+                "--author",
+                "สมชาย ใจดี",
+                "--date",
+                "29 พ.ย. 2569",
+            ],
+        ));
+    }
+    for (name, args) in cases {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_ogcard"))
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .args([
+                "render",
+                "--title",
+                TEMPLATE_THAI_TITLE,
+                "--site",
+                "blog.example.com",
+            ])
+            .args(&args)
+            .args(["--output", "-"])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{name}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        blessed |= compare(&format!("picture-{name}"), &out.stdout);
     }
     finish(blessed);
 }

@@ -6,7 +6,7 @@ mod common;
 use std::time::Duration;
 
 use common::*;
-use ogcard::render::{self, Assets, Deadline, RenderError, Rendered};
+use ogcard::render::{self, Assets, CardPictures, Deadline, RenderError, Rendered};
 use ogcard::request::CardRequest;
 
 const HOSTILE: &[&str] = &[
@@ -143,23 +143,29 @@ async fn floods_and_malformed_input_get_a_4xx_or_a_sane_card() {
 
 /// A render made slow on purpose: 300 ms of work in 2 ms steps, each checking the
 /// deadline as layout and raster do.
-fn slow(req: &CardRequest, assets: &Assets, deadline: Deadline) -> Result<Rendered, RenderError> {
+fn slow(
+    req: &CardRequest,
+    assets: &Assets,
+    pictures: &CardPictures,
+    deadline: Deadline,
+) -> Result<Rendered, RenderError> {
     for _ in 0..150 {
         deadline.check()?;
         std::thread::sleep(Duration::from_millis(2));
     }
-    render::card_until(req, assets, deadline)
+    render::card_with(req, assets, pictures, deadline)
 }
 
 fn panics_on_boom(
     req: &CardRequest,
     assets: &Assets,
+    pictures: &CardPictures,
     deadline: Deadline,
 ) -> Result<Rendered, RenderError> {
     if req.title.as_str() == "boom" {
         panic!("a bug in the renderer");
     }
-    render::card_until(req, assets, deadline)
+    render::card_with(req, assets, pictures, deadline)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -92,7 +92,7 @@ async fn markup_in_a_title_is_drawn_literally_and_svg_stays_well_formed() {
     let assets = state.assets.get();
     let layout =
         ogcard::render::layout_card(&req, &assets, ogcard::render::Deadline::NONE).unwrap();
-    let layout_svg = layout.to_svg(&assets.fonts);
+    let layout_svg = layout.to_svg(&assets.fonts, ogcard::request::Dpr::ONE);
     let doc = roxmltree::Document::parse(&layout_svg).expect("well-formed layout SVG");
     let drawn: String = doc
         .descendants()

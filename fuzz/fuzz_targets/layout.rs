@@ -33,6 +33,7 @@ fuzz_target!(|data: &[u8]| {
         dpr: ogcard::request::Dpr::ONE,
         size: ogcard::request::Size::Og,
         debug: false,
+        pictures: Default::default(),
     };
     let layout = layout_card(&req, &ASSETS, ogcard::render::Deadline::NONE)
         .expect("default template exists");
@@ -49,7 +50,7 @@ fuzz_target!(|data: &[u8]| {
     } else {
         assert_eq!(drawn, want);
     }
-    let svg = layout.to_svg(&ASSETS.fonts);
+    let svg = layout.to_svg(&ASSETS.fonts, ogcard::request::Dpr::ONE);
     if let Err(e) = roxmltree::Document::parse(&svg) {
         panic!("generated SVG does not parse: {e}");
     }

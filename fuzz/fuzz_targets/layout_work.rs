@@ -49,6 +49,7 @@ fuzz_target!(|data: &[u8]| {
             dpr: ogcard::request::Dpr::ONE,
             size,
             debug: false,
+            pictures: Default::default(),
         };
         let bytes = req.text_bytes() as u64;
         let before = shaped_bytes();

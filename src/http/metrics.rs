@@ -267,3 +267,38 @@ impl Drop for InFlight {
         self.0.in_flight.fetch_sub(1, Ordering::Relaxed);
     }
 }
+
+/// The picture section of `/metrics`: each picture's outcome, and the picture cache.
+pub fn pictures_text(pictures: &crate::pictures::Pictures) -> String {
+    use std::fmt::Write as _;
+    let (outcomes, cache) = pictures.stats();
+    let mut out = String::from(
+        "# HELP ogcard_image_fetches_total Pictures a card asked for, by result: hit (the picture cache), fetched, or why it is missing.\n# TYPE ogcard_image_fetches_total counter\n",
+    );
+    for (result, n) in outcomes {
+        let _ = writeln!(out, "ogcard_image_fetches_total{{result=\"{result}\"}} {n}");
+    }
+    for (name, help, value) in [
+        (
+            "ogcard_image_cache_entries",
+            "Entries in the picture cache (bodies and fitted pictures).",
+            cache.entries,
+        ),
+        (
+            "ogcard_image_cache_bytes",
+            "Bytes the picture cache holds.",
+            cache.bytes,
+        ),
+        (
+            "ogcard_image_cache_budget_bytes",
+            "The picture cache's byte budget.",
+            cache.budget,
+        ),
+    ] {
+        let _ = writeln!(
+            out,
+            "# HELP {name} {help}\n# TYPE {name} gauge\n{name} {value}"
+        );
+    }
+    out
+}

@@ -34,7 +34,8 @@ pub use error::ApiError;
 pub use metrics::{Metrics, Rejection, Timeout};
 
 use crate::cache::{Cache, Entry, Lookup};
-use crate::render::{self, hex, Assets, Deadline, RenderError, Rendered};
+use crate::pictures::Pictures;
+use crate::render::{self, hex, Assets, CardPictures, Deadline, RenderError, Rendered};
 use crate::request::{parse_query, CardRequest, Defaults};
 use crate::signing;
 pub use reload::LiveAssets;
@@ -42,9 +43,10 @@ pub use reload::LiveAssets;
 /// The longest query string accepted, in bytes; longer is a 414.
 pub const MAX_QUERY_BYTES: usize = 16 * 1024;
 
-/// The render function: `render::card_until`, or a stand-in in tests. It must give up
+/// The render function: `render::card_with`, or a stand-in in tests. It must give up
 /// with `RenderError::DeadlineExceeded` soon after its deadline.
-pub type Renderer = fn(&CardRequest, &Assets, Deadline) -> Result<Rendered, RenderError>;
+pub type Renderer =
+    fn(&CardRequest, &Assets, &CardPictures, Deadline) -> Result<Rendered, RenderError>;
 
 /// How long past its deadline a render may take to notice it before the request gets its
 /// 503 anyway (the render then still holds its slot until it ends).
@@ -73,6 +75,8 @@ pub struct AppState {
     pub limits: Arc<Limits>,
     pub renderer: Renderer,
     pub metrics: Arc<Metrics>,
+    /// Pictures from the operator's `--image-sources` (none allowed by default).
+    pub pictures: Arc<Pictures>,
     /// False once shutdown begins: `/readyz` then tells load balancers to stop sending.
     pub ready: Arc<AtomicBool>,
 }
@@ -196,6 +200,10 @@ async fn og(
         }
     }
     let req = parse_query(query, &state.defaults)?;
+    state
+        .pictures
+        .check(&req)
+        .map_err(|(param, why)| ApiError::BadRequest(format!("parameter `{param}`: {why}")))?;
     // Refused here, before the cache or a render slot: under load a typo is still a 400.
     let assets = state.assets.get();
     let key = assets.card_key(&req)?;
@@ -206,15 +214,32 @@ async fn og(
     Ok(respond(&state, &headers, entry, lookup))
 }
 
-/// Runs the renderer on the blocking pool once a render slot is free: 503 when none frees
-/// up within the wait or the render reaches its deadline (it stops there and frees its
-/// slot), 500 when it fails or panics.
+/// Gathers the card's pictures (fetched or cached; their wait counts against the render's
+/// deadline), then runs the renderer on the blocking pool once a render slot is free: 503
+/// when none frees up within the wait or the render reaches its deadline (it stops there
+/// and frees its slot), 500 when it fails or panics. A card missing a picture is marked
+/// degraded (not kept, `X-Image-Error`).
 async fn render(
     state: &AppState,
     assets: Arc<Assets>,
     req: CardRequest,
 ) -> Result<Entry, ApiError> {
     let limits = &state.limits;
+    let started = Instant::now();
+    let template = assets.template(&req.template, req.theme, req.size)?;
+    let prepared = if req.pictures.iter().any(Option::is_some) && !template.pictures.is_empty() {
+        let until = started + limits.render_timeout;
+        let cpu = &limits.render_slots;
+        Some(
+            state
+                .pictures
+                .gather(&req, template, req.dpr, until, cpu)
+                .await,
+        )
+    } else {
+        None
+    };
+    let render_timeout = limits.render_timeout.saturating_sub(started.elapsed());
     let slots = Arc::clone(&limits.render_slots);
     let permit = tokio::time::timeout(limits.render_wait, slots.acquire_owned())
         .await
@@ -223,7 +248,7 @@ async fn render(
             ApiError::Overloaded
         })?
         .map_err(|_| ApiError::Internal("render slots closed".into()))?;
-    let deadline = Deadline::after(limits.render_timeout);
+    let deadline = Deadline::after(render_timeout);
     // The permit moves into the blocking task: it is released when the render really
     // ends, which the deadline makes soon after the 503 at the latest.
     let renderer = state.renderer;
@@ -232,13 +257,16 @@ async fn render(
         let _permit = permit;
         let _in_flight = metrics.render_started();
         let started = Instant::now();
-        let result = renderer(&req, &assets, deadline);
+        let card_pictures = prepared
+            .as_ref()
+            .map_or_else(CardPictures::none, |p| p.pictures.clone());
+        let result = renderer(&req, &assets, &card_pictures, deadline);
         metrics.render_took(started.elapsed());
-        result
+        result.map(|r| (r, prepared.and_then(|p| p.error_header())))
     });
-    let outcome = tokio::time::timeout(limits.render_timeout + DEADLINE_GRACE, task).await;
+    let outcome = tokio::time::timeout(render_timeout + DEADLINE_GRACE, task).await;
     match outcome {
-        Ok(Ok(Ok(rendered))) => Ok(entry_of(rendered)),
+        Ok(Ok(Ok((rendered, degraded)))) => Ok(entry_of(rendered, degraded)),
         Ok(Ok(Err(RenderError::DeadlineExceeded))) | Err(_) => {
             state.metrics.rejected(Rejection::Deadline);
             Err(ApiError::Overloaded)
@@ -250,7 +278,7 @@ async fn render(
 
 /// The cache entry of a render. Every buffer is cut to its length: the cache counts what
 /// an entry holds, and encoders leave spare capacity (a doubled `Vec`, a 64 KiB start).
-fn entry_of(rendered: render::Rendered) -> Entry {
+fn entry_of(rendered: render::Rendered, degraded: Option<String>) -> Entry {
     let etag = format!("\"{}\"", hex(&Sha256::digest(&rendered.bytes)[..16]));
     let server_timing = rendered
         .timings
@@ -265,13 +293,27 @@ fn entry_of(rendered: render::Rendered) -> Entry {
         content_type: rendered.content_type,
         etag: etag.into(),
         server_timing: server_timing.into(),
+        degraded: degraded.map(Into::into),
     }
 }
+
+/// How long a card drawn without one of its pictures may be kept: a CDN asks again soon,
+/// when the picture may be back.
+const DEGRADED_CACHE_CONTROL: &str = "public, max-age=60";
 
 /// 200, 206, 304 or 416 for `entry`, by the request's validators and range.
 fn respond(state: &AppState, headers: &HeaderMap, entry: Entry, lookup: Lookup) -> Response {
     let mut out = HeaderMap::new();
     out.insert(header::CACHE_CONTROL, state.cache_control.clone());
+    if let Some(why) = &entry.degraded {
+        out.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static(DEGRADED_CACHE_CONTROL),
+        );
+        if let Ok(v) = HeaderValue::from_str(why) {
+            out.insert("x-image-error", v);
+        }
+    }
     out.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
     out.insert("x-cache", HeaderValue::from_static(lookup.as_str()));
     if let Ok(etag) = HeaderValue::from_str(&entry.etag) {
@@ -358,7 +400,7 @@ async fn metrics_text(State(state): State<AppState>) -> impl IntoResponse {
             header::CONTENT_TYPE,
             "text/plain; version=0.0.4; charset=utf-8",
         )],
-        state.metrics.render_text(&state.cache.stats()),
+        state.metrics.render_text(&state.cache.stats()) + &metrics::pictures_text(&state.pictures),
     )
 }
 

@@ -147,6 +147,40 @@ pub fn fit(picture: &RgbaImage, width: u32, height: u32, fit: Fit) -> Option<Pix
     Some(out)
 }
 
+/// Makes the corners of `pixmap` transparent outside arcs of `radius` pixels (anti-aliased);
+/// a radius of half the shorter side makes a circle or a capsule.
+pub fn round_corners(pixmap: &mut Pixmap, radius: f32) {
+    let (w, h) = (pixmap.width() as f32, pixmap.height() as f32);
+    let r = radius.min(w.min(h) / 2.0);
+    if r < 0.5 {
+        return;
+    }
+    // Quarter circles as cubic Béziers (control points at 0.5523 of the radius).
+    let k = r * (1.0 - 0.552_284_8);
+    let mut path = tiny_skia::PathBuilder::new();
+    path.move_to(r, 0.0);
+    path.line_to(w - r, 0.0);
+    path.cubic_to(w - k, 0.0, w, k, w, r);
+    path.line_to(w, h - r);
+    path.cubic_to(w, h - k, w - k, h, w - r, h);
+    path.line_to(r, h);
+    path.cubic_to(k, h, 0.0, h - k, 0.0, h - r);
+    path.line_to(0.0, r);
+    path.cubic_to(0.0, k, k, 0.0, r, 0.0);
+    path.close();
+    let Some(path) = path.finish() else { return };
+    let Some(mut mask) = tiny_skia::Mask::new(pixmap.width(), pixmap.height()) else {
+        return;
+    };
+    mask.fill_path(
+        &path,
+        tiny_skia::FillRule::Winding,
+        true,
+        tiny_skia::Transform::identity(),
+    );
+    pixmap.apply_mask(&mask);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

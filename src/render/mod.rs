@@ -21,8 +21,8 @@ use sha2::{Digest, Sha256};
 use serde::Serialize;
 
 use crate::assets::fonts::Fonts;
-use crate::assets::templates::{Missing, Slot, Template, Templates};
-use crate::request::{CardRequest, Dpr, Format, Size, Theme};
+use crate::assets::templates::{Missing, Present, Slot, Template, Templates};
+use crate::request::{CardRequest, Dpr, Format, Size, Theme, PICTURES};
 use layout::{layout_slot, SlotLayout};
 use shape::Run;
 
@@ -210,6 +210,31 @@ impl Assets {
     }
 }
 
+/// The pictures a card shows, by picture parameter in [`PICTURES`] order (`image`,
+/// `avatar`, `logo`), each already fitted to its slot's box in device pixels at the card's
+/// pixel ratio (`pictures::Pictures` fetches and fits them). A slot without one, or with
+/// one of another size, draws its fallback.
+#[derive(Clone, Default)]
+pub struct CardPictures(pub [Option<Arc<tiny_skia::Pixmap>>; 3]);
+
+impl CardPictures {
+    /// No pictures: every picture slot draws its fallback.
+    pub fn none() -> CardPictures {
+        CardPictures::default()
+    }
+
+    pub fn get(&self, name: &str) -> Option<&Arc<tiny_skia::Pixmap>> {
+        let i = PICTURES.iter().position(|p| *p == name)?;
+        self.0[i].as_ref()
+    }
+
+    pub fn set(&mut self, name: &str, picture: Arc<tiny_skia::Pixmap>) {
+        if let Some(i) = PICTURES.iter().position(|p| *p == name) {
+            self.0[i] = Some(picture);
+        }
+    }
+}
+
 /// A rendered response body, its content type, and how long each stage took.
 #[derive(Clone, Debug)]
 pub struct Rendered {
@@ -254,6 +279,18 @@ pub struct LayoutReport {
     pub missing_glyphs: Vec<String>,
     pub fonts: Vec<String>,
     pub slots: Vec<SlotReport>,
+    /// The template's picture slots, and whether each drew a picture (else its fallback).
+    pub pictures: Vec<PictureReport>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PictureReport {
+    pub name: &'static str,
+    pub x: f32,
+    pub y: f32,
+    pub width: f32,
+    pub height: f32,
+    pub drawn: bool,
 }
 
 /// A card's pixels, and which rows may differ from its template's background. Dropping
@@ -265,7 +302,7 @@ pub struct Canvas<'a> {
     /// The template background's one-colour rows (`None`: not known, encode every row).
     background: Option<&'a encode::BackgroundRows>,
     png_level: u8,
-    /// Drawn at a pixel ratio other than 1: not the template's background size, so
+    /// Not the template's background under the text (another pixel ratio, or pictures):
     /// neither its known rows nor the thread's spare canvas apply.
     scaled: bool,
 }
@@ -303,6 +340,7 @@ pub struct CardLayout<'a> {
     accent: Option<String>,
     /// With `debug=1`, each slot's text, to draw its break opportunities; else `None`.
     debug: Option<Vec<String>>,
+    pictures: CardPictures,
 }
 
 /// Lays out every slot of the request's template.
@@ -382,10 +420,33 @@ pub fn layout_card<'a>(
         missing,
         accent: req.accent.clone(),
         debug,
+        pictures: CardPictures::none(),
     })
 }
 
 impl CardLayout<'_> {
+    /// This layout with `pictures` in its picture slots.
+    pub fn with_pictures(mut self, pictures: CardPictures) -> Self {
+        self.pictures = pictures;
+        self
+    }
+
+    /// The picture slots that have a picture of their box's size at `dpr`.
+    fn present(&self, dpr: Dpr) -> Present {
+        let mut present = 0;
+        for (i, slot) in self.template.pictures.iter().enumerate() {
+            let (_, _, w, h) = slot.pixel_box(dpr.factor());
+            if self
+                .pictures
+                .get(slot.name)
+                .is_some_and(|p| (p.width(), p.height()) == (w, h))
+            {
+                present |= 1 << i;
+            }
+        }
+        present
+    }
+
     /// The per-request elements: accent elements first (under the text), then the slots'
     /// runs that `keep` accepts (slots left with no run are dropped).
     fn elements_where(&self, fonts: &Fonts, keep: impl Fn(&Slot, &Run) -> bool) -> Vec<String> {
@@ -403,8 +464,8 @@ impl CardLayout<'_> {
     }
 
     /// `debug=1`: each slot's box (dashed magenta), each line's box (cyan: its advance
-    /// wide, the line height tall), and a green tick at each break opportunity inside a
-    /// line, where it could have ended. Ticks are drawn for left-to-right lines only.
+    /// wide, the line height tall), a green tick at each break opportunity inside a
+    /// line, where it could have ended, and each picture slot's box (dashed orange). Ticks are drawn for left-to-right lines only.
     fn debug_element(&self, fonts: &Fonts, texts: &[String]) -> String {
         use std::fmt::Write;
         let mut out = String::from("<g fill=\"none\" stroke-width=\"2\">");
@@ -462,6 +523,14 @@ impl CardLayout<'_> {
                 }
             }
         }
+        // Picture slots: their boxes, dashed orange.
+        for p in &self.template.pictures {
+            let _ = write!(
+                out,
+                "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" stroke=\"#f97316\" stroke-dasharray=\"8 6\"/>",
+                p.x, p.y, p.width, p.height
+            );
+        }
         out.push_str("</g>");
         out
     }
@@ -493,7 +562,16 @@ impl CardLayout<'_> {
             let face = &fonts.faces[run.face];
             slot.plain_fill.is_none() || (face.color && !face.png_bitmaps)
         });
-        let (mut pixmap, mut dirty) = if scaled {
+        let present = self.present(dpr);
+        let (mut pixmap, mut dirty) = if present != 0 {
+            let mut pixmap = self.draw_pictures(assets, dpr, present)?;
+            if !elements.is_empty() {
+                let overlay = svg::overlay(template, &elements);
+                let scale = tiny_skia::Transform::from_scale(dpr.factor(), dpr.factor());
+                raster::draw(&overlay, &assets.options, scale, &mut pixmap)?;
+            }
+            (pixmap, raster::Rows::default())
+        } else if scaled {
             let (width, height) = dpr.pixels(template.width, template.height);
             if u64::from(width) * u64::from(height) > MAX_PIXELS {
                 return Err(RenderError::TooManyPixels { dpr, width, height });
@@ -531,21 +609,84 @@ impl CardLayout<'_> {
             template,
             background: assets.background_rows.get(&template.id),
             png_level: assets.png_level,
-            scaled,
+            scaled: scaled || present != 0,
         })
     }
 
+    /// The template's layers for the `present` pictures with each picture drawn between
+    /// them, at `dpr`: from the layers drawn at 1× when `dpr` is 1, else drawn again at
+    /// that scale.
+    fn draw_pictures(
+        &self,
+        assets: &Assets,
+        dpr: Dpr,
+        present: Present,
+    ) -> Result<tiny_skia::Pixmap, RenderError> {
+        let template = self.template;
+        let layers = template
+            .layers(present, &assets.options)
+            .map_err(RenderError::Svg)?;
+        let scale = dpr.factor();
+        let (width, height) = dpr.pixels(template.width, template.height);
+        if u64::from(width) * u64::from(height) > MAX_PIXELS {
+            return Err(RenderError::TooManyPixels { dpr, width, height });
+        }
+        let transform = tiny_skia::Transform::from_scale(scale, scale);
+        let mut pixmap = if dpr == Dpr::ONE {
+            layers.base.clone()
+        } else {
+            let mut pixmap = tiny_skia::Pixmap::new(width, height)
+                .ok_or_else(|| RenderError::Svg("cannot allocate the canvas".into()))?;
+            resvg::render(&layers.trees[0], transform, &mut pixmap.as_mut());
+            pixmap
+        };
+        let paint = tiny_skia::PixmapPaint::default();
+        let identity = tiny_skia::Transform::identity();
+        for (k, &i) in layers.pictures.iter().enumerate() {
+            let slot = &template.pictures[i];
+            if let Some(picture) = self.pictures.get(slot.name) {
+                let (x, y, _, _) = slot.pixel_box(scale);
+                pixmap.draw_pixmap(x, y, picture.as_ref().as_ref(), &paint, identity, None);
+            }
+            if dpr == Dpr::ONE {
+                if let Some((over, top)) = &layers.over[k] {
+                    pixmap.draw_pixmap(0, *top as i32, over.as_ref(), &paint, identity, None);
+                }
+            } else {
+                resvg::render(&layers.trees[k + 1], transform, &mut pixmap.as_mut());
+            }
+        }
+        Ok(pixmap)
+    }
+
     /// The whole card as one SVG document: the template with its slots filled.
-    pub fn to_svg(&self, fonts: &Fonts) -> String {
+    pub fn to_svg(&self, fonts: &Fonts, dpr: Dpr) -> String {
         let mut slots = self
             .template
             .slots
             .iter()
             .zip(&self.slots)
             .map(|(slot, layout)| svg::slot_element(slot, layout, fonts));
-        let mut svg = self
-            .template
-            .fill_slots(self.accent.as_deref(), |_| slots.next().unwrap_or_default());
+        let present = self.present(dpr);
+        let mut svg = self.template.fill_slots(
+            self.accent.as_deref(),
+            |_| slots.next().unwrap_or_default(),
+            |slot| {
+                let i = self.template.pictures.iter().position(|p| p.name == slot.name)?;
+                if present & (1 << i) == 0 {
+                    return None;
+                }
+                let png = encode::encode_png(self.pictures.get(slot.name)?, None, 6).ok()?;
+                Some(format!(
+                    "<image x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" preserveAspectRatio=\"none\" href=\"{}\"/>",
+                    slot.x,
+                    slot.y,
+                    slot.width,
+                    slot.height,
+                    crate::assets::xml::data_uri("image/png", &png)
+                ))
+            },
+        );
         if let Some(texts) = &self.debug {
             if let Some(end) = svg.rfind("</svg>") {
                 svg.insert_str(end, &self.debug_element(fonts, texts));
@@ -611,6 +752,22 @@ impl CardLayout<'_> {
             missing_glyphs: self.missing.iter().map(|c| c.to_string()).collect(),
             fonts: used.iter().map(|&f| fonts.faces[f].name.clone()).collect(),
             slots,
+            pictures: {
+                let present = self.present(dpr);
+                self.template
+                    .pictures
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| PictureReport {
+                        name: p.name,
+                        x: p.x,
+                        y: p.y,
+                        width: p.width,
+                        height: p.height,
+                        drawn: present & (1 << i) != 0,
+                    })
+                    .collect()
+            },
         }
     }
 }
@@ -620,10 +777,21 @@ pub fn card(req: &CardRequest, assets: &Assets) -> Result<Rendered, RenderError>
     card_until(req, assets, Deadline::NONE)
 }
 
-/// Renders `req` in its format, giving up at `deadline`. The render module's face.
+/// Renders `req` in its format without pictures, giving up at `deadline`.
 pub fn card_until(
     req: &CardRequest,
     assets: &Assets,
+    deadline: Deadline,
+) -> Result<Rendered, RenderError> {
+    card_with(req, assets, &CardPictures::none(), deadline)
+}
+
+/// Renders `req` in its format with `pictures` in its picture slots, giving up at
+/// `deadline`. The render module's face.
+pub fn card_with(
+    req: &CardRequest,
+    assets: &Assets,
+    pictures: &CardPictures,
     deadline: Deadline,
 ) -> Result<Rendered, RenderError> {
     let mut timings = Vec::with_capacity(4);
@@ -633,7 +801,7 @@ pub fn card_until(
         timings.push((stage, now - clock));
         clock = now;
     };
-    let layout = layout_card(req, assets, deadline)?;
+    let layout = layout_card(req, assets, deadline)?.with_pictures(pictures.clone());
     lap("layout", &mut timings);
     deadline.check()?;
     let bytes = match req.format {
@@ -647,8 +815,9 @@ pub fn card_until(
         Format::Svg => {
             // Self-contained: usvg's writer turns text into outlines (and colour emoji
             // into embedded images), so a browser without our fonts draws the same card.
-            let tree = usvg::Tree::from_str(&layout.to_svg(&assets.fonts), &assets.options)
-                .map_err(|e| RenderError::Svg(e.to_string()))?;
+            let tree =
+                usvg::Tree::from_str(&layout.to_svg(&assets.fonts, req.dpr), &assets.options)
+                    .map_err(|e| RenderError::Svg(e.to_string()))?;
             let options = usvg::WriteOptions {
                 coordinates_precision: 3,
                 transforms_precision: 5,

@@ -6,6 +6,7 @@ use std::ops::Range;
 
 use tiny_skia::Pixmap;
 
+use super::picture::{Fallback, PictureSlot};
 use super::slot::Slot;
 use super::Template;
 use crate::assets::xml::data_uri;
@@ -53,20 +54,46 @@ impl Template {
         self.slots.iter().find(|s| s.name == name)
     }
 
-    /// The template's SVG with each slot element replaced by `fill(slot)` and accent
-    /// elements painted with `accent`.
+    /// The template's SVG with each slot element replaced by `fill(slot)`, accent
+    /// elements painted with `accent`, and each picture slot replaced by what `picture`
+    /// gives for it (its picture as an element; `None`: no picture, and the slot's
+    /// fallbacks stay).
     pub fn fill_slots(
         &self,
         accent: Option<&str>,
         mut fill: impl FnMut(&Slot) -> String,
+        picture: impl Fn(&PictureSlot) -> Option<String>,
     ) -> String {
-        compose(&self.slots, &self.accents, &self.source, &mut |part| {
-            Some(match part {
-                Part::Slot(slot) => fill(slot),
-                Part::Accent(a) => self.accent_element(a, accent),
-            })
+        let drawn: Vec<Option<String>> = self.pictures.iter().map(&picture).collect();
+        compose(self.parts(), &self.source, &mut |part| match part {
+            Part::Slot(slot) => Some(fill(slot)),
+            Part::Accent(a) => Some(self.accent_element(a, accent)),
+            Part::Picture(i) => drawn[i].clone(),
+            Part::Fallback(f) => match drawn[f.slot] {
+                Some(_) => None,
+                None => Some(self.source[f.range.clone()].to_string()),
+            },
         })
     }
+
+    /// Every dynamic part of the template.
+    pub(super) fn parts(&self) -> Parts<'_> {
+        Parts {
+            slots: &self.slots,
+            accents: &self.accents,
+            pictures: &self.pictures,
+            fallbacks: &self.fallbacks,
+        }
+    }
+}
+
+/// A template's dynamic parts, each a range of its source.
+#[derive(Clone, Copy)]
+pub(super) struct Parts<'a> {
+    pub(super) slots: &'a [Slot],
+    pub(super) accents: &'a [Accent],
+    pub(super) pictures: &'a [PictureSlot],
+    pub(super) fallbacks: &'a [Fallback],
 }
 
 /// The files a template may inline with `data-asset`, by extension, with their media type.
@@ -82,6 +109,9 @@ pub const ASSET_TYPES: [(&str, &str); 5] = [
 pub(super) enum Part<'a> {
     Slot(&'a Slot),
     Accent(&'a Accent),
+    /// A picture slot, by index.
+    Picture(usize),
+    Fallback(&'a Fallback),
 }
 
 /// Replaces each `data-asset="FILE"` attribute by `href="data:…"` with the file's bytes.
@@ -153,28 +183,74 @@ pub(super) fn inline_assets(
     Ok(out)
 }
 
-/// `source` with each dynamic part (slot, accent element) replaced by what `part` gives
-/// for it (nothing for `None`), in document order.
+/// `source` with each dynamic part (slot, accent element, picture slot, fallback)
+/// replaced by what `part` gives for it (nothing for `None`), in document order. A part
+/// inside one already replaced (a fallback inside a fallback) goes with it.
 pub(super) fn compose(
-    slots: &[Slot],
-    accents: &[Accent],
+    parts: Parts,
     source: &str,
     part: &mut dyn FnMut(Part) -> Option<String>,
 ) -> String {
-    let mut parts: Vec<(Range<usize>, Part)> = slots
+    let mut all: Vec<(Range<usize>, Part)> = parts
+        .slots
         .iter()
         .map(|s| (s.range.clone(), Part::Slot(s)))
-        .chain(accents.iter().map(|a| (a.range.clone(), Part::Accent(a))))
+        .chain(
+            parts
+                .accents
+                .iter()
+                .map(|a| (a.range.clone(), Part::Accent(a))),
+        )
+        .chain(
+            parts
+                .pictures
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (p.range.clone(), Part::Picture(i))),
+        )
+        .chain(
+            parts
+                .fallbacks
+                .iter()
+                .map(|f| (f.range.clone(), Part::Fallback(f))),
+        )
         .collect();
-    parts.sort_by_key(|(r, _)| r.start);
+    all.sort_by_key(|(r, _)| r.start);
     let mut out = String::with_capacity(source.len() + 1024);
     let mut at = 0;
-    for (range, p) in parts {
+    for (range, p) in all {
+        if range.start < at {
+            continue;
+        }
         out.push_str(&source[at..range.start]);
         if let Some(text) = part(p) {
             out.push_str(&text);
         }
         at = range.end;
+    }
+    out.push_str(&source[at..]);
+    out
+}
+
+/// `source` without its slots, accents and picture slots and without `removed` (ranges
+/// that may overlap or nest): a static layer's source.
+pub(super) fn compose_without(parts: Parts, source: &str, removed: Vec<Range<usize>>) -> String {
+    let mut ranges: Vec<Range<usize>> = parts
+        .slots
+        .iter()
+        .map(|s| s.range.clone())
+        .chain(parts.accents.iter().map(|a| a.range.clone()))
+        .chain(parts.pictures.iter().map(|p| p.range.clone()))
+        .chain(removed)
+        .collect();
+    ranges.sort_by_key(|r| r.start);
+    let mut out = String::with_capacity(source.len());
+    let mut at = 0;
+    for range in ranges {
+        if range.start >= at {
+            out.push_str(&source[at..range.start]);
+        }
+        at = at.max(range.end);
     }
     out.push_str(&source[at..]);
     out

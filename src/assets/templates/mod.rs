@@ -7,9 +7,11 @@
 //! the renderer.
 
 mod compose;
+mod picture;
 mod slot;
 
 pub use compose::ASSET_TYPES;
+pub use picture::{Layers, PictureSlot, Present};
 pub use slot::{Align, Flow, Slot, VAlign, FONT_SIZES, MAX_FONT_SIZES, MAX_LINES, MIN_FONT_STEP};
 
 use std::collections::BTreeMap;
@@ -20,7 +22,8 @@ use tiny_skia::Pixmap;
 
 use crate::assets::fonts::Fonts;
 use crate::request::{is_template_name, Size, Theme};
-use compose::{compose, inline_assets, rasterize_static, Accent, EMBEDDED_ASSETS};
+use compose::{compose_without, inline_assets, rasterize_static, Accent, EMBEDDED_ASSETS};
+use picture::{inked_part, layer_sources, parse_picture_slot, Fallback, LayerCache};
 use slot::{flow_order, parse_slot};
 
 /// Templates compiled into the binary: `(name, size, SVG source)`, every built-in
@@ -35,7 +38,7 @@ macro_rules! embedded {
         )*]
     };
 }
-const EMBEDDED: &[(&str, Size, &str)] = embedded!["default", "light", "article", "brand"];
+const EMBEDDED: &[(&str, Size, &str)] = embedded!["default", "light", "article", "brand", "cover"];
 
 /// The largest card a template may declare, in pixels per side.
 const MAX_SIDE: u32 = 4096;
@@ -75,6 +78,13 @@ pub struct Template {
     pub background: Pixmap,
     /// The static layer as parsed, to draw it again at another pixel ratio.
     pub static_layer: usvg::Tree,
+    /// Picture slots (`<image data-slot>`), in document order.
+    pub pictures: Vec<PictureSlot>,
+    /// Elements drawn only when a picture slot has no picture (`data-fallback`).
+    fallbacks: Vec<Fallback>,
+    /// The static part cut into layers around each set of present pictures, drawn when
+    /// first needed.
+    layers: LayerCache,
 }
 
 impl Template {
@@ -123,18 +133,56 @@ impl Template {
         }
 
         let mut slots = Vec::new();
+        let mut pictures: Vec<PictureSlot> = Vec::new();
         for node in doc
             .descendants()
             .filter(|n| n.attribute("data-slot").is_some())
         {
-            let slot = parse_slot(node, fonts, (width, height)).map_err(|p| {
+            let at_line = |p: String| {
                 let pos = doc.text_pos_at(node.range().start);
                 invalid(format!("line {}: {p}", pos.row))
-            })?;
-            if slots.iter().any(|s: &Slot| s.name == slot.name) {
-                return Err(invalid(format!("slot `{}` is declared twice", slot.name)));
+            };
+            let name = if node.tag_name().name() == "image" {
+                let picture = parse_picture_slot(node, (width, height)).map_err(at_line)?;
+                let name = picture.name.to_string();
+                pictures.push(picture);
+                name
+            } else {
+                let slot = parse_slot(node, fonts, (width, height)).map_err(at_line)?;
+                let name = slot.name.clone();
+                slots.push(slot);
+                name
+            };
+            let declared = slots.iter().filter(|s: &&Slot| s.name == name).count()
+                + pictures.iter().filter(|p| p.name == name).count();
+            if declared > 1 {
+                return Err(invalid(format!("slot `{name}` is declared twice")));
             }
-            slots.push(slot);
+        }
+        let mut fallbacks = Vec::new();
+        for node in doc
+            .descendants()
+            .filter(|n| n.attribute("data-fallback").is_some())
+        {
+            let line = doc.text_pos_at(node.range().start).row;
+            let named = node.attribute("data-fallback").unwrap_or_default();
+            let slot = pictures
+                .iter()
+                .position(|p| p.name == named)
+                .ok_or_else(|| {
+                    invalid(format!(
+                    "line {line}: data-fallback=\"{named}\" names no picture slot of this template"
+                ))
+                })?;
+            if node.attribute("data-slot").is_some() || node.attribute("data-accent").is_some() {
+                return Err(invalid(format!(
+                    "line {line}: a fallback cannot also be a slot or an accent element"
+                )));
+            }
+            fallbacks.push(Fallback {
+                slot,
+                range: node.range(),
+            });
         }
         if !slots.iter().any(|s| s.name == "title") {
             return Err(invalid("no `title` slot (data-slot=\"title\")".into()));
@@ -187,7 +235,13 @@ impl Template {
         };
         let theme_pair = root.attribute("data-theme-pair").map(str::to_string);
 
-        let static_svg = compose(&slots, &accents, &source, &mut |_| None);
+        let parts = compose::Parts {
+            slots: &slots,
+            accents: &accents,
+            pictures: &pictures,
+            fallbacks: &fallbacks,
+        };
+        let static_svg = compose_without(parts, &source, Vec::new());
         let static_layer = usvg::Tree::from_str(&static_svg, &fonts.usvg_options())
             .map_err(|e| invalid(format!("static layer: {e}")))?;
         let background = rasterize_static(&static_layer, width, height)
@@ -221,8 +275,38 @@ impl Template {
             background,
             static_layer,
             source,
+            layers: LayerCache::new(pictures.len()),
+            pictures,
+            fallbacks,
         };
         Ok(template)
+    }
+
+    /// The static part cut into layers for the pictures in `present` (a bit per picture
+    /// slot; not 0, whose one layer is [`background`](Template::background)), drawn at 1×
+    /// the first time a card asks for that set.
+    pub fn layers(&self, present: Present, options: &usvg::Options) -> Result<Arc<Layers>, String> {
+        self.layers.get_or_make(present, || {
+            let (pictures, sources) = layer_sources(&self.source, self.parts(), present)?;
+            let trees = sources
+                .iter()
+                .map(|svg| usvg::Tree::from_str(svg, options).map_err(|e| e.to_string()))
+                .collect::<Result<Vec<_>, _>>()?;
+            let base = rasterize_static(&trees[0], self.width, self.height)?;
+            let over = trees[1..]
+                .iter()
+                .map(|tree| {
+                    let pixmap = rasterize_static(tree, self.width, self.height)?;
+                    Ok(inked_part(&pixmap))
+                })
+                .collect::<Result<Vec<_>, String>>()?;
+            Ok(Layers {
+                pictures,
+                trees,
+                base,
+                over,
+            })
+        })
     }
 }
 

@@ -1,0 +1,439 @@
+//! Pictures in cards, fetched from an in-process picture server on loopback: every format
+//! drawn where its slot is, every hostile answer (a 50 MB body, a slow drip, a pixel bomb,
+//! HTML, a 404, redirects to metadata, to an IPv4-mapped loopback, outside the prefixes,
+//! in a loop, a name that resolves to loopback) refused or degraded as the README says,
+//! coalesced fetches, and the server healthy afterwards.
+
+mod common;
+
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use common::*;
+
+/// A solid-colour picture in `format`.
+fn solid(format: image::ImageFormat, rgb: [u8; 3]) -> Vec<u8> {
+    let picture = image::RgbImage::from_pixel(64, 48, image::Rgb(rgb));
+    let mut out = std::io::Cursor::new(Vec::new());
+    match format {
+        image::ImageFormat::WebP => {
+            image::DynamicImage::ImageRgba8(image::DynamicImage::ImageRgb8(picture).to_rgba8())
+                .write_to(&mut out, format)
+                .unwrap()
+        }
+        _ => picture.write_to(&mut out, format).unwrap(),
+    }
+    out.into_inner()
+}
+
+/// A valid PNG header claiming 20000×20000 pixels, followed by a few KB of nothing.
+fn pixel_bomb() -> Vec<u8> {
+    let mut out = Vec::new();
+    {
+        let mut encoder = png::Encoder::new(&mut out, 20_000, 20_000);
+        encoder.set_color(png::ColorType::Rgb);
+        let mut writer = encoder.write_header().unwrap();
+        // One chunk of zeros: far fewer rows than the header promises.
+        writer
+            .write_chunk(
+                png::chunk::IDAT,
+                &[0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01],
+            )
+            .unwrap();
+        // The writer would finish the image on drop; the file is cut here instead.
+        std::mem::forget(writer);
+    }
+    out.extend_from_slice(&vec![0u8; 4096]);
+    out
+}
+
+#[derive(Clone)]
+struct Origin {
+    /// Requests for `/counted.jpg`.
+    counted: Arc<AtomicUsize>,
+    port: u16,
+}
+
+async fn picture_server() -> (SocketAddr, Origin) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let origin = Origin {
+        counted: Arc::new(AtomicUsize::new(0)),
+        port: addr.port(),
+    };
+    let photo = std::fs::read("tests/data/pictures/rocket.jpg").unwrap();
+    let avatar = std::fs::read("tests/data/pictures/chelsea.png").unwrap();
+    let file = |bytes: Vec<u8>, kind: &'static str| {
+        move || async move {
+            (
+                [
+                    (header::CONTENT_TYPE, kind),
+                    (header::CACHE_CONTROL, "max-age=600"),
+                ],
+                bytes,
+            )
+        }
+    };
+    let red = [220, 20, 20];
+    let app = Router::new()
+        .route("/cover.jpg", get(file(photo.clone(), "image/jpeg")))
+        .route("/avatar.png", get(file(avatar, "image/png")))
+        .route(
+            "/red.png",
+            get(file(solid(image::ImageFormat::Png, red), "image/png")),
+        )
+        .route(
+            "/red.jpg",
+            get(file(solid(image::ImageFormat::Jpeg, red), "image/jpeg")),
+        )
+        .route(
+            "/red.webp",
+            get(file(solid(image::ImageFormat::WebP, red), "image/webp")),
+        )
+        .route(
+            "/red.gif",
+            get(file(solid(image::ImageFormat::Gif, red), "image/gif")),
+        )
+        // A PNG named .jpg, served as JPEG: the bytes decide.
+        .route(
+            "/named.jpg",
+            get(file(solid(image::ImageFormat::Png, red), "image/jpeg")),
+        )
+        .route("/bomb.png", get(file(pixel_bomb(), "image/png")))
+        .route(
+            "/page.html",
+            get(|| async {
+                (
+                    [(header::CONTENT_TYPE, "text/html")],
+                    "<!doctype html><p>hi",
+                )
+            }),
+        )
+        .route(
+            "/big.jpg",
+            get(|| async {
+                // 50 MB, chunked: no Content-Length to trust or refuse by.
+                let chunk = bytes::Bytes::from(vec![0xffu8; 1 << 20]);
+                let chunks = (0..50).map(move |_| Ok::<_, std::io::Error>(chunk.clone()));
+                Response::new(Body::from_stream(futures_util::stream::iter(chunks)))
+            }),
+        )
+        .route(
+            "/drip.jpg",
+            get(|| async {
+                // A byte every 300 ms, for at most 20 s.
+                let drip = futures_util::stream::unfold(0u32, |n| async move {
+                    if n >= 64 {
+                        return None;
+                    }
+                    tokio::time::sleep(Duration::from_millis(300)).await;
+                    Some((
+                        Ok::<_, std::io::Error>(bytes::Bytes::from_static(b"\xff")),
+                        n + 1,
+                    ))
+                });
+                Response::new(Body::from_stream(drip))
+            }),
+        )
+        .route(
+            "/counted.jpg",
+            get(move |State(o): State<Origin>| {
+                let photo = photo.clone();
+                async move {
+                    o.counted.fetch_add(1, Ordering::SeqCst);
+                    // Slow enough that concurrent cards overlap.
+                    tokio::time::sleep(Duration::from_millis(300)).await;
+                    ([(header::CONTENT_TYPE, "image/jpeg")], photo)
+                }
+            }),
+        )
+        .route("/to-cover", get(|| async { redirect("/cover.jpg") }))
+        .route(
+            "/to-metadata",
+            get(|| async { redirect("http://169.254.169.254/latest/meta-data/") }),
+        )
+        .route(
+            "/to-mapped",
+            get(|State(o): State<Origin>| async move {
+                redirect(&format!("http://[::ffff:127.0.0.1]:{}/cover.jpg", o.port))
+            }),
+        )
+        .route(
+            "/to-outside",
+            get(|| async { redirect("https://images.example.org/cover.jpg") }),
+        )
+        .route("/loop", get(|| async { redirect("/loop") }))
+        .with_state(origin.clone());
+    tokio::spawn(async move {
+        axum::serve(listener, app).await.unwrap();
+    });
+    (addr, origin)
+}
+
+fn redirect(location: &str) -> Response {
+    (
+        StatusCode::FOUND,
+        [(header::LOCATION, location.to_string())],
+    )
+        .into_response()
+}
+
+struct Setup {
+    app: Router,
+    origin: Origin,
+    base: String,
+}
+
+async fn setup() -> Setup {
+    let (addr, origin) = picture_server().await;
+    let base = format!("http://{addr}/");
+    let app = app_with(&["--image-sources", &base, "--image-timeout-ms", "1500"]);
+    Setup { app, origin, base }
+}
+
+/// GETs a card; returns the response and its RGBA pixels (`None` for a non-PNG body).
+async fn card(app: &Router, query: &str) -> (Response<()>, Option<(u32, u32, Vec<u8>)>) {
+    let (res, body) = send(app, "GET", &format!("/api/og?{query}")).await;
+    let pixels = (res.status() == 200 && body.starts_with(b"\x89PNG")).then(|| decode_png(&body));
+    (res, pixels)
+}
+
+fn pixel(pixels: &(u32, u32, Vec<u8>), x: u32, y: u32) -> [u8; 3] {
+    let at = ((y * pixels.0 + x) * 4) as usize;
+    [pixels.2[at], pixels.2[at + 1], pixels.2[at + 2]]
+}
+
+fn header<'a>(res: &'a Response<()>, name: &str) -> Option<&'a str> {
+    res.headers().get(name).and_then(|v| v.to_str().ok())
+}
+
+/// A point of `cover`'s image slot away from the text: red under the shade when the
+/// picture is drawn, the fallback's slate otherwise.
+fn shows_red(pixels: &(u32, u32, Vec<u8>)) -> bool {
+    let [r, g, b] = pixel(pixels, 900, 150);
+    r > 120 && g < 40 && b < 40
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_format_is_drawn_in_its_slot_and_cached() {
+    let s = setup().await;
+    for file in ["red.png", "red.jpg", "red.webp", "red.gif", "named.jpg"] {
+        let query = format!("template=cover&title=x&image={}{file}", encode(&s.base));
+        let (res, pixels) = card(&s.app, &query).await;
+        assert_eq!(res.status(), 200, "{file}");
+        assert!(header(&res, "x-image-error").is_none(), "{file}");
+        assert!(
+            shows_red(pixels.as_ref().unwrap()),
+            "{file}: the picture is drawn"
+        );
+        let (again, _) = card(&s.app, &query).await;
+        assert_eq!(
+            header(&again, "x-cache"),
+            Some("hit"),
+            "{file}: a whole card is kept"
+        );
+    }
+    // The photo and the avatar from the README's example.
+    let query = format!(
+        "template=article&title=x&author=Som&avatar={}avatar.png",
+        encode(&s.base)
+    );
+    let layout = get_json(&s.app, &query).await;
+    assert_eq!(layout["pictures"][0]["name"], "avatar");
+    assert_eq!(layout["pictures"][0]["drawn"], true);
+    let (res, pixels) = card(&s.app, &query).await;
+    assert_eq!(res.status(), 200);
+    let pixels = pixels.unwrap();
+    // The circle's middle is the cat (warm); its corner is the card's background.
+    let [r, g, b] = pixel(&pixels, 116, 566);
+    assert!(r > g && g > b, "the avatar is drawn: {:?}", [r, g, b]);
+    assert_eq!(
+        pixel(&pixels, 82, 532),
+        pixel(&pixels, 60, 532),
+        "outside the circle"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_pictures_degrade_to_the_fallback_and_are_not_kept() {
+    let s = setup().await;
+    let port = s.origin.port;
+    let cases = [
+        ("big.jpg", "too-large"),
+        ("drip.jpg", "timeout"),
+        ("bomb.png", "too-many-pixels"),
+        ("page.html", "not-a-picture"),
+        ("missing.png", "status-404"),
+        ("to-metadata", "redirect-not-allowed"),
+        ("to-mapped", "redirect-not-allowed"),
+        ("to-outside", "redirect-not-allowed"),
+        ("loop", "too-many-redirects"),
+    ];
+    for (path, reason) in cases {
+        let query = format!("template=cover&title=x&image={}{path}", encode(&s.base));
+        let started = std::time::Instant::now();
+        let (res, pixels) = card(&s.app, &query).await;
+        assert_eq!(res.status(), 200, "{path}");
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "{path}: {:?}",
+            started.elapsed()
+        );
+        assert_eq!(
+            header(&res, "x-image-error"),
+            Some(&*format!("image={reason}")),
+            "{path}"
+        );
+        assert_eq!(
+            header(&res, "cache-control"),
+            Some("public, max-age=60"),
+            "{path}"
+        );
+        assert!(
+            !shows_red(pixels.as_ref().unwrap()),
+            "{path}: the fallback is drawn"
+        );
+        let (again, _) = card(&s.app, &query).await;
+        assert_eq!(header(&again, "x-cache"), Some("miss"), "{path}: not kept");
+        assert_eq!(
+            header(&again, "x-image-error"),
+            Some(&*format!("image={reason}"))
+        );
+    }
+    // A relative redirect inside the prefix is followed.
+    let query = format!("template=cover&title=x&image={}to-cover", encode(&s.base));
+    let (res, _) = card(&s.app, &query).await;
+    assert!(header(&res, "x-image-error").is_none());
+
+    // The picture server's own name resolves to loopback: refused, though its prefix is
+    // allowed (only the exact IP literal a prefix names may be non-public).
+    let by_name = format!("http://localhost:{port}/");
+    let app = app_with(&["--image-sources", &by_name]);
+    let query = format!("template=cover&title=x&image={}cover.jpg", encode(&by_name));
+    let (res, _) = card(&app, &query).await;
+    assert_eq!(header(&res, "x-image-error"), Some("image=refused-address"));
+
+    // The server is still well.
+    let (res, _) = send(&s.app, "GET", "/healthz").await;
+    assert_eq!(res.status(), 200);
+    let (res, _) = card(&s.app, "title=still+fine").await;
+    assert_eq!(res.status(), 200);
+    let (_, metrics) = send(&s.app, "GET", "/metrics").await;
+    let metrics = String::from_utf8(metrics).unwrap();
+    for result in [
+        "too-large",
+        "timeout",
+        "too-many-pixels",
+        "status",
+        "redirect-not-allowed",
+    ] {
+        assert!(
+            metrics.contains(&format!(
+                "ogcard_image_fetches_total{{result=\"{result}\"}}"
+            )),
+            "{result} counted:\n{metrics}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn urls_outside_the_sources_are_400s_naming_the_parameter() {
+    let s = setup().await;
+    for (query, says) in [
+        (
+            "image=https%3A%2F%2Fevil.example%2Fa.png",
+            "parameter `image`: not under an allowed",
+        ),
+        (
+            "logo=http%3A%2F%2F127.0.0.1%3A1%2Fa.png",
+            "parameter `logo`: not under an allowed",
+        ),
+        (
+            "avatar=file%3A%2F%2F%2Fetc%2Fpasswd",
+            "parameter `avatar` is not an absolute http(s) URL",
+        ),
+        (
+            "image=%2Frelative.png",
+            "parameter `image` is not an absolute http(s) URL",
+        ),
+    ] {
+        let (res, body) = send(&s.app, "GET", &format!("/api/og?template=cover&{query}")).await;
+        let body = String::from_utf8(body).unwrap();
+        assert_eq!(res.status(), 400, "{query}: {body}");
+        assert!(body.contains(says), "{query}: {body}");
+    }
+    // Off by default: any picture parameter is refused.
+    let off = app();
+    let query = format!("template=cover&image={}cover.jpg", encode(&s.base));
+    let (res, body) = send(&off, "GET", &format!("/api/og?{query}")).await;
+    assert_eq!(res.status(), 400);
+    assert!(String::from_utf8(body)
+        .unwrap()
+        .contains("pictures are off"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cards_sharing_a_picture_fetch_it_once() {
+    let s = setup().await;
+    let mut tasks = tokio::task::JoinSet::new();
+    for i in 0..12 {
+        let app = s.app.clone();
+        let query = format!(
+            "template=cover&title=card+{i}&image={}counted.jpg",
+            encode(&s.base)
+        );
+        tasks.spawn(async move { card(&app, &query).await.0.status() });
+    }
+    while let Some(status) = tasks.join_next().await {
+        assert_eq!(status.unwrap(), 200);
+    }
+    assert_eq!(
+        s.origin.counted.load(Ordering::SeqCst),
+        1,
+        "one fetch for 12 cards"
+    );
+    // In another size the same body is fitted again, not fetched again.
+    let query = format!(
+        "template=cover&size=square&title=x&image={}counted.jpg",
+        encode(&s.base)
+    );
+    let (res, _) = card(&s.app, &query).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(s.origin.counted.load(Ordering::SeqCst), 1);
+}
+
+/// The real binary, a cover photo and an avatar from an allowed origin.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_real_server_draws_a_cover_photo_and_an_avatar() {
+    let (addr, _origin) = picture_server().await;
+    let base = format!("http://{addr}/");
+    let server = start_server(
+        &["--image-sources", &base],
+        &[],
+        std::process::Stdio::inherit(),
+    )
+    .await;
+    for query in [
+        format!("template=cover&title=x&image={}red.jpg", encode(&base)),
+        format!(
+            "template=article&title=x&avatar={}avatar.png",
+            encode(&base)
+        ),
+    ] {
+        let res = raw_request(server.addr, "GET", &format!("/api/og?{query}"), &[]).await;
+        assert_eq!(res.status, 200, "{query}");
+        assert!(res.header("x-image-error").is_none(), "{query}");
+        let pixels = decode_png(&res.body);
+        if query.contains("cover") {
+            assert!(shows_red(&pixels));
+        }
+    }
+}
