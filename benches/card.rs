@@ -179,7 +179,7 @@ fn adversarial(c: &mut Criterion) {
 /// noise, quality 85, ~300 KB) decoded and fitted to a full 1200×630 card (`cover`), and
 /// to an avatar's 96×96 box.
 fn pictures(c: &mut Criterion) {
-    use ogcard::pictures::decode::{decode, fit, Fit};
+    use ogcard::pictures::decode::{decode_any, fit, Fit};
     let (w, h) = (1632u32, 1224u32);
     let mut noise = 0x2545_f491u32;
     let photo = image::RgbImage::from_fn(w, h, |x, y| {
@@ -202,11 +202,33 @@ fn pictures(c: &mut Criterion) {
     for (name, width, height) in [("cover-1200x630", 1200, 630), ("avatar-96", 96, 96)] {
         c.bench_function(&format!("picture/jpeg-2mpx-{name}"), |b| {
             b.iter(|| {
-                let picture = decode(black_box(&jpeg)).expect("decodes");
-                fit(&picture, width, height, Fit::Cover)
+                let picture = decode_any(black_box(&jpeg)).expect("decodes");
+                fit(picture, width, height, Fit::Cover)
             })
         });
     }
+
+    // The dearest picture the limits let through: 40 Mpx (8000×5000), a 3 MB JPEG under
+    // the 5 MiB cap, decoded (120 MB of RGB, the peak) and fitted to the cover's box.
+    let (w, h) = (8000u32, 5000u32);
+    let huge = image::RgbImage::from_fn(w, h, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, 128])
+    });
+    let mut huge_jpeg = std::io::Cursor::new(Vec::new());
+    image::DynamicImage::ImageRgb8(huge)
+        .write_to(&mut huge_jpeg, image::ImageFormat::Jpeg)
+        .expect("encodes");
+    let huge_jpeg = huge_jpeg.into_inner();
+    eprintln!("40 Mpx JPEG: {} KB", huge_jpeg.len() / 1024);
+    let mut group = c.benchmark_group("picture-worst");
+    group.sample_size(10);
+    group.bench_function("jpeg-40mpx-cover-1200x630", |b| {
+        b.iter(|| {
+            let picture = decode_any(black_box(&huge_jpeg)).expect("decodes");
+            fit(picture, 1200, 630, Fit::Cover)
+        })
+    });
+    group.finish();
 
     // Whole cards whose pictures are already fitted (in the picture cache), against the
     // same cards with none (their fallbacks): the budget is 1.5× the text-only card.
@@ -227,15 +249,20 @@ fn pictures(c: &mut Criterion) {
         let fitted = ogcard::pictures::fit_to_slot(bytes, picture_slot, 1.0).expect("fits");
         let mut pictures = render::CardPictures::none();
         pictures.set(slot, std::sync::Arc::new(fitted));
-        c.bench_function(&format!("picture/card-{template}-text-only"), |b| {
-            b.iter(|| render::card(black_box(&req), &assets))
-        });
-        c.bench_function(&format!("picture/card-{template}-{slot}-cached"), |b| {
-            b.iter(|| render::card_with(black_box(&req), &assets, &pictures, Deadline::NONE))
-        });
-        let png = render::card_with(&req, &assets, &pictures, Deadline::NONE)
-            .expect("card")
-            .bytes;
+        for format in [ogcard::request::Format::Png, ogcard::request::Format::Jpeg] {
+            let mut req = req.clone();
+            req.format = format;
+            let f = format.as_str();
+            c.bench_function(&format!("picture/card-{template}-{f}-text-only"), |b| {
+                b.iter(|| render::card(black_box(&req), &assets))
+            });
+            c.bench_function(&format!("picture/card-{template}-{f}-{slot}-cached"), |b| {
+                b.iter(|| render::card_with(black_box(&req), &assets, &pictures, Deadline::NONE))
+            });
+        }
+        let rendered = render::card_with(&req, &assets, &pictures, Deadline::NONE).expect("card");
+        eprintln!("{template} with its {slot}: {:?}", rendered.timings);
+        let png = rendered.bytes;
         let mut jpeg_req = req.clone();
         jpeg_req.format = ogcard::request::Format::Jpeg;
         let jpeg = render::card_with(&jpeg_req, &assets, &pictures, Deadline::NONE)

@@ -10,7 +10,7 @@
 
 use std::io::Cursor;
 
-use image::{ImageFormat, ImageReader, Limits, RgbaImage};
+use image::{DynamicImage, ImageFormat, ImageReader, Limits, RgbaImage};
 use tiny_skia::Pixmap;
 
 /// The most pixels a picture may have: a 40 Mpx photo is larger than any cover a blog
@@ -58,6 +58,12 @@ pub fn sniff(bytes: &[u8]) -> Result<Format, PictureError> {
 
 /// Decodes `bytes` (the first frame of a GIF) to straight-alpha RGBA, within the limits.
 pub fn decode(bytes: &[u8]) -> Result<RgbaImage, PictureError> {
+    decode_any(bytes).map(DynamicImage::into_rgba8)
+}
+
+/// Decodes `bytes` within the limits to the decoder's own pixel layout (RGB for a JPEG:
+/// a 40 Mpx photo is then 120 MB, not 160).
+pub fn decode_any(bytes: &[u8]) -> Result<DynamicImage, PictureError> {
     let format = match sniff(bytes)? {
         Format::Png => ImageFormat::Png,
         Format::Jpeg => ImageFormat::Jpeg,
@@ -76,7 +82,7 @@ pub fn decode(bytes: &[u8]) -> Result<RgbaImage, PictureError> {
     if u64::from(width) * u64::from(height) > MAX_PIXELS {
         return Err(PictureError::TooManyPixels { width, height });
     }
-    Ok(reader().decode().map_err(decode_error)?.into_rgba8())
+    reader().decode().map_err(decode_error)
 }
 
 /// How a picture fills its box.
@@ -89,20 +95,28 @@ pub enum Fit {
 }
 
 /// `picture` at `width`×`height` pixels (at least 1×1), premultiplied for drawing.
-/// Filtered (Lanczos3, SIMD) in premultiplied alpha, so transparent pixels lend no colour.
-pub fn fit(picture: &RgbaImage, width: u32, height: u32, fit: Fit) -> Option<Pixmap> {
+/// Filtered (Lanczos3, SIMD) in premultiplied alpha, so transparent pixels lend no colour;
+/// an RGB picture (a JPEG) is filtered as it was decoded, with no copy.
+pub fn fit(picture: DynamicImage, width: u32, height: u32, fit: Fit) -> Option<Pixmap> {
     use fast_image_resize::{images::Image, FilterType, PixelType, ResizeAlg, ResizeOptions};
     let (width, height) = (width.max(1), height.max(1));
     let (pw, ph) = (picture.width().max(1), picture.height().max(1));
-    let premultiplied: Vec<u8> = picture
-        .pixels()
-        .flat_map(|p| {
-            let [r, g, b, a] = p.0;
-            let premultiply = |c: u8| ((u16::from(c) * u16::from(a) + 127) / 255) as u8;
-            [premultiply(r), premultiply(g), premultiply(b), a]
-        })
-        .collect();
-    let source = Image::from_vec_u8(pw, ph, premultiplied, PixelType::U8x4).ok()?;
+    let source = match picture {
+        DynamicImage::ImageRgb8(rgb) => {
+            Image::from_vec_u8(pw, ph, rgb.into_raw(), PixelType::U8x3).ok()?
+        }
+        other => {
+            let mut rgba = other.into_rgba8().into_raw();
+            for p in rgba.chunks_exact_mut(4) {
+                let a = u16::from(p[3]);
+                for c in &mut p[..3] {
+                    *c = ((u16::from(*c) * a + 127) / 255) as u8;
+                }
+            }
+            Image::from_vec_u8(pw, ph, rgba, PixelType::U8x4).ok()?
+        }
+    };
+    let pixel_type = source.pixel_type();
     let (sx, sy) = (
         f64::from(width) / f64::from(pw),
         f64::from(height) / f64::from(ph),
@@ -131,18 +145,26 @@ pub fn fit(picture: &RgbaImage, width: u32, height: u32, fit: Fit) -> Option<Pix
             (options, w, h)
         }
     };
-    let mut resized = Image::new(w, h, PixelType::U8x4);
+    let mut resized = Image::new(w, h, pixel_type);
     fast_image_resize::Resizer::new()
         .resize(&source, &mut resized, &options)
         .ok()?;
     let mut out = Pixmap::new(width, height)?;
     let (x, y) = (((width - w) / 2) as usize, ((height - h) / 2) as usize);
-    let row = w as usize * 4;
+    let channels = if pixel_type == PixelType::U8x3 { 3 } else { 4 };
+    let row = w as usize * channels;
     let stride = width as usize * 4;
     let data = out.data_mut();
     for (i, line) in resized.buffer().chunks_exact(row).enumerate() {
         let at = (y + i) * stride + x * 4;
-        data[at..at + row].copy_from_slice(line);
+        let dst = &mut data[at..at + w as usize * 4];
+        if channels == 4 {
+            dst.copy_from_slice(line);
+        } else {
+            for (d, s) in dst.chunks_exact_mut(4).zip(line.chunks_exact(3)) {
+                d.copy_from_slice(&[s[0], s[1], s[2], 255]);
+            }
+        }
     }
     Some(out)
 }
@@ -312,7 +334,7 @@ mod tests {
     fn cover_crops_the_middle_and_contain_letterboxes() {
         let wide = decode(&halves_png(200, 100)).unwrap();
         // Cover into a square: the middle 100×100 of the picture, red left, blue right.
-        let cover = fit(&wide, 50, 50, Fit::Cover).unwrap();
+        let cover = fit(DynamicImage::ImageRgba8(wide.clone()), 50, 50, Fit::Cover).unwrap();
         let at = |p: &Pixmap, x: u32, y: u32| p.pixel(x, y).unwrap();
         assert_eq!(
             (at(&cover, 2, 25).red(), at(&cover, 47, 25).blue()),
@@ -320,7 +342,7 @@ mod tests {
         );
         assert_eq!(at(&cover, 25, 0).alpha(), 255, "filled to the edge");
         // Contain into a square: 50×25 in the middle, transparent above and below.
-        let contain = fit(&wide, 50, 50, Fit::Contain).unwrap();
+        let contain = fit(DynamicImage::ImageRgba8(wide), 50, 50, Fit::Contain).unwrap();
         assert_eq!(at(&contain, 25, 5).alpha(), 0);
         assert_eq!(at(&contain, 25, 44).alpha(), 0);
         assert_eq!(at(&contain, 2, 25).red(), 255);

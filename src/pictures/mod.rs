@@ -374,9 +374,9 @@ impl Pictures {
 
 /// `bytes` decoded and fitted to `slot`'s box at `scale`, corners rounded.
 pub fn fit_to_slot(bytes: &[u8], slot: &PictureSlot, scale: f32) -> Result<Pixmap, Failure> {
-    let picture = decode::decode(bytes)?;
+    let picture = decode::decode_any(bytes)?;
     let (_, _, width, height) = slot.pixel_box(scale);
-    let mut pixmap = decode::fit(&picture, width, height, slot.fit).ok_or(Failure::Undecodable)?;
+    let mut pixmap = decode::fit(picture, width, height, slot.fit).ok_or(Failure::Undecodable)?;
     decode::round_corners(&mut pixmap, slot.radius * scale);
     Ok(pixmap)
 }

@@ -640,17 +640,15 @@ impl CardLayout<'_> {
             resvg::render(&layers.trees[0], transform, &mut pixmap.as_mut());
             pixmap
         };
-        let paint = tiny_skia::PixmapPaint::default();
-        let identity = tiny_skia::Transform::identity();
         for (k, &i) in layers.pictures.iter().enumerate() {
             let slot = &template.pictures[i];
             if let Some(picture) = self.pictures.get(slot.name) {
                 let (x, y, _, _) = slot.pixel_box(scale);
-                pixmap.draw_pixmap(x, y, picture.as_ref().as_ref(), &paint, identity, None);
+                raster::blend_over(&mut pixmap, picture, x, y);
             }
             if dpr == Dpr::ONE {
                 if let Some((over, top)) = &layers.over[k] {
-                    pixmap.draw_pixmap(0, *top as i32, over.as_ref(), &paint, identity, None);
+                    raster::blend_over(&mut pixmap, over, 0, *top as i32);
                 }
             } else {
                 resvg::render(&layers.trees[k + 1], transform, &mut pixmap.as_mut());
