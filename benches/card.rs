@@ -175,9 +175,18 @@ fn adversarial(c: &mut Criterion) {
     group.finish();
 }
 
+/// `picture` as a JPEG (the `image` crate's encoder at its default quality, 75).
+fn jpeg_of(picture: image::RgbImage) -> Vec<u8> {
+    let mut jpeg = std::io::Cursor::new(Vec::new());
+    image::DynamicImage::ImageRgb8(picture)
+        .write_to(&mut jpeg, image::ImageFormat::Jpeg)
+        .expect("encodes");
+    jpeg.into_inner()
+}
+
 /// A picture's first use: a 2 Mpx photo-like JPEG (1632×1224, smooth gradients with
-/// noise, quality 85, ~300 KB) decoded and fitted to a full 1200×630 card (`cover`), and
-/// to an avatar's 96×96 box.
+/// noise, the `image` crate's quality 75, ~280 KB) decoded and fitted to a full 1200×630
+/// card (`cover`), and to an avatar's 96×96 box.
 fn pictures(c: &mut Criterion) {
     use ogcard::pictures::decode::{decode_any, fit, Fit};
     let (w, h) = (1632u32, 1224u32);
@@ -193,11 +202,7 @@ fn pictures(c: &mut Criterion) {
             ((x + y) * 120 / (w + h)) as u8 + n,
         ])
     });
-    let mut jpeg = std::io::Cursor::new(Vec::new());
-    image::DynamicImage::ImageRgb8(photo)
-        .write_to(&mut jpeg, image::ImageFormat::Jpeg)
-        .expect("encodes");
-    let jpeg = jpeg.into_inner();
+    let jpeg = jpeg_of(photo);
     eprintln!("2 Mpx JPEG: {} KB", jpeg.len() / 1024);
     for (name, width, height) in [("cover-1200x630", 1200, 630), ("avatar-96", 96, 96)] {
         c.bench_function(&format!("picture/jpeg-2mpx-{name}"), |b| {
@@ -211,14 +216,9 @@ fn pictures(c: &mut Criterion) {
     // The dearest picture the limits let through: 40 Mpx (8000×5000), a 3 MB JPEG under
     // the 5 MiB cap, decoded (120 MB of RGB, the peak) and fitted to the cover's box.
     let (w, h) = (8000u32, 5000u32);
-    let huge = image::RgbImage::from_fn(w, h, |x, y| {
+    let huge_jpeg = jpeg_of(image::RgbImage::from_fn(w, h, |x, y| {
         image::Rgb([(x % 256) as u8, (y % 256) as u8, 128])
-    });
-    let mut huge_jpeg = std::io::Cursor::new(Vec::new());
-    image::DynamicImage::ImageRgb8(huge)
-        .write_to(&mut huge_jpeg, image::ImageFormat::Jpeg)
-        .expect("encodes");
-    let huge_jpeg = huge_jpeg.into_inner();
+    }));
     eprintln!("40 Mpx JPEG: {} KB", huge_jpeg.len() / 1024);
     let mut group = c.benchmark_group("picture-worst");
     group.sample_size(10);

@@ -1,8 +1,8 @@
 //! Pictures in cards, fetched from an in-process picture server on loopback: every format
 //! drawn where its slot is, every hostile answer (a 50 MB body, a slow drip, a pixel bomb,
 //! HTML, a 404, redirects to metadata, to an IPv4-mapped loopback, outside the prefixes,
-//! in a loop, a name that resolves to loopback) refused or degraded as the README says,
-//! coalesced fetches, and the server healthy afterwards.
+//! in a loop, a name that resolves to loopback, a TLS certificate no root signed) refused
+//! or degraded as the README says, coalesced fetches, and the server healthy afterwards.
 
 mod common;
 
@@ -241,6 +241,37 @@ async fn every_format_is_drawn_in_its_slot_and_cached() {
             "{file}: a whole card is kept"
         );
     }
+    // A photo card fits WhatsApp's ~300 KB as a PNG (quantised: losslessly it is ~550 KB),
+    // and drawn close to its lossless self (a JPEG at quality 100 stands in for it).
+    let photo = format!("template=cover&title=x&image={}cover.jpg", encode(&s.base));
+    let (res, body) = send(&s.app, "GET", &format!("/api/og?{photo}")).await;
+    assert_eq!(res.status(), 200);
+    assert!(
+        body.len() <= 300 * 1024,
+        "photo card PNG: {} bytes",
+        body.len()
+    );
+    let png = decode_png(&body);
+    let (_, jpeg) = send(
+        &s.app,
+        "GET",
+        &format!("/api/og?{photo}&format=jpeg&quality=100"),
+    )
+    .await;
+    let reference = image::load_from_memory(&jpeg).unwrap().to_rgba8();
+    let mean = png
+        .2
+        .iter()
+        .zip(reference.as_raw())
+        .map(|(a, b)| f64::from(a.abs_diff(*b)))
+        .sum::<f64>()
+        / png.2.len() as f64;
+    eprintln!(
+        "photo card: PNG {} bytes, mean difference {mean:.2}/255",
+        body.len()
+    );
+    assert!(mean < 4.0, "mean difference from the lossless card: {mean}");
+
     // The photo and the avatar from the README's example.
     let query = format!(
         "template=article&title=x&author=Som&avatar={}avatar.png",
@@ -436,4 +467,69 @@ async fn the_real_server_draws_a_cover_photo_and_an_avatar() {
             assert!(shows_red(&pixels));
         }
     }
+}
+
+/// A picture origin over TLS whose certificate no trusted root signed (self-signed for
+/// 127.0.0.1): the fetch refuses it (`tls`), it does not fall back to plain HTTP, and the
+/// card degrades like any other failure.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_untrusted_certificate_is_refused() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio_rustls::rustls::pki_types::pem::PemObject;
+    use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let certs = CertificateDer::pem_file_iter("tests/data/tls/cert.pem")
+        .unwrap()
+        .collect::<Result<Vec<_>, _>>()
+        .unwrap();
+    let key = PrivateKeyDer::from_pem_file("tests/data/tls/key.pem").unwrap();
+    let provider = Arc::new(tokio_rustls::rustls::crypto::ring::default_provider());
+    let config = tokio_rustls::rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(certs, key)
+        .unwrap();
+    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let served = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&served);
+    tokio::spawn(async move {
+        // At most a few connections: each test request makes one.
+        for _ in 0..8 {
+            let Ok((tcp, _)) = listener.accept().await else {
+                return;
+            };
+            let acceptor = acceptor.clone();
+            let counter = Arc::clone(&counter);
+            tokio::spawn(async move {
+                // A client that trusted us would get a red picture.
+                let Ok(mut tls) = acceptor.accept(tcp).await else {
+                    return;
+                };
+                let mut head = [0u8; 1024];
+                let _ = tls.read(&mut head).await;
+                counter.fetch_add(1, Ordering::SeqCst);
+                let body = solid(image::ImageFormat::Png, [220, 20, 20]);
+                let head = format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: image/png\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                    body.len()
+                );
+                let _ = tls.write_all(head.as_bytes()).await;
+                let _ = tls.write_all(&body).await;
+            });
+        }
+    });
+    let base = format!("https://{addr}/");
+    let app = app_with(&["--image-sources", &base]);
+    let query = format!("template=cover&title=x&image={}red.png", encode(&base));
+    let (res, pixels) = card(&app, &query).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(header(&res, "x-image-error"), Some("image=tls"));
+    assert!(!shows_red(pixels.as_ref().unwrap()));
+    assert_eq!(
+        served.load(Ordering::SeqCst),
+        0,
+        "no request crossed the handshake"
+    );
 }

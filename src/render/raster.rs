@@ -32,9 +32,8 @@ pub fn rasterize(
 }
 
 /// Draws `src` over `dst` with its top left at `(x, y)` (source-over, both premultiplied),
-/// clipped to `dst`. A pixel at all ink is a copy, a clear one is skipped: a photo is
-/// copied and a shade over it blended, at memory speed rather than through a paint
-/// pipeline.
+/// clipped to `dst`: integer arithmetic on whole rows, several times faster than a paint
+/// pipeline for a full-card photo and the shade over it.
 pub fn blend_over(dst: &mut Pixmap, src: &Pixmap, x: i32, y: i32) {
     let (dw, dh) = (dst.width() as i64, dst.height() as i64);
     let (sw, sh) = (src.width() as i64, src.height() as i64);
@@ -53,17 +52,13 @@ pub fn blend_over(dst: &mut Pixmap, src: &Pixmap, x: i32, y: i32) {
         let s = (row - y) as usize * src_stride + (left - x) as usize * 4;
         let (d, s) = (&mut dst_data[d..d + width], &src_data[s..s + width]);
         for (d, s) in d.chunks_exact_mut(4).zip(s.chunks_exact(4)) {
-            match s[3] {
-                255 => d.copy_from_slice(s),
-                0 => {}
-                a => {
-                    let keep = 255 - u32::from(a);
-                    for (d, s) in d.iter_mut().zip(s) {
-                        // d·(255 − a)/255, rounded, plus s.
-                        let v = u32::from(*d) * keep + 128;
-                        *d = (((v + (v >> 8)) >> 8) + u32::from(*s)).min(255) as u8;
-                    }
-                }
+            // Branch-free, so that it vectorises: an opaque pixel keeps none of `d`, a
+            // clear one (all zero, premultiplied) adds nothing.
+            let keep = 255 - u32::from(s[3]);
+            for (d, s) in d.iter_mut().zip(s) {
+                // d·(255 − a)/255, rounded, plus s.
+                let v = u32::from(*d) * keep + 128;
+                *d = (((v + (v >> 8)) >> 8) + u32::from(*s)).min(255) as u8;
             }
         }
     }
