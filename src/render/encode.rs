@@ -20,9 +20,9 @@ use crate::render::RenderError;
 
 /// Encodes `pixmap` losslessly: indexed when it has ≤ 256 colours and is opaque, else
 /// 8-bit RGB, or RGBA when some pixel is translucent. An opaque card whose RGB PNG passes
-/// [`MAX_LOSSLESS_BYTES`] is quantised to 256 colours (lossy) when that is smaller. `known` says which rows are still
-/// the template's background; without it every row is examined. `level` (1–9) is the
-/// deflate level of the indexed rows with text.
+/// [`MAX_LOSSLESS_BYTES`] is quantised to 256 colours (lossy) when that is smaller.
+/// `known` says which rows are still the template's background; without it every row is
+/// examined. `level` (1–9) is the deflate level of the indexed rows with text.
 pub fn encode_png(
     pixmap: &Pixmap,
     known: Option<&Known>,
