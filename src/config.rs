@@ -312,6 +312,15 @@ impl Config {
         if self.image_timeout_ms == 0 || self.image_fetches == 0 {
             anyhow::bail!("the image timeout and image fetches must be above zero");
         }
+        if !self.image_sources.is_empty() && self.image_timeout_ms >= self.render_timeout_ms {
+            // A picture's fetch counts against its card's render deadline: one as long
+            // would leave the render no time, and the card would be a 503, not a fallback.
+            anyhow::bail!(
+                "the image timeout ({} ms) must be shorter than the render timeout ({} ms)",
+                self.image_timeout_ms,
+                self.render_timeout_ms
+            );
+        }
         if self.drain_seconds > self.shutdown_timeout {
             anyhow::bail!(
                 "the drain ({:?}) must not be longer than the shutdown timeout ({:?})",
@@ -439,6 +448,26 @@ mod tests {
         assert!(parse_duration("soon").is_err());
         assert!(parse_duration("5h").is_err());
         assert!(parse_duration("-1s").is_err());
+    }
+
+    #[test]
+    fn a_picture_fetch_must_leave_its_render_time() {
+        let config = |args: &[&str]| {
+            let mut argv = vec!["ogcard"];
+            argv.extend_from_slice(args);
+            Config::parse_from(argv)
+        };
+        let pictures = ["--image-sources", "https://cdn.example.com/"];
+        let short = [&pictures[..], &["--render-timeout-ms", "4000"]].concat();
+        let err = config(&short).validate().unwrap_err().to_string();
+        assert!(err.contains("shorter than the render timeout"), "{err}");
+        let fine = [
+            &pictures[..],
+            &["--image-timeout-ms", "3000", "--render-timeout-ms", "4000"],
+        ];
+        assert!(config(&fine.concat()).validate().is_ok());
+        // Without pictures the image timeout is not used, whatever it says.
+        assert!(config(&["--render-timeout-ms", "100"]).validate().is_ok());
     }
 
     #[test]
