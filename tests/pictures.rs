@@ -193,9 +193,15 @@ struct Setup {
 }
 
 async fn setup() -> Setup {
+    setup_with(&[]).await
+}
+
+async fn setup_with(extra: &[&str]) -> Setup {
     let (addr, origin) = picture_server().await;
     let base = format!("http://{addr}/");
-    let app = app_with(&["--image-sources", &base, "--image-timeout-ms", "1500"]);
+    let mut args = vec!["--image-sources", &base, "--image-timeout-ms", "1500"];
+    args.extend_from_slice(extra);
+    let app = app_with(&args);
     Setup { app, origin, base }
 }
 
@@ -413,12 +419,15 @@ async fn urls_outside_the_sources_are_400s_naming_the_parameter() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cards_sharing_a_picture_fetch_it_once() {
-    let s = setup().await;
+    // Twelve photo cards queue for two render slots in a debug build on a busy machine:
+    // this test is about fetches, so no card may give up waiting (JPEG: the cheap format
+    // for photo cards).
+    let s = setup_with(&["--render-wait-ms", "60000"]).await;
     let mut tasks = tokio::task::JoinSet::new();
     for i in 0..12 {
         let app = s.app.clone();
         let query = format!(
-            "template=cover&title=card+{i}&image={}counted.jpg",
+            "template=cover&format=jpeg&title=card+{i}&image={}counted.jpg",
             encode(&s.base)
         );
         tasks.spawn(async move { card(&app, &query).await.0.status() });
