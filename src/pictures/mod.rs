@@ -206,10 +206,6 @@ impl Pictures {
         }
     }
 
-    pub fn sources(&self) -> &Sources {
-        &self.config.sources
-    }
-
     /// Whether the request's picture URLs are all allowed: `Err((param, why))` for the
     /// first that is not (a 400).
     pub fn check(&self, req: &CardRequest) -> Result<(), (&'static str, String)> {

@@ -563,25 +563,15 @@ impl CardLayout<'_> {
             slot.plain_fill.is_none() || (face.color && !face.png_bitmaps)
         });
         let present = self.present(dpr);
-        let (mut pixmap, mut dirty) = if present != 0 {
-            let mut pixmap = self.draw_pictures(assets, dpr, present)?;
+        let (mut pixmap, mut dirty) = if present != 0 || scaled {
+            let mut pixmap = if present != 0 {
+                self.draw_pictures(assets, dpr, present)?
+            } else {
+                scaled_canvas(template, dpr, &template.static_layer)?
+            };
             if !elements.is_empty() {
                 let overlay = svg::overlay(template, &elements);
                 let scale = tiny_skia::Transform::from_scale(dpr.factor(), dpr.factor());
-                raster::draw(&overlay, &assets.options, scale, &mut pixmap)?;
-            }
-            (pixmap, raster::Rows::default())
-        } else if scaled {
-            let (width, height) = dpr.pixels(template.width, template.height);
-            if u64::from(width) * u64::from(height) > MAX_PIXELS {
-                return Err(RenderError::TooManyPixels { dpr, width, height });
-            }
-            let mut pixmap = tiny_skia::Pixmap::new(width, height)
-                .ok_or_else(|| RenderError::Svg("cannot allocate the canvas".into()))?;
-            let scale = tiny_skia::Transform::from_scale(dpr.factor(), dpr.factor());
-            resvg::render(&template.static_layer, scale, &mut pixmap.as_mut());
-            if !elements.is_empty() {
-                let overlay = svg::overlay(template, &elements);
                 raster::draw(&overlay, &assets.options, scale, &mut pixmap)?;
             }
             (pixmap, raster::Rows::default())
@@ -627,18 +617,11 @@ impl CardLayout<'_> {
             .layers(present, &assets.options)
             .map_err(RenderError::Svg)?;
         let scale = dpr.factor();
-        let (width, height) = dpr.pixels(template.width, template.height);
-        if u64::from(width) * u64::from(height) > MAX_PIXELS {
-            return Err(RenderError::TooManyPixels { dpr, width, height });
-        }
         let transform = tiny_skia::Transform::from_scale(scale, scale);
         let mut pixmap = if dpr == Dpr::ONE {
             layers.base.clone()
         } else {
-            let mut pixmap = tiny_skia::Pixmap::new(width, height)
-                .ok_or_else(|| RenderError::Svg("cannot allocate the canvas".into()))?;
-            resvg::render(&layers.trees[0], transform, &mut pixmap.as_mut());
-            pixmap
+            scaled_canvas(template, dpr, &layers.trees[0])?
         };
         for (k, &i) in layers.pictures.iter().enumerate() {
             let slot = &template.pictures[i];
@@ -843,6 +826,24 @@ pub fn card_with(
         content_type: req.format.content_type(),
         timings,
     })
+}
+
+/// A canvas of `template`'s size at `dpr` with `tree` (a static layer) drawn at that
+/// scale; `TooManyPixels` past [`MAX_PIXELS`].
+fn scaled_canvas(
+    template: &Template,
+    dpr: Dpr,
+    tree: &usvg::Tree,
+) -> Result<tiny_skia::Pixmap, RenderError> {
+    let (width, height) = dpr.pixels(template.width, template.height);
+    if u64::from(width) * u64::from(height) > MAX_PIXELS {
+        return Err(RenderError::TooManyPixels { dpr, width, height });
+    }
+    let mut pixmap = tiny_skia::Pixmap::new(width, height)
+        .ok_or_else(|| RenderError::Svg("cannot allocate the canvas".into()))?;
+    let scale = tiny_skia::Transform::from_scale(dpr.factor(), dpr.factor());
+    resvg::render(tree, scale, &mut pixmap.as_mut());
+    Ok(pixmap)
 }
 
 /// An SVG card with its root's `width` and `height` (not its `viewBox`) set to its
