@@ -214,14 +214,15 @@ fn render_params(
         pictures.set(name, std::sync::Arc::new(pixmap));
     }
     if req.pictures.iter().any(Option::is_some) {
-        let service = crate::pictures::Pictures::new(config.pictures());
+        let settings = config.pictures();
+        let until = Instant::now() + settings.timeout;
+        let service = crate::pictures::Pictures::new(settings);
         service
             .check(&req)
             .map_err(|(name, why)| anyhow::anyhow!("{name}: {why}"))?;
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()?;
-        let until = Instant::now() + config.pictures().timeout;
         let cpu = std::sync::Arc::new(tokio::sync::Semaphore::new(1));
         let prepared = runtime.block_on(service.gather(&req, template, req.dpr, until, &cpu));
         if let Some((name, failure)) = prepared.failures.first() {
