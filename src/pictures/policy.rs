@@ -24,6 +24,8 @@ use url::Url;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Prefix {
     url: Url,
+    /// The prefix's path as an origin reads it (percent-decoded), ending in `/`.
+    decoded: String,
     /// The prefix's host when it is an IP literal: the one non-public address allowed.
     literal: Option<IpAddr>,
 }
@@ -38,7 +40,7 @@ impl Prefix {
         url.scheme() == self.url.scheme()
             && url.host() == self.url.host()
             && url.port_or_known_default() == self.url.port_or_known_default()
-            && url.path().starts_with(self.url.path())
+            && origin_path(url.path()).is_some_and(|path| path.starts_with(&self.decoded))
     }
 }
 
@@ -78,7 +80,14 @@ impl Sources {
                 let folder = format!("{}/", url.path());
                 url.set_path(&folder);
             }
-            prefixes.push(Prefix { url, literal });
+            let decoded = origin_path(url.path()).ok_or_else(|| {
+                format!("image source `{raw}`: an encoded `/`, `\\` or `.` in its path")
+            })?;
+            prefixes.push(Prefix {
+                url,
+                decoded,
+                literal,
+            });
         }
         Ok(Sources { prefixes })
     }
@@ -103,12 +112,54 @@ impl Sources {
     /// `image`, `avatar` or `logo` is checked with. `Err` says why not, in a few words.
     pub fn check(&self, raw: &str) -> Result<(Url, &Prefix), String> {
         let url = Url::parse(raw).map_err(|e| format!("not an absolute URL ({e})"))?;
+        if origin_path(url.path()).is_none() {
+            return Err("an encoded `/`, `\\` or `.` in its path".into());
+        }
         match self.allowing(&url) {
             Some(prefix) => Ok((url, prefix)),
             None if self.is_empty() => Err("pictures are off (no --image-sources)".into()),
             None => Err("not under an allowed image source".into()),
         }
     }
+}
+
+/// How deep percent-encoding is unwrapped: `%25` three times over is refused outright.
+const MAX_ENCODING_DEPTH: usize = 3;
+
+/// `path` (as a WHATWG parser left it: dot segments resolved, `\` made `/`) as an origin
+/// that percent-decodes it would read it, or `None` when some decoder could read it as
+/// leaving its folder. Refused: an encoded `/`, `\` or `.` (`%2F`, `%5C`, `%2E` in any
+/// case, and the same under any depth of `%25` encoding), an encoded NUL or control
+/// character, and encoding nested deeper than [`MAX_ENCODING_DEPTH`]. The URL crate already
+/// resolves `.`, `..`, `%2e` and `%2e%2e` segments; what is refused here is what it leaves
+/// for the origin to decode (`..%2f`, `%2e%2e%2f`, `%252e%252e/`), which Python's
+/// http.server, storage proxies and many app routes do turn into `../`.
+pub fn origin_path(path: &str) -> Option<String> {
+    let mut level = path.to_string();
+    for _ in 0..=MAX_ENCODING_DEPTH {
+        if !level.contains('%') {
+            return Some(level);
+        }
+        let bytes = level.as_bytes();
+        for (i, _) in level.match_indices('%') {
+            let code = bytes
+                .get(i + 1..i + 3)
+                .and_then(|h| std::str::from_utf8(h).ok())
+                .and_then(|h| u8::from_str_radix(h, 16).ok());
+            match code {
+                Some(b'/' | b'\\' | b'.') => return None,
+                Some(c) if c.is_ascii_control() => return None,
+                _ => {}
+            }
+        }
+        let decoded = percent_encoding::percent_decode_str(&level).decode_utf8_lossy();
+        if decoded == level {
+            // Only `%` not followed by two hex digits: nothing more to decode.
+            return Some(level);
+        }
+        level = decoded.into_owned();
+    }
+    None
 }
 
 /// Whether a fetch under `prefix` may connect to `ip`: a public address, or the exact
@@ -225,6 +276,95 @@ mod tests {
         assert!(!allowed("/relative.png"));
         assert!(!allowed("file:///etc/passwd"));
         assert!(!allowed("data:image/png;base64,AAAA"));
+    }
+
+    #[test]
+    fn encoded_separators_and_dots_are_refused_at_any_depth() {
+        let s = sources("http://origin.test/allowed/");
+        for bad in [
+            "http://origin.test/allowed/..%2fsecret/secret.png",
+            "http://origin.test/allowed/..%2Fsecret/secret.png",
+            "http://origin.test/allowed/%2e%2e%2fsecret/secret.png",
+            "http://origin.test/allowed/x/..%2f..%2fsecret/s.png",
+            "http://origin.test/allowed/..%5csecret/s.png",
+            "http://origin.test/allowed/..%255csecret/s.png",
+            "http://origin.test/allowed/%252e%252e/secret/s.png",
+            "http://origin.test/allowed/..%252fsecret/s.png",
+            "http://origin.test/allowed/..%25252fsecret/s.png",
+            "http://origin.test/allowed/%2525252e%2525252e/s.png",
+            "http://origin.test/allowed/a%00.png",
+            "http://origin.test/allowed/a.png%2500",
+        ] {
+            let err = s.check(bad).unwrap_err();
+            assert!(err.contains("encoded"), "{bad}: {err}");
+        }
+        // Dot segments the URL parser resolves itself are judged after resolving.
+        assert!(s
+            .check("http://origin.test/allowed/%2e%2e/secret.png")
+            .is_err());
+        assert!(s.check("http://origin.test/allowed/x/%2E%2E/y.png").is_ok());
+        // What an origin decodes to a name inside the folder is inside it.
+        assert!(s.check("http://origin.test/%61llowed/a.png").is_ok());
+        assert!(s.check("http://origin.test/allowed/caf%C3%A9.png").is_ok());
+        assert!(s.check("http://origin.test/allowed/100%25.png").is_ok());
+        assert!(s
+            .check("http://origin.test/allowed/a%20b.png?v=%2F")
+            .is_ok());
+        assert!(s.check("http://origin.test/allowedx/a.png").is_err());
+        assert!(s.check("http://origin.test/%61llowedx/a.png").is_err());
+        let err = Sources::parse("http://origin.test/a%2fb/").unwrap_err();
+        assert!(err.contains("encoded"), "{err}");
+    }
+
+    /// The path a lax origin serves for `path`: percent-decoded `times` times over, `\`
+    /// read as `/`, dot segments resolved (Python's http.server, many proxies and routes).
+    fn served_path(path: &str, times: usize) -> String {
+        let mut p = path.to_string();
+        for _ in 0..times {
+            p = percent_encoding::percent_decode_str(&p)
+                .decode_utf8_lossy()
+                .into_owned();
+        }
+        let p = p.replace('\\', "/");
+        let mut out: Vec<&str> = Vec::new();
+        for segment in p.split('/').skip(1) {
+            match segment {
+                "." => {}
+                ".." => {
+                    out.pop();
+                }
+                s => out.push(s),
+            }
+        }
+        format!("/{}", out.join("/"))
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4000))]
+        /// Whatever path an attacker builds from escapes, dot segments and separators, a
+        /// URL we accept is served from inside the prefix by an origin that decodes it
+        /// once, twice or three times.
+        #[test]
+        fn nothing_accepted_is_served_outside_the_prefix(
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                "allowed", "secret", "x.png", ".", "..", "/", "\\", "%2e", "%2E", "%2f",
+                "%2F", "%5c", "%5C", "%25", "%252f", "%252e", "%255c", "%2525", "%61", "%",
+                "%2", "a%2", ";", "?", "#", "%3f", "%23", "%00", "%0a",
+            ]), 0..10),
+        ) {
+            let s = sources("http://origin.test/allowed/");
+            let raw = format!("http://origin.test/allowed/{}", parts.concat());
+            if let Ok((url, _)) = s.check(&raw) {
+                for times in 0..=3 {
+                    let served = served_path(url.path(), times);
+                    proptest::prop_assert!(
+                        served.starts_with("/allowed/"),
+                        "{raw} sent as {} is served as {served} after {times} decodings",
+                        url.path()
+                    );
+                }
+            }
+        }
     }
 
     #[test]
