@@ -19,8 +19,8 @@ pub fn run(command: &Command, config: &Config) -> anyhow::Result<()> {
     match command {
         Command::Sign { query, base_url } => {
             let key = config
-                .signing_key
-                .as_deref()
+                .signing_keys
+                .first()
                 .context("`sign` needs --signing-key or OGCARD_SIGNING_KEY")?;
             let signed = signing::signed_query(key.as_bytes(), query.trim_start_matches('?'))?;
             println!("{}/api/og?{signed}", base_url.trim_end_matches('/'));
@@ -109,24 +109,6 @@ fn healthcheck(listen: SocketAddr) -> anyhow::Result<()> {
     }
 }
 
-/// The query the server would receive for these parameters: the CLI goes through the
-/// same parser, so it validates and normalises exactly as /api/og does.
-pub(crate) fn query_of(params: &[(&str, &str)]) -> String {
-    let mut q = String::new();
-    for (name, value) in params {
-        if !q.is_empty() {
-            q.push('&');
-        }
-        q.push_str(name);
-        q.push('=');
-        q.extend(percent_encoding::utf8_percent_encode(
-            value,
-            percent_encoding::NON_ALPHANUMERIC,
-        ));
-    }
-    q
-}
-
 fn render_cards(args: &RenderArgs, config: &Config) -> anyhow::Result<()> {
     let (assets, defaults) = crate::assets_and_defaults(config)?;
     match (&args.batch, &args.output) {
@@ -190,7 +172,7 @@ fn render_params(
     let (local, rest): (Vec<Param>, Vec<Param>) = params
         .iter()
         .partition(|(name, value)| PICTURES.contains(name) && !value.is_empty() && !is_url(value));
-    let req = parse_query(&query_of(&rest), defaults)?;
+    let req = parse_query(&crate::request::query_of(&rest), defaults)?;
     let template = assets.template(&req.template, req.theme, req.size)?;
     let scale = req.dpr.factor();
     let mut pictures = CardPictures::none();
@@ -215,7 +197,8 @@ fn render_params(
     }
     if req.pictures.iter().any(Option::is_some) {
         let settings = config.pictures();
-        let until = Instant::now() + settings.timeout;
+        // A slot's wait, the fetch, and its decode: each may take up to the timeout.
+        let until = Instant::now() + settings.timeout * 3;
         let service = crate::pictures::Pictures::new(settings);
         service
             .check(&req)
@@ -223,8 +206,7 @@ fn render_params(
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()?;
-        let cpu = std::sync::Arc::new(tokio::sync::Semaphore::new(1));
-        let prepared = runtime.block_on(service.gather(&req, template, req.dpr, until, &cpu));
+        let prepared = runtime.block_on(service.gather(&req, template, req.dpr, until));
         if let Some((name, failure)) = prepared.failures.first() {
             bail!("{name}: {failure}");
         }

@@ -122,9 +122,33 @@ pub struct Config {
     #[arg(long, env = "OGCARD_IMAGE_FETCHES", default_value = "16")]
     pub image_fetches: usize,
 
-    /// HMAC-SHA256 key for URL signing. When set, /api/og needs a valid `sig`.
-    #[arg(long, env = "OGCARD_SIGNING_KEY", hide_env_values = true)]
-    pub signing_key: Option<String>,
+    /// At most this many picture fetches at once from one origin (scheme, host, port), so
+    /// that a slow origin cannot hold every fetch slot.
+    #[arg(long, env = "OGCARD_IMAGE_FETCHES_PER_ORIGIN", default_value = "4")]
+    pub image_fetches_per_origin: usize,
+
+    /// Memory all picture decodes together may hold (decoded pixels, a conversion copy and
+    /// the resizer's rows, reckoned from each picture's header before it is decoded). A
+    /// decode waits for its share; a picture that needs more than all of it is refused.
+    #[arg(long, env = "OGCARD_IMAGE_DECODE_BYTES", default_value = "128MiB", value_parser = parse_bytes)]
+    pub image_decode_bytes: usize,
+
+    /// Allow pictures without a signing key. Unsigned, anyone can make the server fetch and
+    /// decode any URL under --image-sources (each new query string a new fetch), so
+    /// without this flag the server refuses to start with pictures on and no key.
+    #[arg(long, env = "OGCARD_UNSIGNED_PICTURES")]
+    pub unsigned_pictures: bool,
+
+    /// HMAC-SHA256 keys for URL signing. When set, /api/og needs a valid `sig`. Several
+    /// (comma list, or the flag repeated) for a rotation: a URL signed with any verifies,
+    /// and `ogcard sign`/`ogcard posts` sign with the first.
+    #[arg(
+        long = "signing-key",
+        env = "OGCARD_SIGNING_KEY",
+        hide_env_values = true,
+        value_delimiter = ','
+    )]
+    pub signing_keys: Vec<String>,
 
     /// Log format on stderr: `text` for people, `json` for log collectors. The level comes
     /// from RUST_LOG (default `info`); titles are never logged at info.
@@ -288,9 +312,10 @@ pub struct RenderArgs {
 impl Config {
     /// Checks values clap cannot: the signing key must not be empty.
     pub fn validate(&self) -> anyhow::Result<()> {
-        if self.signing_key.as_deref().is_some_and(str::is_empty) {
-            anyhow::bail!("the signing key is empty: unset OGCARD_SIGNING_KEY or give a key");
+        if self.signing_keys.iter().any(String::is_empty) {
+            anyhow::bail!("a signing key is empty: unset OGCARD_SIGNING_KEY or give a key");
         }
+
         if self.render_concurrency == Some(0) {
             anyhow::bail!("render concurrency must be at least 1");
         }
@@ -309,8 +334,14 @@ impl Config {
                 anyhow::bail!("the {name} must be above zero");
             }
         }
-        if self.image_timeout_ms == 0 || self.image_fetches == 0 {
-            anyhow::bail!("the image timeout and image fetches must be above zero");
+        if self.image_timeout_ms == 0
+            || self.image_fetches == 0
+            || self.image_fetches_per_origin == 0
+            || self.image_decode_bytes == 0
+        {
+            anyhow::bail!(
+                "the image timeout, fetches, fetches per origin and decode bytes must be above zero"
+            );
         }
         if !self.image_sources.is_empty() && self.image_timeout_ms >= self.render_timeout_ms {
             // A picture's fetch counts against its card's render deadline: one as long
@@ -331,6 +362,21 @@ impl Config {
         Ok(())
     }
 
+    /// [`validate`](Config::validate), and what only a server needs: pictures on without a
+    /// signing key must be the operator's stated choice.
+    pub fn validate_server(&self) -> anyhow::Result<()> {
+        self.validate()?;
+        if !self.image_sources.is_empty() && self.signing_keys.is_empty() && !self.unsigned_pictures
+        {
+            anyhow::bail!(
+                "pictures are on (--image-sources) without a signing key: anyone could make this \
+                 server fetch and decode every URL under those prefixes. Give --signing-key, or \
+                 --unsigned-pictures to allow it anyway"
+            );
+        }
+        Ok(())
+    }
+
     /// The picture settings.
     pub fn pictures(&self) -> crate::pictures::Config {
         let timeout = Duration::from_millis(self.image_timeout_ms);
@@ -341,6 +387,8 @@ impl Config {
             max_bytes: self.image_max_bytes,
             cache_bytes: self.image_cache_bytes,
             max_fetches: self.image_fetches,
+            fetches_per_origin: self.image_fetches_per_origin,
+            decode_bytes: self.image_decode_bytes,
         }
     }
 
@@ -457,7 +505,11 @@ mod tests {
             argv.extend_from_slice(args);
             Config::parse_from(argv)
         };
-        let pictures = ["--image-sources", "https://cdn.example.com/"];
+        let pictures = [
+            "--image-sources",
+            "https://cdn.example.com/",
+            "--unsigned-pictures",
+        ];
         let short = [&pictures[..], &["--render-timeout-ms", "4000"]].concat();
         let err = config(&short).validate().unwrap_err().to_string();
         assert!(err.contains("shorter than the render timeout"), "{err}");
@@ -468,6 +520,25 @@ mod tests {
         assert!(config(&fine.concat()).validate().is_ok());
         // Without pictures the image timeout is not used, whatever it says.
         assert!(config(&["--render-timeout-ms", "100"]).validate().is_ok());
+    }
+
+    #[test]
+    fn pictures_without_a_key_need_the_operator_to_say_so() {
+        let config = |args: &[&str]| Config::parse_from([&["ogcard"][..], args].concat());
+        let on = ["--image-sources", "https://cdn.example.com/"];
+        let err = config(&on).validate_server().unwrap_err().to_string();
+        assert!(err.contains("--unsigned-pictures"), "{err}");
+        // `ogcard render` is the operator's own command: no key needed.
+        assert!(config(&on).validate().is_ok());
+        assert!(config(&[&on[..], &["--unsigned-pictures"]].concat())
+            .validate_server()
+            .is_ok());
+        assert!(config(&[&on[..], &["--signing-key", "k"]].concat())
+            .validate_server()
+            .is_ok());
+        let rotated = config(&["--signing-key", "new,old", "--signing-key", "older"]);
+        assert_eq!(rotated.signing_keys, ["new", "old", "older"]);
+        assert!(config(&["--signing-key", "a,,b"]).validate().is_err());
     }
 
     #[test]

@@ -28,7 +28,7 @@ use crate::request::{is_template_name, Defaults, Text};
 
 /// Builds the application state from configuration: loads and checks every asset.
 pub fn state(config: &Config) -> anyhow::Result<AppState> {
-    config.validate()?;
+    config.validate_server()?;
     let (assets, defaults) = assets_and_defaults(config)?;
     let cache_control = HeaderValue::from_str(&config.cache_control).map_err(|_| {
         anyhow::anyhow!(
@@ -45,7 +45,11 @@ pub fn state(config: &Config) -> anyhow::Result<AppState> {
             render_slots: Arc::new(tokio::sync::Semaphore::new(config.render_concurrency())),
             render_wait: std::time::Duration::from_millis(config.render_wait_ms),
             render_timeout: std::time::Duration::from_millis(config.render_timeout_ms),
-            signing_key: config.signing_key.clone().map(String::into_bytes),
+            signing_keys: config
+                .signing_keys
+                .iter()
+                .map(|k| k.clone().into_bytes())
+                .collect(),
         }),
         renderer: render::card_with,
         metrics: Arc::new(http::Metrics::default()),

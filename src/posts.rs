@@ -74,7 +74,7 @@ pub fn run(args: &PostsArgs, config: &Config) -> anyhow::Result<()> {
     let (assets, defaults) = crate::assets_and_defaults(config)?;
     let mut problems = Vec::new();
     let mut posts = Vec::new();
-    for path in markdown_files(&args.paths)? {
+    for path in markdown_files(&args.paths, &mut problems)? {
         match read_post(&path, args, &defaults) {
             Ok(post) => posts.push(post),
             Err(problem) => problems.push(problem),
@@ -85,7 +85,7 @@ pub fn run(args: &PostsArgs, config: &Config) -> anyhow::Result<()> {
     }
     let mut stale = 0;
     if let Some(base) = &args.write_image_url {
-        let key = config.signing_key.as_deref().map(str::as_bytes);
+        let key = config.signing_keys.first().map(String::as_bytes);
         for post in &posts {
             let url = image_url(base, &post.query, key)?;
             match set_image(post, &url) {
@@ -94,8 +94,15 @@ pub fn run(args: &PostsArgs, config: &Config) -> anyhow::Result<()> {
                     stale += 1;
                     eprintln!("{}: `image:` is missing or stale", post.path.display());
                 }
-                Ok(Some(updated)) => std::fs::write(&post.path, updated)
-                    .with_context(|| format!("writing {}", post.path.display()))?,
+                Ok(Some(updated)) => {
+                    if let Err(why) = write_file(&post.path, updated.as_bytes()) {
+                        problems.push(Problem {
+                            path: post.path.clone(),
+                            line: 1,
+                            why: format!("not written: {why}"),
+                        });
+                    }
+                }
                 Err(problem) => problems.push(problem),
             }
         }
@@ -122,15 +129,61 @@ pub fn run(args: &PostsArgs, config: &Config) -> anyhow::Result<()> {
 }
 
 /// The Markdown files among `paths` (directories searched recursively), sorted.
-fn markdown_files(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
+///
+/// A symbolic link found inside is never followed: one whose target lies under the given
+/// paths is skipped (the target is read where it lies), one to nothing or to outside them is
+/// a problem of its own, and so is a folder that cannot be read; the walk goes on. A path
+/// that does not exist at all is a usage error.
+fn markdown_files(paths: &[PathBuf], problems: &mut Vec<Problem>) -> anyhow::Result<Vec<PathBuf>> {
+    let mut roots = Vec::new();
+    for path in paths {
+        roots.push(
+            std::fs::canonicalize(path).with_context(|| format!("reading {}", path.display()))?,
+        );
+    }
+    let problem = |path: &Path, why: String| Problem {
+        path: path.to_path_buf(),
+        line: 1,
+        why,
+    };
     let mut out = Vec::new();
-    let mut pending: Vec<PathBuf> = paths.to_vec();
-    while let Some(path) = pending.pop() {
-        let meta =
-            std::fs::metadata(&path).with_context(|| format!("reading {}", path.display()))?;
-        if meta.is_dir() {
-            for entry in std::fs::read_dir(&path)? {
-                pending.push(entry?.path());
+    let mut pending: Vec<(PathBuf, bool)> = paths.iter().map(|p| (p.clone(), true)).collect();
+    while let Some((path, given)) = pending.pop() {
+        let meta = if given {
+            std::fs::metadata(&path)
+        } else {
+            std::fs::symlink_metadata(&path)
+        };
+        let meta = match meta {
+            Ok(meta) => meta,
+            Err(e) => {
+                problems.push(problem(&path, e.to_string()));
+                continue;
+            }
+        };
+        if meta.file_type().is_symlink() {
+            match std::fs::canonicalize(&path) {
+                Err(_) => problems.push(problem(&path, "a symbolic link to nothing".into())),
+                Ok(target) if !roots.iter().any(|r| target.starts_with(r)) => {
+                    problems.push(problem(
+                        &path,
+                        "a symbolic link to outside the given paths; not read".into(),
+                    ))
+                }
+                // Read where it lies, once, and never written through.
+                Ok(_) => {}
+            }
+        } else if meta.is_dir() {
+            match std::fs::read_dir(&path) {
+                Ok(entries) => {
+                    for entry in entries {
+                        match entry {
+                            Ok(entry) => pending.push((entry.path(), false)),
+                            Err(e) => problems.push(problem(&path, e.to_string())),
+                        }
+                    }
+                }
+                Err(e) => problems.push(problem(&path, e.to_string())),
             }
         } else if path
             .extension()
@@ -144,13 +197,81 @@ fn markdown_files(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
     Ok(out)
 }
 
+/// The largest post read: front-matter is a few lines, and a post of megabytes is data.
+const MAX_POST_BYTES: u64 = 4 << 20;
+
+/// A post's text: a regular file of at most [`MAX_POST_BYTES`], in UTF-8.
+fn read_text(path: &Path) -> Result<String, String> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    let meta = file.metadata().map_err(|e| e.to_string())?;
+    if !meta.is_file() {
+        return Err("not a regular file".into());
+    }
+    if meta.len() > MAX_POST_BYTES {
+        return Err(format!("larger than {} MiB", MAX_POST_BYTES >> 20));
+    }
+    let mut text = String::new();
+    file.take(MAX_POST_BYTES + 1)
+        .read_to_string(&mut text)
+        .map_err(|e| e.to_string())?;
+    if text.len() as u64 > MAX_POST_BYTES {
+        return Err(format!("larger than {} MiB", MAX_POST_BYTES >> 20));
+    }
+    Ok(text)
+}
+
+/// Writes `bytes` as `path` so that a reader sees the old file or the new one, never half:
+/// a temporary file beside it, flushed to disk, given the old file's permissions, renamed
+/// over it; then read back and compared. A symbolic link is never written through (nor
+/// replaced): that is refused.
+pub(crate) fn write_file(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    use std::io::Write;
+    let old = match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => {
+            return Err("a symbolic link; write to its target instead".into())
+        }
+        Ok(meta) if !meta.is_file() => return Err("not a regular file".into()),
+        Ok(meta) => Some(meta),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(e.to_string()),
+    };
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let name = path.file_name().ok_or("no file name")?.to_string_lossy();
+    let temp = dir.join(format!(".{name}.ogcard-{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temp)?;
+        file.write_all(bytes)?;
+        if let Some(old) = &old {
+            file.set_permissions(old.permissions())?;
+        }
+        file.sync_all()?;
+        std::fs::rename(&temp, path)
+    })();
+    if let Err(e) = result {
+        let _ = std::fs::remove_file(&temp);
+        return Err(e.to_string());
+    }
+    match std::fs::read(path) {
+        Ok(back) if back == bytes => Ok(()),
+        Ok(_) => Err("the file read back differs from what was written".into()),
+        Err(e) => Err(format!("reading it back: {e}")),
+    }
+}
+
 fn read_post(path: &Path, args: &PostsArgs, defaults: &Defaults) -> Result<Post, Problem> {
     let problem = |line: usize, why: String| Problem {
         path: path.to_path_buf(),
         line,
         why,
     };
-    let text = std::fs::read_to_string(path).map_err(|e| problem(1, e.to_string()))?;
+    let text = read_text(path).map_err(|why| problem(1, why))?;
     let front = front_matter(&text)
         .ok_or_else(|| problem(1, "no front-matter (a first line of `---` or `+++`)".into()))?;
     let source = &text[front.body.clone()];
@@ -182,7 +303,7 @@ fn read_post(path: &Path, args: &PostsArgs, defaults: &Defaults) -> Result<Post,
         params.push(("site", site.clone()));
     }
     let pairs: Vec<(&str, &str)> = params.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let query = crate::cli::query_of(&pairs);
+    let query = crate::request::query_of(&pairs);
     // Through the server's parser: a title over its cap is this file's problem, here.
     parse_query(&query, defaults).map_err(|e| problem(line_of("title"), e.to_string()))?;
     let slug = fields
@@ -190,6 +311,12 @@ fn read_post(path: &Path, args: &PostsArgs, defaults: &Defaults) -> Result<Post,
         .map(|s| s.trim_matches('/').replace('/', "-"))
         .filter(|s| !s.is_empty() && s != "." && s != "..")
         .unwrap_or_else(|| file_slug.to_string());
+    if !is_file_name(&slug) {
+        return Err(problem(
+            line_of("slug"),
+            format!("slug `{slug}` cannot be a file name"),
+        ));
+    }
     Ok(Post {
         path: path.to_path_buf(),
         text,
@@ -197,6 +324,17 @@ fn read_post(path: &Path, args: &PostsArgs, defaults: &Defaults) -> Result<Post,
         slug,
         query,
     })
+}
+
+/// Whether `slug` can name a card file in the output folder: no separator, no control
+/// character, not hidden, at most 200 bytes.
+fn is_file_name(slug: &str) -> bool {
+    !slug.is_empty()
+        && slug.len() <= 200
+        && !slug.starts_with('.')
+        && !slug
+            .chars()
+            .any(|c| c == '/' || c == '\\' || c.is_control())
 }
 
 /// The front-matter block at the very start of `text`, if there is one.
@@ -445,82 +583,294 @@ fn image_url(base: &str, query: &str, key: Option<&[u8]>) -> anyhow::Result<Stri
 }
 
 /// The file with its front-matter's `image` set to `url`, or `None` when it already is.
-/// Only that value changes (its quoting kept); a missing `image` is added as the
-/// front-matter's last line, with the file's own line ending.
+///
+/// Only that value changes: TOML through a format-preserving editor (`toml_edit`), YAML by
+/// rewriting the one scalar in place (plain, quoted or block; anything else is refused). A
+/// missing `image` is added at the top level. The result is then parsed again and must
+/// equal the old front-matter in every key but `image`, which must be `url`: else nothing
+/// is written and the file is reported.
 fn set_image(post: &Post, url: &str) -> Result<Option<String>, Problem> {
-    let text = &post.text;
     let body = post.front.body.clone();
-    let source = &text[body.clone()];
-    let (assign, default_quote) = match post.front.syntax {
-        Syntax::Yaml => (':', ""),
-        Syntax::Toml => ('=', "\""),
+    let source = &post.text[body.clone()];
+    let problem = |why: String| Problem {
+        path: post.path.clone(),
+        line: post.front.first_line + key_line(source, "image", post.front.syntax).unwrap_or(0),
+        why,
     };
-    let mut at = body.start;
-    for (n, line) in source.split_inclusive('\n').enumerate() {
-        let content = line.trim_end_matches(['\n', '\r']);
-        let Some(rest) = content.strip_prefix("image") else {
-            at += line.len();
-            continue;
-        };
-        let Some(after) = rest.trim_start().strip_prefix(assign) else {
-            at += line.len();
-            continue;
-        };
-        let value_start =
-            at + content.len() - after.len() + (after.len() - after.trim_start().len());
-        let value = after.trim_start();
-        // The value's extent: a quoted string to its closing quote, a plain one to a
-        // comment or the line's end.
-        let (quote, len) = match value.chars().next() {
-            Some(q @ ('"' | '\'')) => match value[1..].find(q) {
-                Some(end) => (q.to_string(), end + 2),
-                None => {
-                    let why = "`image` is a quoted string that does not end on its line";
-                    return Err(Problem {
-                        path: post.path.clone(),
-                        line: post.front.first_line + n,
-                        why: why.into(),
-                    });
-                }
-            },
-            Some('|' | '>') => {
-                return Err(Problem {
-                    path: post.path.clone(),
-                    line: post.front.first_line + n,
-                    why: "`image` is a block scalar; write it on one line".into(),
-                })
-            }
-            _ => (
-                String::new(),
-                value
-                    .find(" #")
-                    .unwrap_or(value.len())
-                    .min(value.trim_end().len()),
-            ),
-        };
-        let current = &value[quote.len()..len - quote.len()];
-        if current == url {
+    let edited = match post.front.syntax {
+        Syntax::Toml => toml_with_image(source, url),
+        Syntax::Yaml => yaml_with_image(source, url, newline_of(&post.text)),
+    }
+    .map_err(problem)?;
+    let Some(edited) = edited else {
+        return Ok(None);
+    };
+    match post.front.syntax {
+        Syntax::Toml => same_but_image_toml(source, &edited, url),
+        Syntax::Yaml => same_but_image_yaml(source, &edited, url),
+    }
+    .map_err(|why| problem(format!("left untouched: the edit would {why}")))?;
+    let mut out = String::with_capacity(post.text.len() + url.len() + 16);
+    out.push_str(&post.text[..body.start]);
+    out.push_str(&edited);
+    out.push_str(&post.text[body.end..]);
+    Ok(Some(out))
+}
+
+fn newline_of(text: &str) -> &'static str {
+    if text.contains("\r\n") {
+        "\r\n"
+    } else {
+        "\n"
+    }
+}
+
+/// A TOML front-matter with top-level `image = "url"`, its other bytes kept; `None` when it
+/// already says so.
+fn toml_with_image(source: &str, url: &str) -> Result<Option<String>, String> {
+    let mut doc: toml_edit::DocumentMut = source.parse().map_err(|e| format!("{e}"))?;
+    match doc.get("image") {
+        Some(item) if item.as_str() == Some(url) => return Ok(None),
+        Some(toml_edit::Item::Value(toml_edit::Value::String(old))) => {
+            let mut value = toml_edit::Value::from(url);
+            *value.decor_mut() = old.decor().clone();
+            doc["image"] = toml_edit::Item::Value(value);
+        }
+        Some(_) => return Err("`image` is not a string; set it by hand".into()),
+        None => {
+            doc.insert("image", toml_edit::value(url));
+        }
+    }
+    let edited = doc.to_string();
+    // The editor writes `\n`; a file that ends its lines with `\r\n` only keeps doing so.
+    let crlf_only =
+        source.contains("\r\n") && source.matches('\n').count() == source.matches("\r\n").count();
+    if crlf_only {
+        return Ok(Some(edited.replace("\r\n", "\n").replace('\n', "\r\n")));
+    }
+    Ok(Some(edited))
+}
+
+/// How a YAML scalar was written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum YamlStyle {
+    Plain,
+    Single,
+    Double,
+}
+
+/// A YAML front-matter with top-level `image: url`, every other byte kept: the old value's
+/// bytes replaced (in its quoting: plain, single or double; a block scalar or an empty value
+/// becomes plain), or a line added at the end. `None` when it already says so. A value
+/// that is a list, a mapping, or carries an anchor or a tag is refused.
+fn yaml_with_image(source: &str, url: &str, newline: &str) -> Result<Option<String>, String> {
+    use yaml_rust2::{Yaml, YamlLoader};
+    let docs = YamlLoader::load_from_str(source).map_err(|e| e.to_string())?;
+    if let Some(Yaml::Hash(map)) = docs.first() {
+        if map.get(&Yaml::String("image".into())) == Some(&Yaml::String(url.into())) {
             return Ok(None);
         }
-        let mut out = String::with_capacity(text.len() + url.len());
-        out.push_str(&text[..value_start]);
-        out.push_str(&format!("{quote}{url}{quote}"));
-        out.push_str(&text[value_start + len..]);
-        return Ok(Some(out));
     }
-    let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
-    let line = match post.front.syntax {
-        Syntax::Yaml => format!("image: {default_quote}{url}{default_quote}{newline}"),
-        Syntax::Toml => format!("image = {default_quote}{url}{default_quote}{newline}"),
-    };
-    let mut out = String::with_capacity(text.len() + line.len());
-    out.push_str(&text[..body.end]);
-    if body.end > body.start && !text[..body.end].ends_with('\n') {
+    let Some((range, style)) = yaml_image_value(source)? else {
+        let mut out = String::with_capacity(source.len() + url.len() + 8);
+        out.push_str(source);
+        if !source.is_empty() && !source.ends_with('\n') {
+            out.push_str(newline);
+        }
+        out.push_str("image: ");
+        out.push_str(&yaml_scalar(url, YamlStyle::Plain));
         out.push_str(newline);
+        return Ok(Some(out));
+    };
+    let mut out = String::with_capacity(source.len() + url.len());
+    out.push_str(&source[..range.start]);
+    if range.is_empty() {
+        out.push(' ');
     }
-    out.push_str(&line);
-    out.push_str(&text[body.end..]);
+    out.push_str(&yaml_scalar(url, style));
+    out.push_str(&source[range.end..]);
     Ok(Some(out))
+}
+
+/// `value` as a YAML scalar in `style`; plain only where a plain scalar reads back as
+/// exactly `value`, double-quoted otherwise.
+fn yaml_scalar(value: &str, style: YamlStyle) -> String {
+    let plain_safe = value
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_alphanumeric() || c == '/')
+        && !value.contains(": ")
+        && !value.contains(" #")
+        && !value.ends_with(':')
+        && !value.chars().any(|c| c.is_control() || c == ' ');
+    match style {
+        YamlStyle::Plain if plain_safe => value.to_string(),
+        YamlStyle::Single if !value.chars().any(char::is_control) => {
+            format!("'{}'", value.replace('\'', "''"))
+        }
+        _ => {
+            let mut out = String::from("\"");
+            for c in value.chars() {
+                match c {
+                    '"' => out.push_str("\\\""),
+                    '\\' => out.push_str("\\\\"),
+                    c if c.is_control() => out.push_str(&format!("\\u{:04x}", u32::from(c))),
+                    c => out.push(c),
+                }
+            }
+            out.push('"');
+            out
+        }
+    }
+}
+
+/// The byte range of the top-level `image` key's value in a YAML block mapping and how it
+/// was written; an empty range just after the `:` for an empty value; `None` without the
+/// key. `Err` for a value this editor does not rewrite.
+fn yaml_image_value(source: &str) -> Result<Option<(std::ops::Range<usize>, YamlStyle)>, String> {
+    let mut at = 0;
+    let lines: Vec<(usize, &str)> = source
+        .split_inclusive('\n')
+        .map(|l| {
+            let start = at;
+            at += l.len();
+            (start, l.trim_end_matches(['\n', '\r']))
+        })
+        .collect();
+    for (n, &(start, line)) in lines.iter().enumerate() {
+        let Some(rest) = ["image", "\"image\"", "'image'"]
+            .iter()
+            .find_map(|k| line.strip_prefix(k))
+        else {
+            continue;
+        };
+        let Some(after) = rest.trim_start_matches([' ', '\t']).strip_prefix(':') else {
+            continue;
+        };
+        if !(after.is_empty() || after.starts_with([' ', '\t'])) {
+            continue;
+        }
+        let colon = start + line.len() - after.len();
+        let value = after.trim_start_matches([' ', '\t']);
+        let value_start = start + line.len() - value.len();
+        // Where the lines after this one that belong to its value end: indented or blank
+        // lines (a block scalar's, which may hold `#`), or indented lines that are not
+        // comments (a plain scalar's continuation).
+        let continuation = |comments: bool| {
+            lines[n + 1..]
+                .iter()
+                .take_while(|(_, l)| {
+                    l.trim().is_empty()
+                        || (l.starts_with([' ', '\t'])
+                            && (comments || !l.trim_start().starts_with('#')))
+                })
+                .filter(|(_, l)| !l.trim().is_empty())
+                .last()
+                .map(|&(s, l)| s + l.len())
+        };
+        return match value.chars().next() {
+            None | Some('#') => {
+                let nested = lines[n + 1..]
+                    .iter()
+                    .find(|(_, l)| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+                    .is_some_and(|(_, l)| l.starts_with([' ', '\t', '-']));
+                if nested {
+                    Err("`image` is a list or a mapping, not one URL; set it by hand".into())
+                } else {
+                    Ok(Some((colon..colon, YamlStyle::Plain)))
+                }
+            }
+            Some(q @ ('\'' | '"')) => {
+                let end = quoted_end(&source[value_start..], q)
+                    .ok_or("`image` is a quoted string that does not end")?;
+                let style = if q == '\'' {
+                    YamlStyle::Single
+                } else {
+                    YamlStyle::Double
+                };
+                Ok(Some((value_start..value_start + end, style)))
+            }
+            Some('|' | '>') => Ok(Some((
+                value_start..continuation(true).unwrap_or(start + line.len()),
+                YamlStyle::Plain,
+            ))),
+            Some('&' | '!' | '*') => {
+                Err("`image` has an anchor, a tag or an alias; write it plainly".into())
+            }
+            Some('[' | '{') => {
+                Err("`image` is a list or a mapping, not one URL; set it by hand".into())
+            }
+            Some(_) => {
+                let first_end = value.find(" #").map_or(value.len(), |i| i);
+                let first_end = value_start + value[..first_end].trim_end().len();
+                Ok(Some((
+                    value_start..continuation(false).unwrap_or(first_end).max(first_end),
+                    YamlStyle::Plain,
+                )))
+            }
+        };
+    }
+    Ok(None)
+}
+
+/// The length of the quoted scalar at the start of `text` (quotes included): `''` inside
+/// single quotes and `\x` inside double quotes are escapes.
+fn quoted_end(text: &str, quote: char) -> Option<usize> {
+    let mut chars = text.char_indices().skip(1).peekable();
+    while let Some((i, c)) = chars.next() {
+        if quote == '"' && c == '\\' {
+            chars.next();
+        } else if c == quote {
+            if quote == '\'' && chars.peek().is_some_and(|&(_, n)| n == '\'') {
+                chars.next();
+            } else {
+                return Some(i + 1);
+            }
+        }
+    }
+    None
+}
+
+/// `Ok` when TOML `new` equals `old` in every top-level key but `image`, which is `url`.
+fn same_but_image_toml(old: &str, new: &str, url: &str) -> Result<(), String> {
+    let parse = |s: &str| {
+        s.parse::<toml::Table>()
+            .map_err(|e| e.message().to_string())
+    };
+    let mut old = parse(old).map_err(|e| format!("not parse before: {e}"))?;
+    let mut new = parse(new).map_err(|e| format!("not parse: {e}"))?;
+    if new.remove("image") != Some(toml::Value::String(url.into())) {
+        return Err("not set a top-level `image`".into());
+    }
+    old.remove("image");
+    if old != new {
+        return Err("change more than `image`".into());
+    }
+    Ok(())
+}
+
+/// `Ok` when YAML `new` equals `old` in every top-level key but `image`, which is `url`.
+fn same_but_image_yaml(old: &str, new: &str, url: &str) -> Result<(), String> {
+    use yaml_rust2::{Yaml, YamlLoader};
+    let parse = |s: &str| -> Result<yaml_rust2::yaml::Hash, String> {
+        let docs = YamlLoader::load_from_str(s).map_err(|e| e.to_string())?;
+        match docs.into_iter().next() {
+            Some(Yaml::Hash(map)) => Ok(map),
+            None => Ok(Default::default()),
+            Some(_) => Err("not a mapping".into()),
+        }
+    };
+    let key = Yaml::String("image".into());
+    let mut old = parse(old).map_err(|e| format!("not parse before: {e}"))?;
+    let mut new = parse(new).map_err(|e| format!("not parse: {e}"))?;
+    if new.remove(&key) != Some(Yaml::String(url.into())) {
+        return Err("not set a top-level `image`".into());
+    }
+    old.remove(&key);
+    if old != new {
+        return Err("change more than `image`".into());
+    }
+    Ok(())
 }
 
 /// Renders each post's card into `dir` as `SLUG.png` unless the manifest says the same
@@ -566,13 +916,23 @@ fn render_posts(
         }
         let card = render::card(&req, assets)
             .map_err(|e| anyhow::anyhow!("{}: {e}", post.path.display()))?;
-        std::fs::write(&out, &card.bytes).with_context(|| format!("writing {}", out.display()))?;
+        if let Err(why) = write_file(&out, &card.bytes) {
+            problems.push(Problem {
+                path: out,
+                line: 1,
+                why: format!("not written: {why}"),
+            });
+            continue;
+        }
         manifest.insert(post.slug.clone(), key);
         rendered += 1;
     }
     progress.finish_and_clear();
-    std::fs::write(&manifest_path, serde_json::to_string_pretty(&manifest)?)
-        .with_context(|| format!("writing {}", manifest_path.display()))?;
+    write_file(
+        &manifest_path,
+        serde_json::to_string_pretty(&manifest)?.as_bytes(),
+    )
+    .map_err(|why| anyhow::anyhow!("writing {}: {why}", manifest_path.display()))?;
     if !quiet {
         eprintln!(
             "{rendered} cards rendered into {}, {} unchanged",
@@ -581,4 +941,142 @@ fn render_posts(
         );
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn yaml(source: &str, url: &str) -> Result<Option<String>, String> {
+        let edited = yaml_with_image(source, url, "\n")?;
+        if let Some(new) = &edited {
+            same_but_image_yaml(source, new, url)?;
+        }
+        Ok(edited)
+    }
+
+    fn toml(source: &str, url: &str) -> Result<Option<String>, String> {
+        let edited = toml_with_image(source, url)?;
+        if let Some(new) = &edited {
+            same_but_image_toml(source, new, url)?;
+        }
+        Ok(edited)
+    }
+
+    const URL: &str = "https://cards.example/api/og?title=%E0%B8%81&x=1";
+
+    #[test]
+    fn yaml_scalars_of_every_style_are_rewritten_in_place() {
+        for (before, after) in [
+            (
+                "title: t\nimage: old\n",
+                format!("title: t\nimage: {URL}\n"),
+            ),
+            (
+                "image: 'it''s' # c\nx: 1\n",
+                format!("image: '{URL}' # c\nx: 1\n"),
+            ),
+            (
+                "image: \"a\\\"b\"\nx: 1\n",
+                format!("image: \"{URL}\"\nx: 1\n"),
+            ),
+            (
+                "image: \"two\n  lines\"\nx: 1\n",
+                format!("image: \"{URL}\"\nx: 1\n"),
+            ),
+            (
+                "image: |\n  old\n  # not a comment\n\nx: 1\n",
+                format!("image: {URL}\n\nx: 1\n"),
+            ),
+            (
+                "image: plain\n  continued\n  # a comment\nx: 1\n",
+                format!("image: {URL}\n  # a comment\nx: 1\n"),
+            ),
+            ("image:\nx: 1\n", format!("image: {URL}\nx: 1\n")),
+            ("\"image\": old\n", format!("\"image\": {URL}\n")),
+            ("title: t", format!("title: t\nimage: {URL}\n")),
+            (
+                "title: t\nextra:\n  image: nested\n",
+                format!("title: t\nextra:\n  image: nested\nimage: {URL}\n"),
+            ),
+        ] {
+            assert_eq!(
+                yaml(before, URL).unwrap().as_deref(),
+                Some(&*after),
+                "{before}"
+            );
+        }
+        assert_eq!(yaml(&format!("image: '{URL}'\n"), URL).unwrap(), None);
+    }
+
+    #[test]
+    fn yaml_values_that_are_not_one_scalar_are_refused() {
+        for before in [
+            "image:\n  - a\n  - b\n",
+            "image:\n  url: a\n",
+            "image: [a, b]\n",
+            "image: {url: a}\n",
+            "image: &pic a\n",
+            "image: !!str a\n",
+        ] {
+            assert!(yaml(before, URL).is_err(), "{before}");
+        }
+        // A flow mapping front-matter cannot take a line: refused by the re-parse.
+        assert!(yaml("{title: t}\n", URL).is_err());
+    }
+
+    #[test]
+    fn toml_keeps_every_other_byte_and_sets_image_at_the_top_level() {
+        for (before, after) in [
+            (
+                "title = 't'\nimage = '''old'''\n",
+                format!("title = 't'\nimage = \"{URL}\"\n"),
+            ),
+            (
+                "image = \"a\\\"b\" # c\n",
+                format!("image = \"{URL}\" # c\n"),
+            ),
+            (
+                "title = 't'\n\n[extra]\nimage = 'x'\n",
+                format!("title = 't'\nimage = \"{URL}\"\n\n[extra]\nimage = 'x'\n"),
+            ),
+            (
+                "title = \"t\"\r\ndate = 2025-02-03\r\n",
+                format!("title = \"t\"\r\ndate = 2025-02-03\r\nimage = \"{URL}\"\r\n"),
+            ),
+        ] {
+            assert_eq!(
+                toml(before, URL).unwrap().as_deref(),
+                Some(&*after),
+                "{before}"
+            );
+        }
+        assert!(toml("[image]\nurl = 'a'\n", URL).is_err());
+        assert_eq!(toml(&format!("image = '{URL}'\n"), URL).unwrap(), None);
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+        /// Whatever the old value holds and however it is quoted, the edit succeeds and
+        /// re-parses with only `image` changed (checked inside `yaml`/`toml`).
+        #[test]
+        fn any_quoted_old_value_is_replaced_cleanly(
+            old in "[a-z'\"\\\\#: \u{0e01}\u{0e31}%/]{0,12}",
+            single in proptest::bool::ANY,
+            url in "https://[a-z]{1,5}/[a-z0-9%?&='\"# :]{0,16}",
+        ) {
+            let double = format!("\"{}\"", old.replace('\\', "\\\\").replace('"', "\\\""));
+            let written = if single {
+                format!("'{}'", old.replace('\'', "''"))
+            } else {
+                double.clone()
+            };
+            let source = format!("title: t\nimage: {written} # note\ntags: [a]\n");
+            let edited = yaml(&source, &url);
+            proptest::prop_assert!(edited.is_ok(), "{source:?} {url:?}: {edited:?}");
+            let source = format!("title = 't'\nimage = {double} # note\n[extra]\nk = 1\n");
+            let edited = toml(&source, &url);
+            proptest::prop_assert!(edited.is_ok(), "{source:?} {url:?}: {edited:?}");
+        }
+    }
 }

@@ -501,6 +501,24 @@ fn picture_url(name: &'static str, value: Option<String>) -> Result<Option<Strin
     Ok(Some(url.to_string()))
 }
 
+/// The query the server would receive for these parameters: the CLI goes through the
+/// same parser, so it validates and normalises exactly as /api/og does.
+pub fn query_of(params: &[(&str, &str)]) -> String {
+    let mut q = String::new();
+    for (name, value) in params {
+        if !q.is_empty() {
+            q.push('&');
+        }
+        q.push_str(name);
+        q.push('=');
+        q.extend(percent_encoding::utf8_percent_encode(
+            value,
+            percent_encoding::NON_ALPHANUMERIC,
+        ));
+    }
+    q
+}
+
 /// The form of a query that URL signatures cover: the known parameters present, decoded
 /// and normalised, sorted by name, re-encoded (`%XX` for all but RFC 3986 unreserved
 /// characters). Two spellings of the same request (raw UTF-8 or `%XX`, `+` or `%20`,

@@ -37,6 +37,12 @@ pub fn signed_query(key: &[u8], query: &str) -> Result<String, ParamError> {
     })
 }
 
+/// Whether the raw query carries a valid `sig` for its own canonical form, under any of
+/// `keys` (several during a key rotation: the new one signs, the old one still verifies).
+pub fn verify_any<K: AsRef<[u8]>>(keys: &[K], query: &str) -> bool {
+    keys.iter().any(|key| verify(key.as_ref(), query))
+}
+
 /// Whether the raw query carries a valid `sig` for its own canonical form.
 pub fn verify(key: &[u8], query: &str) -> bool {
     let Some(sig) = query
@@ -57,8 +63,10 @@ pub fn verify(key: &[u8], query: &str) -> bool {
     m.verify_slice(&sig).is_ok()
 }
 
+/// Bytes of a hex string: digits and `a`–`f` in either case, nothing else (no sign, no
+/// space: `from_str_radix` alone would take `+f`).
 fn from_hex(s: &str) -> Option<Vec<u8>> {
-    if !s.len().is_multiple_of(2) {
+    if !s.len().is_multiple_of(2) || !s.bytes().all(|b| b.is_ascii_hexdigit()) {
         return None;
     }
     (0..s.len())
@@ -90,5 +98,37 @@ mod tests {
         assert!(!verify(b"secret", "title=hello"));
         assert!(!verify(b"secret", "title=hello&sig=zz"));
         assert!(!verify(b"secret", "title=hello&sig="));
+    }
+
+    #[test]
+    fn only_plain_hex_is_a_signature() {
+        let signed = signed_query(b"secret", "title=hello").unwrap();
+        let sig = signed.rsplit_once("sig=").unwrap().1.to_string();
+        assert!(verify(b"secret", &signed));
+        assert!(verify(
+            b"secret",
+            &format!("title=hello&sig={}", sig.to_uppercase())
+        ));
+        // `+` before a digit: `from_str_radix` reads `+f` as 15.
+        let plus = format!("title=hello&sig=+{}", &sig[1..]);
+        assert!(!verify(b"secret", &plus));
+        assert!(!verify(
+            b"secret",
+            &format!("title=hello&sig= {}", &sig[1..])
+        ));
+    }
+
+    #[test]
+    fn any_of_several_keys_verifies() {
+        let old = signed_query(b"old", "title=hello").unwrap();
+        let new = signed_query(b"new", "title=hello").unwrap();
+        let keys = [b"new".to_vec(), b"old".to_vec()];
+        assert!(verify_any(&keys, &old));
+        assert!(verify_any(&keys, &new));
+        assert!(!verify_any(
+            &keys,
+            &signed_query(b"other", "title=hello").unwrap()
+        ));
+        assert!(!verify_any::<Vec<u8>>(&[], &new));
     }
 }

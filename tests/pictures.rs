@@ -55,10 +55,37 @@ fn pixel_bomb() -> Vec<u8> {
     out
 }
 
+/// A 16-bit RGBA PNG of 4000×4000 (16 Mpx, 128 MB of samples), a few hundred KB on the
+/// wire: under the pixel cap, heavy to decode.
+fn sixteen_bit_bomb() -> Vec<u8> {
+    use std::io::Write;
+    static BOMB: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+    BOMB.get_or_init(|| {
+        let (w, h) = (4000u32, 4000u32);
+        let mut out = Vec::new();
+        let mut encoder = png::Encoder::new(&mut out, w, h);
+        encoder.set_color(png::ColorType::Rgba);
+        encoder.set_depth(png::BitDepth::Sixteen);
+        encoder.set_compression(png::Compression::Fast);
+        let mut writer = encoder.write_header().unwrap();
+        let mut stream = writer.stream_writer().unwrap();
+        let row: Vec<u8> = (0..w as usize * 8).map(|i| (i / 8 % 251) as u8).collect();
+        for _ in 0..h {
+            stream.write_all(&row).unwrap();
+        }
+        stream.finish().unwrap();
+        writer.finish().unwrap();
+        out
+    })
+    .clone()
+}
+
 #[derive(Clone)]
 struct Origin {
     /// Requests for `/counted.jpg`.
     counted: Arc<AtomicUsize>,
+    /// Every request target, as sent.
+    targets: Arc<std::sync::Mutex<Vec<String>>>,
     port: u16,
 }
 
@@ -67,6 +94,7 @@ async fn picture_server() -> (SocketAddr, Origin) {
     let addr = listener.local_addr().unwrap();
     let origin = Origin {
         counted: Arc::new(AtomicUsize::new(0)),
+        targets: Arc::default(),
         port: addr.port(),
     };
     let photo = std::fs::read("tests/data/pictures/rocket.jpg").unwrap();
@@ -83,95 +111,130 @@ async fn picture_server() -> (SocketAddr, Origin) {
         }
     };
     let red = [220, 20, 20];
-    let app = Router::new()
-        .route("/cover.jpg", get(file(photo.clone(), "image/jpeg")))
-        .route("/avatar.png", get(file(avatar, "image/png")))
-        .route(
-            "/red.png",
-            get(file(solid(image::ImageFormat::Png, red), "image/png")),
-        )
-        .route(
-            "/red.jpg",
-            get(file(solid(image::ImageFormat::Jpeg, red), "image/jpeg")),
-        )
-        .route(
-            "/red.webp",
-            get(file(solid(image::ImageFormat::WebP, red), "image/webp")),
-        )
-        .route(
-            "/red.gif",
-            get(file(solid(image::ImageFormat::Gif, red), "image/gif")),
-        )
-        // A PNG named .jpg, served as JPEG: the bytes decide.
-        .route(
-            "/named.jpg",
-            get(file(solid(image::ImageFormat::Png, red), "image/jpeg")),
-        )
-        .route("/bomb.png", get(file(pixel_bomb(), "image/png")))
-        .route(
-            "/page.html",
-            get(|| async {
-                (
-                    [(header::CONTENT_TYPE, "text/html")],
-                    "<!doctype html><p>hi",
-                )
-            }),
-        )
-        .route(
-            "/big.jpg",
-            get(|| async {
-                // 50 MB, chunked: no Content-Length to trust or refuse by.
-                let chunk = bytes::Bytes::from(vec![0xffu8; 1 << 20]);
-                let chunks = (0..50).map(move |_| Ok::<_, std::io::Error>(chunk.clone()));
-                Response::new(Body::from_stream(futures_util::stream::iter(chunks)))
-            }),
-        )
-        .route(
-            "/drip.jpg",
-            get(|| async {
-                // A byte every 300 ms, for at most 20 s.
-                let drip = futures_util::stream::unfold(0u32, |n| async move {
-                    if n >= 64 {
-                        return None;
+    let app =
+        Router::new()
+            .route("/cover.jpg", get(file(photo.clone(), "image/jpeg")))
+            .route("/avatar.png", get(file(avatar, "image/png")))
+            .route(
+                "/red.png",
+                get(file(solid(image::ImageFormat::Png, red), "image/png")),
+            )
+            .route(
+                "/red.jpg",
+                get(file(solid(image::ImageFormat::Jpeg, red), "image/jpeg")),
+            )
+            .route(
+                "/red.webp",
+                get(file(solid(image::ImageFormat::WebP, red), "image/webp")),
+            )
+            .route(
+                "/red.gif",
+                get(file(solid(image::ImageFormat::Gif, red), "image/gif")),
+            )
+            // A PNG named .jpg, served as JPEG: the bytes decide.
+            .route(
+                "/named.jpg",
+                get(file(solid(image::ImageFormat::Png, red), "image/jpeg")),
+            )
+            .route("/bomb.png", get(file(pixel_bomb(), "image/png")))
+            .route(
+                "/page.html",
+                get(|| async {
+                    (
+                        [(header::CONTENT_TYPE, "text/html")],
+                        "<!doctype html><p>hi",
+                    )
+                }),
+            )
+            .route(
+                "/big.jpg",
+                get(|| async {
+                    // 50 MB, chunked: no Content-Length to trust or refuse by.
+                    let chunk = bytes::Bytes::from(vec![0xffu8; 1 << 20]);
+                    let chunks = (0..50).map(move |_| Ok::<_, std::io::Error>(chunk.clone()));
+                    Response::new(Body::from_stream(futures_util::stream::iter(chunks)))
+                }),
+            )
+            .route(
+                "/drip.jpg",
+                get(|| async {
+                    // A byte every 300 ms, for at most 20 s.
+                    let drip = futures_util::stream::unfold(0u32, |n| async move {
+                        if n >= 64 {
+                            return None;
+                        }
+                        tokio::time::sleep(Duration::from_millis(300)).await;
+                        Some((
+                            Ok::<_, std::io::Error>(bytes::Bytes::from_static(b"\xff")),
+                            n + 1,
+                        ))
+                    });
+                    Response::new(Body::from_stream(drip))
+                }),
+            )
+            .route(
+                "/counted.jpg",
+                get(move |State(o): State<Origin>| {
+                    let photo = photo.clone();
+                    async move {
+                        o.counted.fetch_add(1, Ordering::SeqCst);
+                        // Slow enough that concurrent cards overlap.
+                        tokio::time::sleep(Duration::from_millis(300)).await;
+                        ([(header::CONTENT_TYPE, "image/jpeg")], photo)
                     }
-                    tokio::time::sleep(Duration::from_millis(300)).await;
-                    Some((
-                        Ok::<_, std::io::Error>(bytes::Bytes::from_static(b"\xff")),
-                        n + 1,
-                    ))
-                });
-                Response::new(Body::from_stream(drip))
-            }),
-        )
-        .route(
-            "/counted.jpg",
-            get(move |State(o): State<Origin>| {
-                let photo = photo.clone();
-                async move {
-                    o.counted.fetch_add(1, Ordering::SeqCst);
-                    // Slow enough that concurrent cards overlap.
-                    tokio::time::sleep(Duration::from_millis(300)).await;
-                    ([(header::CONTENT_TYPE, "image/jpeg")], photo)
-                }
-            }),
-        )
-        .route("/to-cover", get(|| async { redirect("/cover.jpg") }))
-        .route(
-            "/to-metadata",
-            get(|| async { redirect("http://169.254.169.254/latest/meta-data/") }),
-        )
-        .route(
-            "/to-mapped",
-            get(|State(o): State<Origin>| async move {
-                redirect(&format!("http://[::ffff:127.0.0.1]:{}/cover.jpg", o.port))
-            }),
-        )
-        .route(
-            "/to-outside",
-            get(|| async { redirect("https://images.example.org/cover.jpg") }),
-        )
-        .route("/loop", get(|| async { redirect("/loop") }))
-        .with_state(origin.clone());
+                }),
+            )
+            .route("/to-cover", get(|| async { redirect("/cover.jpg") }))
+            .route(
+                "/to-metadata",
+                get(|| async { redirect("http://169.254.169.254/latest/meta-data/") }),
+            )
+            .route(
+                "/to-mapped",
+                get(|State(o): State<Origin>| async move {
+                    redirect(&format!("http://[::ffff:127.0.0.1]:{}/cover.jpg", o.port))
+                }),
+            )
+            .route(
+                "/to-outside",
+                get(|| async { redirect("https://images.example.org/cover.jpg") }),
+            )
+            .route("/loop", get(|| async { redirect("/loop") }))
+            .route(
+                "/allowed/red.png",
+                get(file(solid(image::ImageFormat::Png, red), "image/png")),
+            )
+            .route(
+                "/allowed/jump",
+                get(|| async { redirect("/allowed/..%2fsecret/red.png") }),
+            )
+            .route(
+                "/slow.png",
+                get(|| async {
+                    tokio::time::sleep(Duration::from_secs(3)).await;
+                    (
+                        [(header::CONTENT_TYPE, "image/png")],
+                        solid(image::ImageFormat::Png, [220, 20, 20]),
+                    )
+                }),
+            )
+            .route("/bomb16.png", get(file(sixteen_bit_bomb(), "image/png")))
+            // Like Python's http.server: the path is percent-decoded before it is looked up,
+            // so `/allowed/..%2fsecret/red.png` is `/secret/red.png` here.
+            .route(
+                "/secret/red.png",
+                get(file(solid(image::ImageFormat::Png, red), "image/png")),
+            )
+            .layer(axum::middleware::from_fn_with_state(
+                origin.clone(),
+                |State(o): State<Origin>,
+                 req: axum::extract::Request,
+                 next: axum::middleware::Next| async move {
+                    o.targets.lock().unwrap().push(req.uri().to_string());
+                    next.run(req).await
+                },
+            ))
+            .with_state(origin.clone());
     tokio::spawn(async move {
         axum::serve(listener, app).await.unwrap();
     });
@@ -199,7 +262,13 @@ async fn setup() -> Setup {
 async fn setup_with(extra: &[&str]) -> Setup {
     let (addr, origin) = picture_server().await;
     let base = format!("http://{addr}/");
-    let mut args = vec!["--image-sources", &base, "--image-timeout-ms", "1500"];
+    let mut args = vec![
+        "--image-sources",
+        &base,
+        "--unsigned-pictures",
+        "--image-timeout-ms",
+        "1500",
+    ];
     args.extend_from_slice(extra);
     let app = app_with(&args);
     Setup { app, origin, base }
@@ -353,7 +422,7 @@ async fn hostile_pictures_degrade_to_the_fallback_and_are_not_kept() {
     // The picture server's own name resolves to loopback: refused, though its prefix is
     // allowed (only the exact IP literal a prefix names may be non-public).
     let by_name = format!("http://localhost:{port}/");
-    let app = app_with(&["--image-sources", &by_name]);
+    let app = app_with(&["--image-sources", &by_name, "--unsigned-pictures"]);
     let query = format!("template=cover&title=x&image={}cover.jpg", encode(&by_name));
     let (res, _) = card(&app, &query).await;
     assert_eq!(header(&res, "x-image-error"), Some("image=refused-address"));
@@ -456,7 +525,7 @@ async fn the_real_server_draws_a_cover_photo_and_an_avatar() {
     let (addr, _origin) = picture_server().await;
     let base = format!("http://{addr}/");
     let server = start_server(
-        &["--image-sources", &base],
+        &["--image-sources", &base, "--unsigned-pictures"],
         &[],
         std::process::Stdio::inherit(),
     )
@@ -530,7 +599,7 @@ async fn an_untrusted_certificate_is_refused() {
         }
     });
     let base = format!("https://{addr}/");
-    let app = app_with(&["--image-sources", &base]);
+    let app = app_with(&["--image-sources", &base, "--unsigned-pictures"]);
     let query = format!("template=cover&title=x&image={}red.png", encode(&base));
     let (res, pixels) = card(&app, &query).await;
     assert_eq!(res.status(), 200);
@@ -541,4 +610,158 @@ async fn an_untrusted_certificate_is_refused() {
         0,
         "no request crossed the handshake"
     );
+}
+
+/// `..%2f`, `%2e%2e%2f`, double encodings: refused with a 400 naming the parameter, and a
+/// redirect to one is refused too. The origin decodes `%2F` (as Python's http.server does)
+/// and would serve `/secret/red.png`; it never sees a request outside `/allowed/`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_encoded_separator_cannot_leave_the_prefix() {
+    let (addr, origin) = picture_server().await;
+    let base = format!("http://{addr}/allowed/");
+    let app = app_with(&["--image-sources", &base, "--unsigned-pictures"]);
+    for path in [
+        "..%2fsecret/red.png",
+        "..%2Fsecret/red.png",
+        "%2e%2e%2fsecret/red.png",
+        "x/..%2f..%2fsecret/red.png",
+        "..%5csecret/red.png",
+        "..%252fsecret/red.png",
+        "%252e%252e/secret/red.png",
+    ] {
+        let query = format!(
+            "template=cover&title=x&image={}",
+            encode(&format!("{base}{path}"))
+        );
+        let (res, body) = send(&app, "GET", &format!("/api/og?{query}")).await;
+        let body = String::from_utf8(body).unwrap();
+        assert_eq!(res.status(), 400, "{path}: {body}");
+        assert!(
+            body.contains("parameter `image`") && body.contains("encoded"),
+            "{path}: {body}"
+        );
+    }
+    // Inside the prefix: drawn. A redirect hop to an encoded escape: refused, not fetched.
+    let query = format!(
+        "template=cover&title=x&image={}",
+        encode(&format!("{base}red.png"))
+    );
+    let (res, pixels) = card(&app, &query).await;
+    assert!(header(&res, "x-image-error").is_none());
+    assert!(shows_red(pixels.as_ref().unwrap()));
+    let query = format!(
+        "template=cover&title=x&image={}",
+        encode(&format!("{base}jump"))
+    );
+    let (res, pixels) = card(&app, &query).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        header(&res, "x-image-error"),
+        Some("image=redirect-not-allowed")
+    );
+    assert!(!shows_red(pixels.as_ref().unwrap()));
+    let targets = origin.targets.lock().unwrap().clone();
+    assert_eq!(targets, ["/allowed/red.png", "/allowed/jump"]);
+}
+
+/// Slow URLs under the prefix fill the fetch slots; a healthy picture asked for meanwhile
+/// may be missing (`busy`: our queue, said so, not remembered), but right after the flood
+/// it is fetched and drawn — not a failure remembered for a minute.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_healthy_picture_is_drawn_right_after_a_flood_of_slow_ones() {
+    let s = setup_with(&["--image-fetches", "2", "--image-fetches-per-origin", "2"]).await;
+    let mut flood = tokio::task::JoinSet::new();
+    for i in 0..6 {
+        let app = s.app.clone();
+        let query = format!(
+            "template=cover&title=slow+{i}&image={}",
+            encode(&format!("{}slow.png?n={i}", s.base))
+        );
+        flood.spawn(async move { card(&app, &query).await.0 });
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let healthy = format!("template=cover&title=x&image={}red.png", encode(&s.base));
+    let (during, _) = card(&s.app, &healthy).await;
+    assert_eq!(during.status(), 200);
+    if let Some(error) = header(&during, "x-image-error") {
+        assert_eq!(
+            error, "image=busy",
+            "only our own queue may have kept it out"
+        );
+    }
+    while let Some(res) = flood.join_next().await {
+        let res = res.unwrap();
+        assert_eq!(res.status(), 200);
+        let error = header(&res, "x-image-error").unwrap_or_default();
+        assert!(["image=timeout", "image=busy"].contains(&error), "{error}");
+    }
+    let (after, pixels) = card(&s.app, &healthy).await;
+    assert_eq!(after.status(), 200);
+    assert!(header(&after, "x-image-error").is_none());
+    assert!(shows_red(pixels.as_ref().unwrap()));
+}
+
+/// The peak resident memory of process `pid` (`VmHWM`), and its current (`VmRSS`), in KiB.
+fn memory_kib(pid: u32) -> (u64, u64) {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let field = |name: &str| -> u64 {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .unwrap()
+    };
+    (field("VmHWM:"), field("VmRSS:"))
+}
+
+/// Eight 16-bit 16 Mpx PNGs at once (distinct query strings: eight fetches, eight decodes)
+/// against the real server: each is charged 83 MB against the 128 MiB decode budget before
+/// it is decoded, so they take turns, and the server's peak RSS stays within 256 MiB of
+/// where it was; meanwhile text cards from another client are served, because decodes do
+/// not hold the render slots.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn picture_bombs_take_turns_under_the_budget_while_text_cards_are_served() {
+    let (addr, origin) = picture_server().await;
+    let base = format!("http://{addr}/");
+    let server = start_server(
+        &["--image-sources", &base, "--unsigned-pictures"],
+        &[],
+        std::process::Stdio::inherit(),
+    )
+    .await;
+    // Warm: one text card, so the baseline holds what any card needs.
+    let warm = raw_request(server.addr, "GET", "/api/og?title=warm", &[]).await;
+    assert_eq!(warm.status, 200);
+    let pid = server.child.id();
+    let (_, baseline) = memory_kib(pid);
+    let mut bombs = tokio::task::JoinSet::new();
+    for i in 0..8 {
+        let target = format!(
+            "/api/og?template=cover&title=bomb+{i}&image={}",
+            encode(&format!("{base}bomb16.png?c={i}"))
+        );
+        let server_addr = server.addr;
+        bombs.spawn(async move { raw_request(server_addr, "GET", &target, &[]).await.status });
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    for i in 0..6 {
+        let target = format!("/api/og?title=text+card+{i}");
+        let res = raw_request(server.addr, "GET", &target, &[]).await;
+        assert_eq!(res.status, 200, "a text card during the attack");
+    }
+    while let Some(status) = bombs.join_next().await {
+        assert_eq!(status.unwrap(), 200);
+    }
+    let fetched = origin
+        .targets
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|t| t.starts_with("/bomb16.png"))
+        .count();
+    assert_eq!(fetched, 8, "eight fetches");
+    let (peak, _) = memory_kib(pid);
+    let grown = peak.saturating_sub(baseline);
+    eprintln!("picture bombs: RSS {baseline} KiB before, peak {peak} KiB (+{grown} KiB)");
+    assert!(grown <= 256 << 10, "peak RSS grew by {grown} KiB");
 }

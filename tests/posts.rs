@@ -206,3 +206,140 @@ async fn check_reports_stale_urls_without_writing_and_signs_with_the_key() {
     }
     let _ = std::fs::remove_dir_all(&root);
 }
+
+/// Front-matter as blogs really write it, that a line-based editor damaged, and links a
+/// walk must not follow: through the real CLI, every file it writes parses with only
+/// `image` changed, every file it must not touch is byte for byte as it was, and one bad
+/// file is one line while the others are written.
+#[test]
+fn hostile_front_matter_and_links_never_damage_a_file() {
+    let root = std::env::temp_dir().join(format!("ogcard-posts-hostile-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    let posts = root.join("blog");
+    let outside = root.join("outside");
+    std::fs::create_dir_all(&posts).unwrap();
+    std::fs::create_dir_all(&outside).unwrap();
+    let edited = [
+        (
+            "triple.md",
+            "+++\ntitle = 'Triple'\nimage = '''old'''\n+++\nbody\n",
+        ),
+        (
+            "escaped.md",
+            "+++\ntitle = 'Escaped'\nimage = \"a\\\"b\"\n+++\nbody\n",
+        ),
+        (
+            "table.md",
+            "+++\ntitle = 'Zola'\n\n[extra]\nlang = 'th'\n+++\nbody\n",
+        ),
+        (
+            "doubled.md",
+            "---\ntitle: Quote\nimage: 'it''s'\n---\nbody\n",
+        ),
+        (
+            "block.md",
+            "---\ntitle: Block\nimage: >\n  folded\n  old\ntags: [a]\n---\nbody\n",
+        ),
+    ];
+    let untouched = [
+        (
+            "listed.md",
+            "---\ntitle: List\nimage:\n  - a.png\n  - b.png\n---\nbody\n",
+        ),
+        (
+            "hidden.md",
+            "---\ntitle: Hidden\nslug: .htaccess\n---\nbody\n",
+        ),
+    ];
+    for (name, text) in edited.iter().chain(&untouched) {
+        std::fs::write(posts.join(name), text).unwrap();
+    }
+    let victim = "---\ntitle: Not yours\n---\nsecret\n";
+    std::fs::write(outside.join("victim.md"), victim).unwrap();
+    std::os::unix::fs::symlink(outside.join("victim.md"), posts.join("link-out.md")).unwrap();
+    std::os::unix::fs::symlink(posts.join("nowhere.md"), posts.join("dangling.md")).unwrap();
+    std::os::unix::fs::symlink(posts.join("triple.md"), posts.join("link-in.md")).unwrap();
+    std::os::unix::fs::symlink(&outside, posts.join("dir-out")).unwrap();
+
+    let url_base = "https://cards.example.com";
+    let out = ogcard()
+        .arg("posts")
+        .arg(&posts)
+        .args(["--write-image-url", url_base, "--quiet"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    for (file, why) in [
+        ("link-out.md", "a symbolic link to outside the given paths"),
+        ("dir-out", "a symbolic link to outside the given paths"),
+        ("dangling.md", "a symbolic link to nothing"),
+        ("listed.md", "`image` is a list or a mapping"),
+        ("hidden.md", "slug `.htaccess` cannot be a file name"),
+    ] {
+        assert!(
+            stderr.contains(&format!("{file}:")) && stderr.contains(why),
+            "{file}: {stderr}"
+        );
+    }
+    // Outside the tree, and through links: nothing changed, and the links are links.
+    assert_eq!(
+        std::fs::read_to_string(outside.join("victim.md")).unwrap(),
+        victim
+    );
+    for link in ["link-out.md", "dangling.md", "link-in.md", "dir-out"] {
+        let meta = std::fs::symlink_metadata(posts.join(link)).unwrap();
+        assert!(meta.file_type().is_symlink(), "{link} is still a link");
+    }
+    for (name, text) in untouched {
+        assert_eq!(
+            std::fs::read_to_string(posts.join(name)).unwrap(),
+            text,
+            "{name}"
+        );
+    }
+    // Each edited file parses, `image` is the card's URL at the top level, the rest equal.
+    for (name, before) in edited {
+        let after = std::fs::read_to_string(posts.join(name)).unwrap();
+        let front = |t: &str| {
+            let delim = &t[..3];
+            t[4..t[4..].find(delim).unwrap() + 4].to_string()
+        };
+        let (old, new) = (front(before), front(&after));
+        if before.starts_with("+++") {
+            let mut old: toml::Table = old.parse().unwrap();
+            let mut new: toml::Table = new.parse().unwrap();
+            let image = new.remove("image").expect("a top-level image");
+            assert!(
+                image.as_str().unwrap().starts_with(url_base),
+                "{name}: {after}"
+            );
+            old.remove("image");
+            assert_eq!(old, new, "{name}: {after}");
+        } else {
+            use yaml_rust2::{Yaml, YamlLoader};
+            let parse = |s: &str| match YamlLoader::load_from_str(s).unwrap().remove(0) {
+                Yaml::Hash(h) => h,
+                other => panic!("{name}: {other:?}"),
+            };
+            let (mut old, mut new) = (parse(&old), parse(&new));
+            let key = Yaml::String("image".into());
+            let image = new.remove(&key).expect("a top-level image");
+            assert!(
+                image.as_str().unwrap().starts_with(url_base),
+                "{name}: {after}"
+            );
+            old.remove(&key);
+            assert_eq!(old, new, "{name}: {after}");
+        }
+        assert!(after.ends_with("body\n"), "{name}: the body kept");
+    }
+    // No temporary file left behind.
+    let leftovers: Vec<_> = std::fs::read_dir(&posts)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    let _ = std::fs::remove_dir_all(&root);
+}

@@ -111,13 +111,19 @@ fn template_assets_must_be_plain_valid_files_beside_the_template() {
             "../etc/logo.svg",
             "must be a file name beside the template",
         ),
-        ("b.svg", "missing.svg", "asset `missing.svg` not found"),
+        ("b.svg", "missing.svg", "asset `missing.svg`: not found"),
         ("c.svg", "logo.txt", "is not .svg, .png, .jpg or .webp"),
         ("d.svg", "bad.png", "is not a valid image/png file"),
+        ("e.svg", "huge.png", "asset `huge.png`: over 2097152 bytes"),
     ] {
         let case = dir.join(file.trim_end_matches(".svg"));
         std::fs::create_dir_all(&case).unwrap();
         std::fs::write(case.join("bad.png"), b"not a png").unwrap();
+        // 1.5 GB, sparse: refused by its size before a byte of it is read.
+        std::fs::File::create(case.join("huge.png"))
+            .unwrap()
+            .set_len(1536 << 20)
+            .unwrap();
         std::fs::write(case.join(file), template(href)).unwrap();
         let config = <ogcard::config::Config as clap::Parser>::parse_from([
             "ogcard",
@@ -130,4 +136,5 @@ fn template_assets_must_be_plain_valid_files_beside_the_template() {
             "{file}: {err}"
         );
     }
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -28,6 +28,7 @@ pub struct Metrics {
     rejected_deadline: AtomicU64,
     connections_open: AtomicI64,
     connections_refused: AtomicU64,
+    connections_evicted: AtomicU64,
     closed_header: AtomicU64,
     closed_idle: AtomicU64,
     accept_pauses: AtomicU64,
@@ -91,6 +92,11 @@ impl Metrics {
 
     pub fn connection_refused(&self) {
         self.connections_refused.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// An idle keep-alive connection closed to make room for a new one at the cap.
+    pub fn connection_evicted(&self) {
+        self.connections_evicted.fetch_add(1, Ordering::Relaxed);
     }
 
     pub fn connection_timed_out(&self, why: Timeout) {
@@ -159,8 +165,13 @@ impl Metrics {
             ),
             (
                 "ogcard_connections_refused_total",
-                "Connections closed at once because --max-connections were open.",
+                "Connections closed at once because --max-connections were open and none was idle.",
                 load(&self.connections_refused),
+            ),
+            (
+                "ogcard_connections_evicted_total",
+                "Idle keep-alive connections closed (longest idle first) to admit a new one at --max-connections.",
+                load(&self.connections_evicted),
             ),
             (
                 "ogcard_accept_pauses_total",

@@ -59,8 +59,8 @@ pub struct Limits {
     pub render_wait: Duration,
     /// A render's deadline, from when it gets its slot: it stops there and frees the slot.
     pub render_timeout: Duration,
-    /// When set, `/api/og` needs a valid `sig`.
-    pub signing_key: Option<Vec<u8>>,
+    /// When not empty, `/api/og` needs a `sig` valid under one of them.
+    pub signing_keys: Vec<Vec<u8>>,
 }
 use range::{requested_range, RangeRequest};
 
@@ -194,10 +194,10 @@ async fn og(
     if query.len() > MAX_QUERY_BYTES {
         return Err(ApiError::UriTooLong(MAX_QUERY_BYTES));
     }
-    if let Some(key) = &state.limits.signing_key {
-        if !signing::verify(key, query) {
-            return Err(ApiError::Forbidden);
-        }
+    if !state.limits.signing_keys.is_empty()
+        && !signing::verify_any(&state.limits.signing_keys, query)
+    {
+        return Err(ApiError::Forbidden);
     }
     let req = parse_query(query, &state.defaults)?;
     state
@@ -228,14 +228,10 @@ async fn render(
     let started = Instant::now();
     let template = assets.template(&req.template, req.theme, req.size)?;
     let prepared = if req.pictures.iter().any(Option::is_some) && !template.pictures.is_empty() {
-        let until = started + limits.render_timeout;
-        let cpu = &limits.render_slots;
-        Some(
-            state
-                .pictures
-                .gather(&req, template, req.dpr, until, cpu)
-                .await,
-        )
+        // Pictures get four fifths of the deadline: what is not there by then is drawn as
+        // its fallback, and the card itself still has time to be drawn.
+        let until = started + limits.render_timeout.mul_f32(0.8);
+        Some(state.pictures.gather(&req, template, req.dpr, until).await)
     } else {
         None
     };

@@ -1,8 +1,11 @@
 //! The listener: connections under a cap, HTTP/1.1 on each (hyper), slow and idle clients
 //! closed, shutdown in phases.
 //!
-//! - **Cap**: at most `max_connections` at once; past it a new connection gets a one-line
-//!   503 and is closed at once, while the others go on. Running out of file descriptors
+//! - **Cap**: at most `max_connections` at once. At the cap, the connection idle the longest
+//!   (between requests: none running, no head arriving) is closed to admit the new one, as
+//!   proxies do: an idle keep-alive connection is cheap to reopen, and so one address
+//!   holding many idle connections cannot lock every other out. When none is idle, the new
+//!   connection gets a one-line 503 and is closed at once, while the others go on. Running out of file descriptors
 //!   (`EMFILE`) pauses accepting for a moment instead of ending the loop.
 //! - **Header timeout**: a request's head must arrive whole within `header_timeout` of its
 //!   first byte (of the connection's start, for the first request); else the connection is
@@ -18,11 +21,12 @@
 //!
 //! Knows nothing of cards: it serves any axum `Router`.
 
+use std::collections::HashMap;
 use std::future::Future;
 use std::io;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -31,7 +35,7 @@ use hyper::body::Incoming;
 use hyper_util::rt::TokioIo;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{watch, Semaphore};
+use tokio::sync::{watch, Notify, Semaphore};
 use tokio::task::JoinSet;
 use tokio::time::Instant;
 use tower::ServiceExt;
@@ -72,6 +76,7 @@ pub async fn serve(
     signal: impl Future<Output = ()>,
 ) {
     let slots = Arc::new(Semaphore::new(options.max_connections));
+    let open = Arc::new(Open::default());
     let (stop, stopping) = watch::channel(false);
     let mut connections = JoinSet::new();
     let mut signal = std::pin::pin!(signal);
@@ -87,22 +92,43 @@ pub async fn serve(
             }
             () = sleep_until_some(drain_end) => break,
             accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => match Arc::clone(&slots).try_acquire_owned() {
-                    Ok(permit) => {
-                        let (app, options) = (app.clone(), options.clone());
-                        let (metrics, stopping) = (Arc::clone(&metrics), stopping.clone());
-                        connections.spawn(async move {
-                            let _open = metrics.connection_opened();
-                            connection(stream, app, &options, stopping, &metrics).await;
-                            drop(permit);
-                        });
-                    }
-                    Err(_) => {
-                        metrics.connection_refused();
-                        // Best effort: the socket buffer of a fresh connection has room.
-                        let _ = stream.try_write(REFUSAL);
-                    }
-                },
+                Ok((stream, _)) => {
+                    let permit = match Arc::clone(&slots).try_acquire_owned() {
+                        Ok(permit) => Some(permit),
+                        Err(_) if open.evict_idlest() => {
+                            metrics.connection_evicted();
+                            None
+                        }
+                        Err(_) => {
+                            metrics.connection_refused();
+                            // Best effort: the socket buffer of a fresh connection has room.
+                            let _ = stream.try_write(REFUSAL);
+                            continue;
+                        }
+                    };
+                    let (app, options, slots) = (app.clone(), options.clone(), Arc::clone(&slots));
+                    let (metrics, stopping, open) =
+                        (Arc::clone(&metrics), stopping.clone(), Arc::clone(&open));
+                    connections.spawn(async move {
+                        // An evicted connection gives its place back as it closes: moments.
+                        let permit = match permit {
+                            Some(permit) => permit,
+                            None => match tokio::time::timeout(EVICTION_WAIT, slots.acquire_owned()).await {
+                                Ok(Ok(permit)) => permit,
+                                _ => {
+                                    metrics.connection_refused();
+                                    let _ = stream.try_write(REFUSAL);
+                                    return;
+                                }
+                            },
+                        };
+                        let _open = metrics.connection_opened();
+                        let (id, activity) = open.register();
+                        connection(stream, app, &options, stopping, &metrics, &activity).await;
+                        open.unregister(id);
+                        drop(permit);
+                    });
+                }
                 Err(e) if out_of_descriptors(&e) => {
                     let now = Instant::now();
                     if last_exhaustion_log.is_none_or(|t| now - t > Duration::from_secs(10)) {
@@ -139,6 +165,51 @@ pub async fn serve(
     }
 }
 
+/// How long a connection admitted by evicting an idle one waits for that one's place.
+const EVICTION_WAIT: Duration = Duration::from_secs(1);
+
+/// The open connections' activity, so that the longest idle can be found at the cap.
+#[derive(Default)]
+struct Open {
+    next: AtomicU64,
+    all: Mutex<HashMap<u64, Arc<Activity>>>,
+}
+
+impl Open {
+    fn register(&self) -> (u64, Arc<Activity>) {
+        let id = self.next.fetch_add(1, Ordering::Relaxed);
+        let activity = Arc::new(Activity::new());
+        self.lock().insert(id, Arc::clone(&activity));
+        (id, activity)
+    }
+
+    fn unregister(&self, id: u64) {
+        self.lock().remove(&id);
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<u64, Arc<Activity>>> {
+        self.all.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Asks the connection idle the longest to close; `false` when none is idle. Only at
+    /// the cap, so a scan of at most `max_connections` entries.
+    fn evict_idlest(&self) -> bool {
+        let all = self.lock();
+        let idlest = all
+            .values()
+            .filter(|a| a.idle() && !a.evicting.load(Ordering::Relaxed))
+            .max_by_key(|a| a.idle_for());
+        match idlest {
+            Some(activity) => {
+                activity.evicting.store(true, Ordering::Relaxed);
+                activity.evict.notify_one();
+                true
+            }
+            None => false,
+        }
+    }
+}
+
 async fn sleep_until_some(at: Option<Instant>) {
     match at {
         Some(at) => tokio::time::sleep_until(at).await,
@@ -163,15 +234,15 @@ async fn connection(
     options: &ServeOptions,
     mut stopping: watch::Receiver<bool>,
     metrics: &Metrics,
+    activity: &Arc<Activity>,
 ) {
     let _ = stream.set_nodelay(true);
-    let activity = Arc::new(Activity::new());
     let io = TokioIo::new(Watched {
         inner: stream,
-        activity: Arc::clone(&activity),
+        activity: Arc::clone(activity),
     });
     let service = {
-        let activity = Arc::clone(&activity);
+        let activity = Arc::clone(activity);
         hyper::service::service_fn(move |request: hyper::Request<Incoming>| {
             let busy = Busy::new(Arc::clone(&activity));
             let app = app.clone();
@@ -209,6 +280,14 @@ async fn connection(
                     return;
                 }
             }
+            () = activity.evict.notified() => {
+                if activity.idle() {
+                    tracing::debug!("closing the longest idle connection for a new one");
+                    return;
+                }
+                // A request arrived meanwhile: keep serving it.
+                activity.evicting.store(false, Ordering::Relaxed);
+            }
             changed = stopping.changed(), if !closing => {
                 if changed.is_err() || *stopping.borrow() {
                     closing = true;
@@ -229,6 +308,11 @@ struct Activity {
     head_since: AtomicU64,
     /// Requests whose handler is running.
     busy: AtomicUsize,
+    /// Bytes of a request head have arrived and its handler has not started.
+    head_bytes: AtomicBool,
+    /// Chosen to close for a new connection at the cap (`evict` wakes it).
+    evicting: AtomicBool,
+    evict: Notify,
 }
 
 const NONE: u64 = u64::MAX;
@@ -240,7 +324,21 @@ impl Activity {
             last_io: AtomicU64::new(0),
             head_since: AtomicU64::new(0),
             busy: AtomicUsize::new(0),
+            head_bytes: AtomicBool::new(false),
+            evicting: AtomicBool::new(false),
+            evict: Notify::new(),
         }
+    }
+
+    /// Between requests: none running and no head arriving.
+    fn idle(&self) -> bool {
+        self.busy.load(Ordering::Relaxed) == 0 && !self.head_bytes.load(Ordering::Relaxed)
+    }
+
+    /// Milliseconds since the last byte either way.
+    fn idle_for(&self) -> u64 {
+        self.now()
+            .saturating_sub(self.last_io.load(Ordering::Relaxed))
     }
 
     fn now(&self) -> u64 {
@@ -250,6 +348,7 @@ impl Activity {
     fn read(&self) {
         let now = self.now();
         self.last_io.store(now, Ordering::Relaxed);
+        self.head_bytes.store(true, Ordering::Relaxed);
         let _ = self
             .head_since
             .compare_exchange(NONE, now, Ordering::Relaxed, Ordering::Relaxed);
@@ -304,6 +403,7 @@ impl Busy {
     fn new(activity: Arc<Activity>) -> Busy {
         activity.busy.fetch_add(1, Ordering::Relaxed);
         activity.head_since.store(NONE, Ordering::Relaxed);
+        activity.head_bytes.store(false, Ordering::Relaxed);
         Busy(activity)
     }
 }

@@ -13,6 +13,8 @@ use std::io::Cursor;
 use image::{DynamicImage, ImageFormat, ImageReader, Limits, RgbaImage};
 use tiny_skia::Pixmap;
 
+pub use crate::assets::templates::Fit;
+
 /// The most pixels a picture may have: a 40 Mpx photo is larger than any cover a blog
 /// serves; past it a decompression bomb is the likelier file.
 pub const MAX_PIXELS: u64 = 40_000_000;
@@ -61,17 +63,53 @@ pub fn decode(bytes: &[u8]) -> Result<RgbaImage, PictureError> {
     decode_any(bytes).map(DynamicImage::into_rgba8)
 }
 
-/// Decodes `bytes` within the limits to the decoder's own pixel layout (RGB for a JPEG:
-/// a 40 Mpx photo is then 120 MB, not 160).
-pub fn decode_any(bytes: &[u8]) -> Result<DynamicImage, PictureError> {
-    let format = match sniff(bytes)? {
+/// The most one decode holds at its peak, in bytes, reckoned from the header alone before
+/// any pixel is decoded: the decoded pixels at 8 bits a sample (a 16-bit PNG is reduced
+/// while it is decoded), an RGBA copy when the decoder's layout is neither RGB nor RGBA
+/// (grey pictures), and the resizer's intermediate image (one pass done: the box's width ×
+/// the picture's height, or the picture's width × the box's height, 4 bytes a pixel).
+/// [`decode_any`] and [`fit`] stay within it.
+pub fn decode_cost(bytes: &[u8], box_width: u32, box_height: u32) -> Result<u64, PictureError> {
+    use image::ImageDecoder;
+    let format = image_format(sniff(bytes)?);
+    let decoder = ImageReader::with_format(Cursor::new(bytes), format)
+        .into_decoder()
+        .map_err(|e| PictureError::Decode(e.to_string()))?;
+    let (width, height) = decoder.dimensions();
+    let pixels = u64::from(width) * u64::from(height);
+    if pixels > MAX_PIXELS {
+        return Err(PictureError::TooManyPixels { width, height });
+    }
+    let color = decoder.color_type();
+    let channels = u64::from(color.channel_count());
+    let copy = match color.channel_count() {
+        3 | 4 => 0,
+        _ => pixels * 4,
+    };
+    let rows = (u64::from(box_width.max(1)) * u64::from(height))
+        .max(u64::from(width) * u64::from(box_height.max(1)))
+        * 4;
+    Ok(pixels * channels + copy + rows)
+}
+
+fn image_format(format: Format) -> ImageFormat {
+    match format {
         Format::Png => ImageFormat::Png,
         Format::Jpeg => ImageFormat::Jpeg,
         Format::Webp => ImageFormat::WebP,
         Format::Gif => ImageFormat::Gif,
-    };
+    }
+}
+
+/// Decodes `bytes` within the limits to the decoder's own pixel layout at 8 bits a sample
+/// (RGB for a JPEG: a 40 Mpx photo is then 120 MB, not 160).
+pub fn decode_any(bytes: &[u8]) -> Result<DynamicImage, PictureError> {
+    let format = sniff(bytes)?;
+    if format == Format::Png {
+        return decode_png(bytes);
+    }
     let reader = || {
-        let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
+        let mut reader = ImageReader::with_format(Cursor::new(bytes), image_format(format));
         let mut limits = Limits::default();
         limits.max_alloc = Some(MAX_ALLOC);
         reader.limits(limits);
@@ -85,13 +123,47 @@ pub fn decode_any(bytes: &[u8]) -> Result<DynamicImage, PictureError> {
     reader().decode().map_err(decode_error)
 }
 
-/// How a picture fills its box.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Fit {
-    /// Fills the box, cropped to its middle.
-    Cover,
-    /// Whole inside the box, centred; the rest transparent.
-    Contain,
+/// A PNG's first frame, 16-bit samples reduced to 8 and palettes expanded row by row as
+/// it is decoded: one buffer of the final size, never a 16-bit one (a 7000×5714 16-bit
+/// RGBA PNG is 160 MB at 8 bits and would be 320 MB at 16).
+fn decode_png(bytes: &[u8]) -> Result<DynamicImage, PictureError> {
+    let decode_error = |e: png::DecodingError| PictureError::Decode(e.to_string());
+    let mut decoder = png::Decoder::new_with_limits(
+        Cursor::new(bytes),
+        png::Limits {
+            bytes: MAX_ALLOC as usize,
+        },
+    );
+    decoder.set_transformations(png::Transformations::normalize_to_color8());
+    let mut reader = decoder.read_info().map_err(decode_error)?;
+    let (width, height) = (reader.info().width, reader.info().height);
+    if u64::from(width) * u64::from(height) > MAX_PIXELS {
+        return Err(PictureError::TooManyPixels { width, height });
+    }
+    let size = reader
+        .output_buffer_size()
+        .ok_or_else(|| PictureError::Decode("the picture is too large to address".into()))?;
+    let mut buffer = vec![0; size];
+    let frame = reader.next_frame(&mut buffer).map_err(decode_error)?;
+    buffer.truncate(frame.buffer_size());
+    let too_short = || PictureError::Decode("fewer pixels than the header says".into());
+    Ok(match frame.color_type {
+        png::ColorType::Grayscale => DynamicImage::ImageLuma8(
+            image::ImageBuffer::from_raw(width, height, buffer).ok_or_else(too_short)?,
+        ),
+        png::ColorType::GrayscaleAlpha => DynamicImage::ImageLumaA8(
+            image::ImageBuffer::from_raw(width, height, buffer).ok_or_else(too_short)?,
+        ),
+        png::ColorType::Rgb => DynamicImage::ImageRgb8(
+            image::ImageBuffer::from_raw(width, height, buffer).ok_or_else(too_short)?,
+        ),
+        png::ColorType::Rgba => DynamicImage::ImageRgba8(
+            image::ImageBuffer::from_raw(width, height, buffer).ok_or_else(too_short)?,
+        ),
+        png::ColorType::Indexed => {
+            return Err(PictureError::Decode("a palette left unexpanded".into()))
+        }
+    })
 }
 
 /// `picture` at `width`×`height` pixels (at least 1×1), premultiplied for drawing.
@@ -347,5 +419,34 @@ mod tests {
         assert_eq!(at(&contain, 25, 44).alpha(), 0);
         assert_eq!(at(&contain, 2, 25).red(), 255);
         assert_eq!(at(&contain, 47, 25).blue(), 255);
+    }
+
+    #[test]
+    fn sixteen_bit_pngs_decode_to_eight_bits_and_cost_what_they_hold() {
+        let (w, h) = (50u32, 40u32);
+        let mut bytes = Vec::new();
+        let mut encoder = png::Encoder::new(&mut bytes, w, h);
+        encoder.set_color(png::ColorType::Rgba);
+        encoder.set_depth(png::BitDepth::Sixteen);
+        let mut writer = encoder.write_header().unwrap();
+        let samples: Vec<u8> = (0..w * h * 8).map(|i| (i % 256) as u8).collect();
+        writer.write_image_data(&samples).unwrap();
+        writer.finish().unwrap();
+        let picture = decode_any(&bytes).unwrap();
+        assert!(matches!(picture, DynamicImage::ImageRgba8(_)));
+        let held = picture.as_bytes().len() as u64;
+        assert_eq!(held, u64::from(w * h * 4), "8 bits a sample, one copy");
+        // Decoded pixels, no conversion copy (already RGBA), and the resizer's rows.
+        let cost = decode_cost(&bytes, 10, 8).unwrap();
+        assert_eq!(cost, held + u64::from(w * 8 * 4).max(u64::from(10 * h * 4)));
+        // A grey picture is charged its RGBA copy too.
+        let grey = {
+            let mut out = std::io::Cursor::new(Vec::new());
+            image::GrayImage::new(w, h)
+                .write_to(&mut out, ImageFormat::Png)
+                .unwrap();
+            out.into_inner()
+        };
+        assert!(decode_cost(&grey, 1, 1).unwrap() >= u64::from(w * h * 5));
     }
 }

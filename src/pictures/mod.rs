@@ -4,9 +4,16 @@
 //! [`policy`] decides which URLs may be fetched and which addresses a fetch may connect
 //! to; [`fetch`] fetches under it, hop by hop; [`decode`] turns the bytes into a slot's
 //! pixels, under limits. [`Pictures`] ties them to requests: a byte-bounded, coalescing
-//! cache of fetched bodies and of pictures fitted to slots, at most N fetches at once, and
-//! a [`Failure`] for every way a picture can be missing — the card then draws the slot's
-//! fallback, and the server says why (`X-Image-Error`) and does not keep the card.
+//! cache of fetched bodies and of pictures fitted to slots, at most N fetches at once (and
+//! M per origin), decodes on their own pool under a global memory budget (never the text
+//! render slots: text cards are served while pictures are attacked), and a [`Failure`] for
+//! every way a picture can be missing — the card then draws the slot's fallback, and the
+//! server says why (`X-Image-Error`) and does not keep the card.
+//!
+//! Only the origin's failures are remembered (for [`FAILURE_KEEP`]): a status, a body that
+//! is not a picture or too large, a fetch that timed out. Waiting for one of our own fetch
+//! or decode slots is bounded on its own and is never part of the fetch's timeout; when it
+//! runs out the failure is [`Failure::Busy`], ours, and not remembered.
 
 pub mod decode;
 pub mod fetch;
@@ -59,6 +66,8 @@ pub enum Failure {
     TooManyPixels,
     #[error("cannot be decoded")]
     Undecodable,
+    #[error("no fetch or decode slot in time (ours, not the origin's)")]
+    Busy,
 }
 
 impl Failure {
@@ -88,6 +97,7 @@ impl Failure {
             Failure::NotAPicture => "not-a-picture",
             Failure::TooManyPixels => "too-many-pixels",
             Failure::Undecodable => "undecodable",
+            Failure::Busy => "busy",
         }
     }
 }
@@ -113,6 +123,10 @@ pub struct Config {
     pub cache_bytes: usize,
     /// At most this many fetches at once.
     pub max_fetches: usize,
+    /// At most this many fetches at once from one origin.
+    pub fetches_per_origin: usize,
+    /// What all decodes together may hold (see [`decode::decode_cost`]).
+    pub decode_bytes: usize,
 }
 
 impl Default for Config {
@@ -124,6 +138,8 @@ impl Default for Config {
             max_bytes: 5 << 20,
             cache_bytes: 64 << 20,
             max_fetches: 16,
+            fetches_per_origin: 4,
+            decode_bytes: 128 << 20,
         }
     }
 }
@@ -133,8 +149,8 @@ impl Default for Config {
 pub const MIN_KEEP: Duration = Duration::from_secs(60);
 pub const MAX_KEEP: Duration = Duration::from_secs(24 * 3600);
 const DEFAULT_KEEP: Duration = Duration::from_secs(3600);
-/// How long a failed picture is remembered: as long as the card drawn without it may be
-/// kept by a CDN (`max-age=60`).
+/// How long an origin's failure is remembered: as long as the card drawn without the
+/// picture may be kept by a CDN (`max-age=60`).
 pub const FAILURE_KEEP: Duration = Duration::from_secs(60);
 
 /// What the picture cache holds.
@@ -172,6 +188,12 @@ pub struct Pictures {
     fetcher: Fetcher,
     cache: Cache<Failure, Stored>,
     fetches: Arc<tokio::sync::Semaphore>,
+    /// Fetch slots per origin (`https://host:port`), dropped when unused.
+    origins: Mutex<std::collections::HashMap<String, Arc<tokio::sync::Semaphore>>>,
+    /// The decode budget, one permit a KiB.
+    decode_budget: Arc<tokio::sync::Semaphore>,
+    /// Decodes running at once: one per core, apart from the render slots.
+    decoders: Arc<tokio::sync::Semaphore>,
     /// `ogcard_image_fetches_total` by result.
     outcomes: Mutex<BTreeMap<&'static str, u64>>,
 }
@@ -201,6 +223,13 @@ impl Pictures {
             fetcher: Fetcher::new(config.connect_timeout, config.max_bytes),
             cache: Cache::new(config.cache_bytes),
             fetches: Arc::new(tokio::sync::Semaphore::new(config.max_fetches.max(1))),
+            origins: Mutex::new(std::collections::HashMap::new()),
+            decode_budget: Arc::new(tokio::sync::Semaphore::new(
+                (config.decode_bytes >> 10).clamp(1, tokio::sync::Semaphore::MAX_PERMITS),
+            )),
+            decoders: Arc::new(tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(2, |n| n.get()),
+            )),
             outcomes: Mutex::new(BTreeMap::new()),
             config,
         }
@@ -219,15 +248,15 @@ impl Pictures {
 
     /// Every picture `template` shows that `req` gives, fitted to its slot at `dpr`:
     /// from the cache, or fetched and fitted once however many cards want it at the same
-    /// time. Fitting (decode and resize, CPU work) runs on the blocking pool holding one
-    /// of `cpu` (the render slots). Whatever is not there by `until` is a `Timeout`.
+    /// time. Fitting (decode and resize, CPU work) runs on the blocking pool under the
+    /// decode budget and the decoders' own slots. Whatever is not there by `until` is a
+    /// `Timeout`.
     pub async fn gather(
         &self,
         req: &CardRequest,
         template: &Template,
         dpr: Dpr,
         until: Instant,
-        cpu: &Arc<tokio::sync::Semaphore>,
     ) -> Prepared {
         let scale = dpr.factor();
         let wanted: Vec<(&PictureSlot, &str)> = template
@@ -238,7 +267,7 @@ impl Pictures {
         let results = futures_util::future::join_all(wanted.iter().map(|&(slot, url)| {
             let left = until.saturating_duration_since(Instant::now());
             async move {
-                tokio::time::timeout(left, self.fitted(url, slot, scale, cpu))
+                tokio::time::timeout(left, self.fitted(url, slot, scale, until))
                     .await
                     .unwrap_or(Err(Failure::Timeout))
             }
@@ -269,34 +298,49 @@ impl Pictures {
         url: &str,
         slot: &PictureSlot,
         scale: f32,
-        cpu: &Arc<tokio::sync::Semaphore>,
+        until: Instant,
     ) -> Result<(Arc<Pixmap>, &'static str), Failure> {
         let key = fitted_key(url, slot, scale);
         let mut fetched = false;
         let (stored, _) = self
             .cache
             .get_or_render(&key, || async {
-                let (body, until, fresh) = self.body(url).await;
+                let (body, keep, fresh) = self.body(url).await;
                 fetched = fresh;
                 let bytes = body?;
-                let permit = Arc::clone(cpu)
-                    .acquire_owned()
+                // The same bytes fail the same way: remembered as the URL's failure.
+                let remember = |failure: Failure| {
+                    let stored = Stored::Body(Err(failure.clone()), Instant::now() + FAILURE_KEEP);
+                    self.cache.insert(&body_key(url), stored);
+                    failure
+                };
+                let (_, _, width, height) = slot.pixel_box(scale);
+                let cost =
+                    decode::decode_cost(&bytes, width, height).map_err(|e| remember(e.into()))?;
+                if cost > self.config.decode_bytes as u64 {
+                    return Err(remember(Failure::TooLarge));
+                }
+                let kib = u32::try_from(cost.div_ceil(1024)).map_err(|_| Failure::TooLarge)?;
+                let wait = async {
+                    let budget = Arc::clone(&self.decode_budget)
+                        .acquire_many_owned(kib)
+                        .await;
+                    let slot = Arc::clone(&self.decoders).acquire_owned().await;
+                    budget.ok().zip(slot.ok())
+                };
+                let permits = tokio::time::timeout_at(until.into(), wait)
                     .await
-                    .map_err(|_| Failure::Undecodable)?;
+                    .ok()
+                    .flatten()
+                    .ok_or(Failure::Busy)?;
                 let slot = slot.clone();
                 let work = tokio::task::spawn_blocking(move || {
-                    let _permit = permit;
+                    let _permits = permits;
                     fit_to_slot(&bytes, &slot, scale)
                 });
                 match work.await.unwrap_or(Err(Failure::Undecodable)) {
-                    Ok(pixmap) => Ok(Stored::Fitted(Arc::new(pixmap), until)),
-                    Err(failure) => {
-                        // The same bytes fail the same way: remembered as the URL's failure.
-                        let stored =
-                            Stored::Body(Err(failure.clone()), Instant::now() + FAILURE_KEEP);
-                        self.cache.insert(&body_key(url), stored);
-                        Err(failure)
-                    }
+                    Ok(pixmap) => Ok(Stored::Fitted(Arc::new(pixmap), keep)),
+                    Err(failure) => Err(remember(failure)),
                 }
             })
             .await?;
@@ -307,8 +351,9 @@ impl Pictures {
     }
 
     /// A URL's body from the cache, or fetched once however many cards ask at the same
-    /// time; failures are remembered for [`FAILURE_KEEP`]. Also says until when it may be
-    /// kept and whether this call fetched it.
+    /// time; the origin's failures are remembered for [`FAILURE_KEEP`], ours
+    /// ([`Failure::Busy`]) are not. Also says until when it may be kept and whether this
+    /// call fetched it.
     async fn body(&self, url: &str) -> (Result<Arc<Vec<u8>>, Failure>, Instant, bool) {
         let key = body_key(url);
         let result = self
@@ -316,33 +361,61 @@ impl Pictures {
             .get_or_render(&key, || async {
                 let fetched = self.fetch(url).await;
                 let now = Instant::now();
-                Ok::<_, Failure>(match fetched {
+                match fetched {
                     Ok(f) => {
                         let keep = f.max_age.unwrap_or(DEFAULT_KEEP).clamp(MIN_KEEP, MAX_KEEP);
-                        Stored::Body(Ok(Arc::new(f.bytes)), now + keep)
+                        Ok(Stored::Body(Ok(Arc::new(f.bytes)), now + keep))
                     }
-                    Err(failure) => Stored::Body(Err(failure), now + FAILURE_KEEP),
-                })
+                    Err(Failure::Busy) => Err(Failure::Busy),
+                    Err(failure) => Ok(Stored::Body(Err(failure), now + FAILURE_KEEP)),
+                }
             })
             .await;
         match result {
             Ok((Stored::Body(body, until), lookup)) => {
                 (body, until, lookup == crate::cache::Lookup::Miss)
             }
-            Ok((Stored::Fitted(..), _)) | Err(_) => (Err(Failure::Protocol), Instant::now(), false),
+            Ok((Stored::Fitted(..), _)) => (Err(Failure::Protocol), Instant::now(), false),
+            Err(failure) => (Err(failure), Instant::now(), false),
         }
     }
 
-    /// One fetch under the fetch limit and the whole-fetch timeout.
+    /// One fetch: first a slot of its origin's and one of all (waiting at most the fetch
+    /// timeout, apart: a `Busy` when they do not come), then the fetch itself under its own
+    /// whole-fetch timeout.
     async fn fetch(&self, url: &str) -> Result<fetch::Fetched, Failure> {
         let url = url::Url::parse(url).map_err(|_| Failure::NotAllowed)?;
-        let work = async {
-            let _permit = self.fetches.acquire().await.map_err(|_| Failure::Connect)?;
-            self.fetcher.fetch(&self.config.sources, url).await
+        let origin = self.origin_slots(&url.origin().ascii_serialization());
+        let wait = async {
+            let own = origin.acquire_owned().await.ok()?;
+            let all = self.fetches.acquire().await.ok()?;
+            Some((own, all))
         };
-        tokio::time::timeout(self.config.timeout, work)
+        let _permits = tokio::time::timeout(self.config.timeout, wait)
             .await
-            .unwrap_or(Err(Failure::Timeout))
+            .ok()
+            .flatten()
+            .ok_or(Failure::Busy)?;
+        tokio::time::timeout(
+            self.config.timeout,
+            self.fetcher.fetch(&self.config.sources, url),
+        )
+        .await
+        .unwrap_or(Err(Failure::Timeout))
+    }
+
+    /// The fetch slots of `origin`; origins no fetch holds are forgotten as others come.
+    fn origin_slots(&self, origin: &str) -> Arc<tokio::sync::Semaphore> {
+        let mut origins = self.origins.lock().unwrap_or_else(|p| p.into_inner());
+        if origins.len() >= 256 {
+            origins.retain(|_, slots| Arc::strong_count(slots) > 1);
+        }
+        let per_origin = self.config.fetches_per_origin.max(1);
+        Arc::clone(
+            origins
+                .entry(origin.to_string())
+                .or_insert_with(|| Arc::new(tokio::sync::Semaphore::new(per_origin))),
+        )
     }
 
     /// Counts one picture's outcome: `hit`, `fetched`, or a failure's label.

@@ -18,7 +18,7 @@ pub(super) const EMBEDDED_ASSETS: &[(&str, &[u8])] = &[(
 )];
 
 /// The largest asset a template may inline.
-const MAX_ASSET_BYTES: usize = 2 << 20;
+pub(super) const MAX_ASSET_BYTES: usize = 2 << 20;
 
 /// An element whose `fill` or `stroke` is the request's accent colour.
 #[derive(Clone, Debug)]
@@ -118,7 +118,7 @@ pub(super) enum Part<'a> {
 /// FILE is a plain file name (no path) with an image extension; `asset` finds its bytes.
 pub(super) fn inline_assets(
     source: String,
-    asset: &dyn Fn(&str) -> Option<Vec<u8>>,
+    asset: &dyn Fn(&str) -> Result<Vec<u8>, String>,
 ) -> Result<String, String> {
     let doc = roxmltree::Document::parse(&source).map_err(|e| e.to_string())?;
     let mut edits: Vec<(Range<usize>, String)> = Vec::new();
@@ -147,7 +147,7 @@ pub(super) fn inline_assets(
                 "line {line}: data-asset `{file}` must be a file name beside the template"
             ));
         }
-        let bytes = asset(file).ok_or_else(|| format!("line {line}: asset `{file}` not found"))?;
+        let bytes = asset(file).map_err(|why| format!("line {line}: asset `{file}`: {why}"))?;
         if bytes.len() > MAX_ASSET_BYTES {
             return Err(format!(
                 "line {line}: asset `{file}` is over {MAX_ASSET_BYTES} bytes"

@@ -11,7 +11,7 @@ mod picture;
 mod slot;
 
 pub use compose::ASSET_TYPES;
-pub use picture::{Layers, PictureSlot, Present};
+pub use picture::{Fit, Layers, PictureSlot, Present};
 pub use slot::{Align, Flow, Slot, VAlign, FONT_SIZES, MAX_FONT_SIZES, MAX_LINES, MIN_FONT_STEP};
 
 use std::collections::BTreeMap;
@@ -42,6 +42,8 @@ const EMBEDDED: &[(&str, Size, &str)] = embedded!["default", "light", "article",
 
 /// The largest card a template may declare, in pixels per side.
 const MAX_SIDE: u32 = 4096;
+/// The largest template file read: a card's SVG is kilobytes; assets are apart.
+const MAX_TEMPLATE_BYTES: usize = 1 << 20;
 
 #[derive(Debug, thiserror::Error)]
 pub enum TemplateError {
@@ -96,7 +98,7 @@ impl Template {
         file: &str,
         source: String,
         fonts: &Arc<Fonts>,
-        asset: &dyn Fn(&str) -> Option<Vec<u8>>,
+        asset: &dyn Fn(&str) -> Result<Vec<u8>, String>,
     ) -> Result<Template, TemplateError> {
         let invalid = |problem: String| TemplateError::Invalid {
             file: file.to_string(),
@@ -343,6 +345,7 @@ impl Templates {
                 .iter()
                 .find(|(n, _)| *n == file)
                 .map(|(_, b)| b.to_vec())
+                .ok_or_else(|| "not found".to_string())
         };
         // Read every file first (cheap), then parse and draw the templates on every core:
         // drawing the static layers is most of startup.
@@ -364,11 +367,15 @@ impl Templates {
                                   digits, - or _; SIZE: x, square or kakao)"
                             .into(),
                     })?;
+                let invalid = |problem: String| TemplateError::Invalid {
+                    file: file.clone(),
+                    problem,
+                };
+                let bytes = crate::dirs::read_capped(&path, MAX_TEMPLATE_BYTES)
+                    .map_err(|e| invalid(e.to_string()))?
+                    .ok_or_else(|| invalid(format!("over {MAX_TEMPLATE_BYTES} bytes")))?;
                 let source =
-                    std::fs::read_to_string(&path).map_err(|e| TemplateError::Invalid {
-                        file: file.clone(),
-                        problem: e.to_string(),
-                    })?;
+                    String::from_utf8(bytes).map_err(|_| invalid("not UTF-8 text".into()))?;
                 jobs.push(Job {
                     name: name.to_string(),
                     size,
@@ -393,8 +400,17 @@ impl Templates {
         }
         let parse = |job: &Job| {
             // Assets sit beside the template; `inline_assets` allows bare names only.
-            let dir_asset = |asset: &str| dir.and_then(|d| std::fs::read(d.join(asset)).ok());
-            let asset: &dyn Fn(&str) -> Option<Vec<u8>> = if job.from_dir {
+            // Read with a cap: a stray huge file beside the templates costs nothing.
+            let dir_asset = |asset: &str| -> Result<Vec<u8>, String> {
+                let path = dir.ok_or("not found")?.join(asset);
+                match crate::dirs::read_capped(&path, compose::MAX_ASSET_BYTES) {
+                    Ok(Some(bytes)) => Ok(bytes),
+                    Ok(None) => Err(format!("over {} bytes", compose::MAX_ASSET_BYTES)),
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err("not found".into()),
+                    Err(e) => Err(e.to_string()),
+                }
+            };
+            let asset: &dyn Fn(&str) -> Result<Vec<u8>, String> = if job.from_dir {
                 &dir_asset
             } else {
                 &embedded_asset

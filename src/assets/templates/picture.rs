@@ -15,8 +15,16 @@ use std::sync::{Arc, OnceLock};
 use tiny_skia::Pixmap;
 
 use super::compose::{compose_without, Parts};
-use crate::pictures::decode::Fit;
 use crate::request::PICTURES;
+
+/// How a picture fills its slot's box (`data-fit`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fit {
+    /// Fills the box, cropped to its middle.
+    Cover,
+    /// Whole inside the box, centred; the rest transparent.
+    Contain,
+}
 
 /// A picture slot: where a request's `image`, `avatar` or `logo` is drawn.
 #[derive(Clone, Debug)]
