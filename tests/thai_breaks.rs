@@ -5,6 +5,10 @@
 //! - `data/thai-breaks-more.txt`: our own titles with loanwords, proper names and long
 //!   compounds.
 //!
+//! and, judged at five widths only, `data/thai-loanwords-dev.txt` and
+//! `data/thai-loanwords-heldout.txt` (issue 26: two halves written together, the second
+//! never used to tune).
+//!
 //! Each title is laid out in the narrow test template (`data/templates/narrow.svg`) at
 //! 36 px and at 56 px, in boxes 240 to 1040 px wide in 4 px steps. Between two Thai
 //! letters a line may end at a `|`; at a `·` only when the word (from `|` to `|`) is
@@ -199,6 +203,118 @@ fn thai_lines_break_between_words_and_long_words_between_syllables_at_every_widt
         violations.len(),
         violations.join("\n")
     );
+}
+
+/// The breaks that split a word (a judged offset that is no `|`, inside a word that fits
+/// the box on its own) when each title of `file` is laid out in `slot` at `widths`; and
+/// how many line breaks there were.
+fn split_words(
+    file: &str,
+    text: &str,
+    slot: &Slot,
+    widths: &[u32],
+    assets: &Assets,
+) -> (Vec<String>, usize) {
+    let mut splits = Vec::new();
+    let mut line_breaks = 0;
+    let mut slot = slot.clone();
+    for &width in widths {
+        slot.width = width as f32;
+        for m in text
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+            .map(Marked::parse)
+        {
+            let layout = layout_slot(
+                &m.text(),
+                &slot,
+                &assets.fonts,
+                &mut Vec::new(),
+                Deadline::NONE,
+            )
+            .unwrap();
+            let lines: Vec<String> = layout.lines.into_iter().map(|l| l.text).collect();
+            for k in cut_offsets(&m.title, &lines) {
+                line_breaks += 1;
+                if !m.judged(k) || m.words.contains(&k) {
+                    continue;
+                }
+                let word = m.word_around(k);
+                let alone =
+                    layout_slot(&word, &slot, &assets.fonts, &mut Vec::new(), Deadline::NONE)
+                        .unwrap();
+                if alone.lines.len() == 1 && !alone.truncated {
+                    let (l, r) = (tail(&m.title[..k]), head(&m.title[k..]));
+                    splits.push(format!(
+                        "{file}, {} px at {width} px: …{l}|{r}… splits {word}",
+                        layout.font_size
+                    ));
+                }
+            }
+        }
+    }
+    (splits, line_breaks)
+}
+
+/// Titles written for issue 26 (loanwords without spelling cues, English compounds written
+/// together, names), in two halves written together before any tuning: the breaker was
+/// tuned on the development half only. Each is laid out at 1040, 700, 560, 420 and 300 px
+/// in the default card's title slot (64 px down to 40, four lines at most, then cut with
+/// `…`) and in the narrow template at 36 and 56 px (as many lines as it takes); a line
+/// may end inside a word only when that word is wider than the box.
+///
+/// Not yet at zero (README, Limitations): a stretch held together for want of evidence
+/// that is wider than its box is cut at the likeliest place that fits, and that can be
+/// inside one of its words. The counts are bounds a change may lower and must not raise.
+#[test]
+fn loanwords_no_list_has_are_not_split_at_five_widths() {
+    const WIDTHS: [u32; 5] = [1040, 700, 560, 420, 300];
+    let card = Assets::load(None).unwrap();
+    let narrow = Assets::load(Some(Path::new("tests/data/templates"))).unwrap();
+    let title = card
+        .templates
+        .get("default")
+        .unwrap()
+        .slot("title")
+        .unwrap()
+        .clone();
+    let column = narrow.templates.get("narrow").unwrap();
+    let mut failures = Vec::new();
+    for (file, text, bounds) in [
+        (
+            "thai-loanwords-dev.txt",
+            include_str!("data/thai-loanwords-dev.txt"),
+            [16, 2, 12],
+        ),
+        (
+            "thai-loanwords-heldout.txt",
+            include_str!("data/thai-loanwords-heldout.txt"),
+            [8, 1, 8],
+        ),
+    ] {
+        for ((name, slot, assets), bound) in [
+            ("card title", &title, &card),
+            ("36 px", column.slot("title").unwrap(), &narrow),
+            ("56 px", column.slot("description").unwrap(), &narrow),
+        ]
+        .into_iter()
+        .zip(bounds)
+        {
+            let (splits, breaks) = split_words(file, text, slot, &WIDTHS, assets);
+            eprintln!(
+                "{file}, {name}: {} of {breaks} line breaks split a word\n{}",
+                splits.len(),
+                splits.join("\n")
+            );
+            if splits.len() > bound {
+                failures.push(format!(
+                    "{file}, {name}: {} splits, more than {bound}",
+                    splits.len()
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 fn tail(s: &[char]) -> String {

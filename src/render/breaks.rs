@@ -171,6 +171,19 @@ fn syllable_starts(chars: &[char], k: usize) -> bool {
     }
 }
 
+/// The stretches of Thai `text` the dictionary does not know (`thai::unknown_spans`), as
+/// byte ranges: no line breaks inside one or at its edges.
+pub fn unknown_thai_spans(text: &str) -> Vec<std::ops::Range<usize>> {
+    runs(text, thai::is_thai_letter)
+        .iter()
+        .flat_map(|run| {
+            thai::unknown_spans(&run.letters)
+                .into_iter()
+                .map(|r| run.byte_at[r.start]..run.byte_at[r.end])
+        })
+        .collect()
+}
+
 /// Inside each run of Thai letters, ICU's opportunities give way to `thai::boundaries`.
 fn replace_thai_breaks(text: &str, breaks: &mut Vec<usize>) {
     let mut thai_breaks = Vec::new();
