@@ -111,134 +111,135 @@ async fn picture_server() -> (SocketAddr, Origin) {
         }
     };
     let red = [220, 20, 20];
-    let app =
-        Router::new()
-            .route("/cover.jpg", get(file(photo.clone(), "image/jpeg")))
-            .route("/avatar.png", get(file(avatar, "image/png")))
-            .route(
-                "/red.png",
-                get(file(solid(image::ImageFormat::Png, red), "image/png")),
-            )
-            .route(
-                "/red.jpg",
-                get(file(solid(image::ImageFormat::Jpeg, red), "image/jpeg")),
-            )
-            .route(
-                "/red.webp",
-                get(file(solid(image::ImageFormat::WebP, red), "image/webp")),
-            )
-            .route(
-                "/red.gif",
-                get(file(solid(image::ImageFormat::Gif, red), "image/gif")),
-            )
-            // A PNG named .jpg, served as JPEG: the bytes decide.
-            .route(
-                "/named.jpg",
-                get(file(solid(image::ImageFormat::Png, red), "image/jpeg")),
-            )
-            .route("/bomb.png", get(file(pixel_bomb(), "image/png")))
-            .route(
-                "/page.html",
-                get(|| async {
-                    (
-                        [(header::CONTENT_TYPE, "text/html")],
-                        "<!doctype html><p>hi",
-                    )
-                }),
-            )
-            .route(
-                "/big.jpg",
-                get(|| async {
-                    // 50 MB, chunked: no Content-Length to trust or refuse by.
-                    let chunk = bytes::Bytes::from(vec![0xffu8; 1 << 20]);
-                    let chunks = (0..50).map(move |_| Ok::<_, std::io::Error>(chunk.clone()));
-                    Response::new(Body::from_stream(futures_util::stream::iter(chunks)))
-                }),
-            )
-            .route(
-                "/drip.jpg",
-                get(|| async {
-                    // A byte every 300 ms, for at most 20 s.
-                    let drip = futures_util::stream::unfold(0u32, |n| async move {
-                        if n >= 64 {
-                            return None;
-                        }
-                        tokio::time::sleep(Duration::from_millis(300)).await;
-                        Some((
-                            Ok::<_, std::io::Error>(bytes::Bytes::from_static(b"\xff")),
-                            n + 1,
-                        ))
-                    });
-                    Response::new(Body::from_stream(drip))
-                }),
-            )
-            .route(
-                "/counted.jpg",
-                get(move |State(o): State<Origin>| {
-                    let photo = photo.clone();
-                    async move {
-                        o.counted.fetch_add(1, Ordering::SeqCst);
-                        // Slow enough that concurrent cards overlap.
-                        tokio::time::sleep(Duration::from_millis(300)).await;
-                        ([(header::CONTENT_TYPE, "image/jpeg")], photo)
+    let app = Router::new()
+        .route("/cover.jpg", get(file(photo.clone(), "image/jpeg")))
+        .route("/avatar.png", get(file(avatar, "image/png")))
+        .route(
+            "/red.png",
+            get(file(solid(image::ImageFormat::Png, red), "image/png")),
+        )
+        .route(
+            "/red.jpg",
+            get(file(solid(image::ImageFormat::Jpeg, red), "image/jpeg")),
+        )
+        .route(
+            "/red.webp",
+            get(file(solid(image::ImageFormat::WebP, red), "image/webp")),
+        )
+        .route(
+            "/red.gif",
+            get(file(solid(image::ImageFormat::Gif, red), "image/gif")),
+        )
+        // A PNG named .jpg, served as JPEG: the bytes decide.
+        .route(
+            "/named.jpg",
+            get(file(solid(image::ImageFormat::Png, red), "image/jpeg")),
+        )
+        .route("/bomb.png", get(file(pixel_bomb(), "image/png")))
+        .route(
+            "/page.html",
+            get(|| async {
+                (
+                    [(header::CONTENT_TYPE, "text/html")],
+                    "<!doctype html><p>hi",
+                )
+            }),
+        )
+        .route(
+            "/big.jpg",
+            get(|| async {
+                // 50 MB, chunked: no Content-Length to trust or refuse by.
+                let chunk = bytes::Bytes::from(vec![0xffu8; 1 << 20]);
+                let chunks = (0..50).map(move |_| Ok::<_, std::io::Error>(chunk.clone()));
+                Response::new(Body::from_stream(futures_util::stream::iter(chunks)))
+            }),
+        )
+        .route(
+            "/drip.jpg",
+            get(|| async {
+                // A byte every 300 ms, for at most 20 s.
+                let drip = futures_util::stream::unfold(0u32, |n| async move {
+                    if n >= 64 {
+                        return None;
                     }
-                }),
-            )
-            .route("/to-cover", get(|| async { redirect("/cover.jpg") }))
-            .route(
-                "/to-metadata",
-                get(|| async { redirect("http://169.254.169.254/latest/meta-data/") }),
-            )
-            .route(
-                "/to-mapped",
-                get(|State(o): State<Origin>| async move {
-                    redirect(&format!("http://[::ffff:127.0.0.1]:{}/cover.jpg", o.port))
-                }),
-            )
-            .route(
-                "/to-outside",
-                get(|| async { redirect("https://images.example.org/cover.jpg") }),
-            )
-            .route("/loop", get(|| async { redirect("/loop") }))
-            .route(
-                "/allowed/red.png",
-                get(file(solid(image::ImageFormat::Png, red), "image/png")),
-            )
-            .route(
-                "/allowed/jump",
-                get(|| async { redirect("/allowed/..%2fsecret/red.png") }),
-            )
-            .route(
-                "/slow.png",
-                get(|| async {
-                    tokio::time::sleep(Duration::from_secs(3)).await;
-                    (
-                        [(header::CONTENT_TYPE, "image/png")],
-                        solid(image::ImageFormat::Png, [220, 20, 20]),
-                    )
-                }),
-            )
-            .route("/bomb16.png", get(file(sixteen_bit_bomb(), "image/png")))
-            // Like Python's http.server: the path is percent-decoded before it is looked up,
-            // so `/allowed/..%2fsecret/red.png` is `/secret/red.png` here.
-            .route(
-                "/secret/red.png",
-                get(file(solid(image::ImageFormat::Png, red), "image/png")),
-            )
-            .layer(axum::middleware::from_fn_with_state(
-                origin.clone(),
-                |State(o): State<Origin>,
-                 req: axum::extract::Request,
-                 next: axum::middleware::Next| async move {
-                    o.targets.lock().unwrap().push(req.uri().to_string());
-                    next.run(req).await
-                },
-            ))
-            .with_state(origin.clone());
+                    tokio::time::sleep(Duration::from_millis(300)).await;
+                    Some((
+                        Ok::<_, std::io::Error>(bytes::Bytes::from_static(b"\xff")),
+                        n + 1,
+                    ))
+                });
+                Response::new(Body::from_stream(drip))
+            }),
+        )
+        .route(
+            "/counted.jpg",
+            get(move |State(o): State<Origin>| {
+                let photo = photo.clone();
+                async move {
+                    o.counted.fetch_add(1, Ordering::SeqCst);
+                    // Slow enough that concurrent cards overlap.
+                    tokio::time::sleep(Duration::from_millis(300)).await;
+                    ([(header::CONTENT_TYPE, "image/jpeg")], photo)
+                }
+            }),
+        )
+        .route("/to-cover", get(|| async { redirect("/cover.jpg") }))
+        .route(
+            "/to-metadata",
+            get(|| async { redirect("http://169.254.169.254/latest/meta-data/") }),
+        )
+        .route(
+            "/to-mapped",
+            get(|State(o): State<Origin>| async move {
+                redirect(&format!("http://[::ffff:127.0.0.1]:{}/cover.jpg", o.port))
+            }),
+        )
+        .route(
+            "/to-outside",
+            get(|| async { redirect("https://images.example.org/cover.jpg") }),
+        )
+        .route("/loop", get(|| async { redirect("/loop") }))
+        .route(
+            "/allowed/red.png",
+            get(file(solid(image::ImageFormat::Png, red), "image/png")),
+        )
+        .route(
+            "/allowed/jump",
+            get(|| async { redirect("/allowed/..%2fsecret/red.png") }),
+        )
+        .route(
+            "/slow.png",
+            get(|| async {
+                tokio::time::sleep(Duration::from_secs(3)).await;
+                (
+                    [(header::CONTENT_TYPE, "image/png")],
+                    solid(image::ImageFormat::Png, [220, 20, 20]),
+                )
+            }),
+        )
+        .route("/bomb16.png", get(file(sixteen_bit_bomb(), "image/png")))
+        // Like Python's http.server: the path is percent-decoded before it is looked up,
+        // so `/allowed/..%2fsecret/red.png` is `/secret/red.png` here.
+        .route(
+            "/secret/red.png",
+            get(file(solid(image::ImageFormat::Png, red), "image/png")),
+        )
+        .layer(axum::middleware::from_fn_with_state(origin.clone(), record))
+        .with_state(origin.clone());
     tokio::spawn(async move {
         axum::serve(listener, app).await.unwrap();
     });
     (addr, origin)
+}
+
+/// Notes every request target the origin receives, as sent.
+async fn record(
+    State(o): State<Origin>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    o.targets.lock().unwrap().push(req.uri().to_string());
+    next.run(req).await
 }
 
 fn redirect(location: &str) -> Response {

@@ -550,22 +550,8 @@ impl<'a> Analysed<'a> {
             return true;
         };
         let (a, b) = (self.syllables[at - 1], self.syllables[at]);
-        let pieces = &self.words.pieces;
-        let next = pieces.partition_point(|p| p.end <= k);
-        // The dictionary's pieces meeting at `k`; one cut in two when `k` falls inside it
-        // (a compound's parts).
-        let (left, right) = match pieces.get(next) {
-            Some(p) if p.start == k => (pieces[next - 1], *p),
-            Some(p) => {
-                let part = |start, end| Piece {
-                    start,
-                    end,
-                    class: WORD_LIST.class(self.piece(start, end)),
-                    ..*p
-                };
-                (part(p.start, k), part(k, p.end))
-            }
-            None => return false,
+        let Some((left, right)) = self.pieces_at(k) else {
+            return false;
         };
         // A known word whose edge syllable reaches past it (`ส` + `ปีก` in `สปีกเกอร์`) was
         // matched by chance: judge the syllable.
