@@ -213,8 +213,9 @@ fn pictures(c: &mut Criterion) {
         });
     }
 
-    // The dearest picture the limits let through: 40 Mpx (8000×5000), a 3 MB JPEG under
-    // the 5 MiB cap, decoded (120 MB of RGB, the peak) and fitted to the cover's box.
+    // The decoder's worst case: 40 Mpx (8000×5000), a 3 MB JPEG under the 5 MiB cap,
+    // decoded (120 MB of RGB) and fitted to the cover's box. (The server's default decode
+    // budget, 128 MiB, refuses it: 144 MB with the resizer's rows.)
     let (w, h) = (8000u32, 5000u32);
     let huge_jpeg = jpeg_of(image::RgbImage::from_fn(w, h, |x, y| {
         image::Rgb([(x % 256) as u8, (y % 256) as u8, 128])
@@ -225,6 +226,36 @@ fn pictures(c: &mut Criterion) {
     group.bench_function("jpeg-40mpx-cover-1200x630", |b| {
         b.iter(|| {
             let picture = decode_any(black_box(&huge_jpeg)).expect("decodes");
+            fit(picture, 1200, 630, Fit::Cover)
+        })
+    });
+    // The dearest PNG the default decode budget admits: 16-bit RGBA, 5000×5000 (200 MB of
+    // samples, reduced to 8 bits row by row: 100 MB held), fitted to the cover's box.
+    let (w, h) = (5000u32, 5000u32);
+    let mut png16 = Vec::new();
+    {
+        use std::io::Write;
+        let mut encoder = png::Encoder::new(&mut png16, w, h);
+        encoder.set_color(png::ColorType::Rgba);
+        encoder.set_depth(png::BitDepth::Sixteen);
+        encoder.set_compression(png::Compression::Fast);
+        let mut writer = encoder.write_header().expect("header");
+        let mut stream = writer.stream_writer().expect("stream");
+        let row: Vec<u8> = (0..w as usize * 8).map(|i| (i / 8 % 251) as u8).collect();
+        for _ in 0..h {
+            stream.write_all(&row).expect("row");
+        }
+        stream.finish().expect("finish");
+    }
+    let cost = ogcard::pictures::decode::decode_cost(&png16, 1200, 630).expect("a cost");
+    eprintln!(
+        "25 Mpx 16-bit PNG: {} KB, charged {} MB",
+        png16.len() / 1024,
+        cost >> 20
+    );
+    group.bench_function("png16-25mpx-cover-1200x630", |b| {
+        b.iter(|| {
+            let picture = decode_any(black_box(&png16)).expect("decodes");
             fit(picture, 1200, 630, Fit::Cover)
         })
     });
