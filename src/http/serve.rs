@@ -5,8 +5,9 @@
 //!   (between requests: none running, no head arriving) is closed to admit the new one, as
 //!   proxies do: an idle keep-alive connection is cheap to reopen, and so one address
 //!   holding many idle connections cannot lock every other out. When none is idle, the new
-//!   connection gets a one-line 503 and is closed at once, while the others go on. Running out of file descriptors
-//!   (`EMFILE`) pauses accepting for a moment instead of ending the loop.
+//!   connection gets a one-line 503 and is closed at once, while the others go on. Running
+//!   out of file descriptors (`EMFILE`) pauses accepting for a moment instead of ending the
+//!   loop.
 //! - **Header timeout**: a request's head must arrive whole within `header_timeout` of its
 //!   first byte (of the connection's start, for the first request); else the connection is
 //!   closed. **Idle timeout**: a connection with no request in progress and no bytes either
@@ -110,22 +111,15 @@ pub async fn serve(
                     let (metrics, stopping, open) =
                         (Arc::clone(&metrics), stopping.clone(), Arc::clone(&open));
                     connections.spawn(async move {
-                        // An evicted connection gives its place back as it closes: moments.
-                        let permit = match permit {
-                            Some(permit) => permit,
-                            None => match tokio::time::timeout(EVICTION_WAIT, slots.acquire_owned()).await {
-                                Ok(Ok(permit)) => permit,
-                                _ => {
-                                    metrics.connection_refused();
-                                    let _ = stream.try_write(REFUSAL);
-                                    return;
-                                }
-                            },
+                        let Some(permit) = admitted(permit, slots).await else {
+                            metrics.connection_refused();
+                            let _ = stream.try_write(REFUSAL);
+                            return;
                         };
                         let _open = metrics.connection_opened();
-                        let (id, activity) = open.register();
-                        connection(stream, app, &options, stopping, &metrics, &activity).await;
-                        open.unregister(id);
+                        let registered = Open::register(&open);
+                        connection(stream, app, &options, stopping, &metrics, &registered.1).await;
+                        drop(registered);
                         drop(permit);
                     });
                 }
@@ -168,6 +162,30 @@ pub async fn serve(
 /// How long a connection admitted by evicting an idle one waits for that one's place.
 const EVICTION_WAIT: Duration = Duration::from_secs(1);
 
+/// A connection's place: the one it was given, or the one an evicted connection gives back
+/// as it closes (moments later); `None` if that does not come within [`EVICTION_WAIT`].
+async fn admitted(
+    given: Option<tokio::sync::OwnedSemaphorePermit>,
+    slots: Arc<Semaphore>,
+) -> Option<tokio::sync::OwnedSemaphorePermit> {
+    match given {
+        Some(permit) => Some(permit),
+        None => tokio::time::timeout(EVICTION_WAIT, slots.acquire_owned())
+            .await
+            .ok()?
+            .ok(),
+    }
+}
+
+/// A connection's entry in [`Open`], removed when dropped (however its task ends).
+struct Registered(Arc<Open>, Arc<Activity>, u64);
+
+impl Drop for Registered {
+    fn drop(&mut self) {
+        self.0.lock().remove(&self.2);
+    }
+}
+
 /// The open connections' activity, so that the longest idle can be found at the cap.
 #[derive(Default)]
 struct Open {
@@ -176,15 +194,11 @@ struct Open {
 }
 
 impl Open {
-    fn register(&self) -> (u64, Arc<Activity>) {
-        let id = self.next.fetch_add(1, Ordering::Relaxed);
+    fn register(open: &Arc<Open>) -> Registered {
+        let id = open.next.fetch_add(1, Ordering::Relaxed);
         let activity = Arc::new(Activity::new());
-        self.lock().insert(id, Arc::clone(&activity));
-        (id, activity)
-    }
-
-    fn unregister(&self, id: u64) {
-        self.lock().remove(&id);
+        open.lock().insert(id, Arc::clone(&activity));
+        Registered(Arc::clone(open), activity, id)
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<u64, Arc<Activity>>> {
