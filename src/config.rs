@@ -315,7 +315,6 @@ impl Config {
         if self.signing_keys.iter().any(String::is_empty) {
             anyhow::bail!("a signing key is empty: unset OGCARD_SIGNING_KEY or give a key");
         }
-
         if self.render_concurrency == Some(0) {
             anyhow::bail!("render concurrency must be at least 1");
         }

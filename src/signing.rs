@@ -39,12 +39,8 @@ pub fn signed_query(key: &[u8], query: &str) -> Result<String, ParamError> {
 
 /// Whether the raw query carries a valid `sig` for its own canonical form, under any of
 /// `keys` (several during a key rotation: the new one signs, the old one still verifies).
+/// The query is parsed and made canonical once, whatever the number of keys.
 pub fn verify_any<K: AsRef<[u8]>>(keys: &[K], query: &str) -> bool {
-    keys.iter().any(|key| verify(key.as_ref(), query))
-}
-
-/// Whether the raw query carries a valid `sig` for its own canonical form.
-pub fn verify(key: &[u8], query: &str) -> bool {
     let Some(sig) = query
         .split('&')
         .filter_map(|p| p.strip_prefix("sig="))
@@ -58,9 +54,16 @@ pub fn verify(key: &[u8], query: &str) -> bool {
     let Ok(canonical) = canonical_query(query) else {
         return false;
     };
-    let mut m = mac(key);
-    m.update(canonical.as_bytes());
-    m.verify_slice(&sig).is_ok()
+    keys.iter().any(|key| {
+        let mut m = mac(key.as_ref());
+        m.update(canonical.as_bytes());
+        m.verify_slice(&sig).is_ok()
+    })
+}
+
+/// Whether the raw query carries a valid `sig` for its own canonical form.
+pub fn verify(key: &[u8], query: &str) -> bool {
+    verify_any(&[key], query)
 }
 
 /// Bytes of a hex string: digits and `a`–`f` in either case, nothing else (no sign, no
