@@ -1,4 +1,5 @@
-//! Listing the operator's asset directories (templates, fonts).
+//! Listing the operator's asset directories (templates, fonts), and reading their files (and
+//! blog posts) under a size cap.
 
 use std::path::{Path, PathBuf};
 

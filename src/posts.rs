@@ -132,8 +132,8 @@ pub fn run(args: &PostsArgs, config: &Config) -> anyhow::Result<()> {
 ///
 /// A symbolic link found inside is never followed: one whose target lies under the given
 /// paths is skipped (the target is read where it lies), one to nothing or to outside them is
-/// a problem of its own, and so is a folder that cannot be read; the walk goes on. A path
-/// that does not exist at all is a usage error.
+/// a problem of its own, and so is a folder that cannot be read or a Markdown name that is
+/// no regular file; the walk goes on. A path that does not exist at all is a usage error.
 fn markdown_files(paths: &[PathBuf], problems: &mut Vec<Problem>) -> anyhow::Result<Vec<PathBuf>> {
     let mut roots = Vec::new();
     for path in paths {
@@ -189,7 +189,12 @@ fn markdown_files(paths: &[PathBuf], problems: &mut Vec<Problem>) -> anyhow::Res
             .extension()
             .is_some_and(|e| e == "md" || e == "mdx" || e == "markdown")
         {
-            out.push(path);
+            // Opening a FIFO or a device would block or read forever: regular files only.
+            if meta.is_file() {
+                out.push(path);
+            } else {
+                problems.push(problem(&path, "not a regular file".into()));
+            }
         }
     }
     out.sort();
@@ -198,27 +203,15 @@ fn markdown_files(paths: &[PathBuf], problems: &mut Vec<Problem>) -> anyhow::Res
 }
 
 /// The largest post read: front-matter is a few lines, and a post of megabytes is data.
-const MAX_POST_BYTES: u64 = 4 << 20;
+const MAX_POST_BYTES: usize = 4 << 20;
 
-/// A post's text: a regular file of at most [`MAX_POST_BYTES`], in UTF-8.
+/// A post's text: at most [`MAX_POST_BYTES`], in UTF-8 (the walk lets only regular
+/// files through).
 fn read_text(path: &Path) -> Result<String, String> {
-    use std::io::Read;
-    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
-    let meta = file.metadata().map_err(|e| e.to_string())?;
-    if !meta.is_file() {
-        return Err("not a regular file".into());
-    }
-    if meta.len() > MAX_POST_BYTES {
-        return Err(format!("larger than {} MiB", MAX_POST_BYTES >> 20));
-    }
-    let mut text = String::new();
-    file.take(MAX_POST_BYTES + 1)
-        .read_to_string(&mut text)
-        .map_err(|e| e.to_string())?;
-    if text.len() as u64 > MAX_POST_BYTES {
-        return Err(format!("larger than {} MiB", MAX_POST_BYTES >> 20));
-    }
-    Ok(text)
+    let bytes = crate::dirs::read_capped(path, MAX_POST_BYTES)
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| format!("larger than {} MiB", MAX_POST_BYTES >> 20))?;
+    String::from_utf8(bytes).map_err(|_| "not UTF-8 text".into())
 }
 
 /// Writes `bytes` as `path` so that a reader sees the old file or the new one, never half:

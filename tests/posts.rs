@@ -260,6 +260,12 @@ fn hostile_front_matter_and_links_never_damage_a_file() {
     std::os::unix::fs::symlink(posts.join("nowhere.md"), posts.join("dangling.md")).unwrap();
     std::os::unix::fs::symlink(posts.join("triple.md"), posts.join("link-in.md")).unwrap();
     std::os::unix::fs::symlink(&outside, posts.join("dir-out")).unwrap();
+    // A FIFO named like a post: opening it would block the run for ever.
+    let fifo = std::process::Command::new("mkfifo")
+        .arg(posts.join("pipe.md"))
+        .status()
+        .unwrap();
+    assert!(fifo.success());
 
     let url_base = "https://cards.example.com";
     let out = ogcard()
@@ -276,6 +282,7 @@ fn hostile_front_matter_and_links_never_damage_a_file() {
         ("dangling.md", "a symbolic link to nothing"),
         ("listed.md", "`image` is a list or a mapping"),
         ("hidden.md", "slug `.htaccess` cannot be a file name"),
+        ("pipe.md", "not a regular file"),
     ] {
         assert!(
             stderr.contains(&format!("{file}:")) && stderr.contains(why),
