@@ -217,8 +217,8 @@ pub fn unknown_spans(run: &[char]) -> Vec<std::ops::Range<usize>> {
 /// Weaker places to break a run of Thai letters, for a word wider than its box, strongest
 /// first: the word boundaries `boundaries` holds back as unsure, then the boundaries
 /// between the dictionary words a word is made of (a compound's parts, then their parts,
-/// …), then between syllables (not inside a stretch no syllable
-/// covers). Each rung's character offsets ascending.
+/// …), then between syllables (not inside a stretch no syllable covers). Each rung's
+/// character offsets ascending.
 pub fn ladder(run: &[char]) -> Vec<Vec<usize>> {
     let run = Analysed::new(run);
     // Strongest: the word boundaries held back for want of evidence (`doubt`), the likelier
@@ -512,11 +512,7 @@ impl<'a> Analysed<'a> {
     /// the next rung, and so on: `ศาล|ยุติธรรม`, then `ยุติ|ธรรม`. Words of two syllables
     /// or fewer are left to the syllables.
     fn parts(&self, lo: usize, hi: usize, depth: usize, rungs: &mut Vec<Vec<usize>>) {
-        let syllables = self
-            .syllables
-            .iter()
-            .filter(|s| s.start >= lo && s.end <= hi);
-        if syllables.count() < 3 {
+        if self.syllables_in(lo, hi).len() < 3 {
             return;
         }
         let split = self.segment(Choice::FewestWords, lo, hi, false);
@@ -626,13 +622,19 @@ impl<'a> Analysed<'a> {
         }
     }
 
+    /// The syllables lying inside `lo..hi`.
+    fn syllables_in(&self, lo: usize, hi: usize) -> &[Piece] {
+        let first = self.syllables.partition_point(|y| y.start < lo);
+        let n = self.syllables[first..]
+            .iter()
+            .take_while(|y| y.end <= hi)
+            .count();
+        &self.syllables[first..first + n]
+    }
+
     /// How many syllables lie inside `piece`.
     fn syllable_count(&self, piece: Piece) -> usize {
-        let first = self.syllables.partition_point(|y| y.start < piece.start);
-        self.syllables[first..]
-            .iter()
-            .take_while(|y| y.end <= piece.end)
-            .count()
+        self.syllables_in(piece.start, piece.end).len()
     }
 
     /// How far a piece can be trusted to be a word of its own.
@@ -649,9 +651,8 @@ impl<'a> Analysed<'a> {
         let rare = class < COMMON && (syllables <= 1 || class != 0);
         let light = !chars.iter().any(|&c| is_tone_mark(c))
             && self
-                .syllables
+                .syllables_in(piece.start, piece.end)
                 .iter()
-                .filter(|y| y.start >= piece.start && y.end <= piece.end)
                 .all(|y| is_open(&self.chars[y.start..y.end]));
         let shaped = if syllables <= 1 {
             light || silenced_as_english(chars)
