@@ -250,6 +250,16 @@ fn redirect(location: &str) -> Response {
         .into_response()
 }
 
+/// The real binary, fetching pictures from under `base` (unsigned, as the tests' origin is).
+async fn ogcard_with_sources(base: &str) -> Spawned {
+    start_server(
+        &["--image-sources", base, "--unsigned-pictures"],
+        &[],
+        std::process::Stdio::inherit(),
+    )
+    .await
+}
+
 struct Setup {
     app: Router,
     origin: Origin,
@@ -525,12 +535,7 @@ async fn cards_sharing_a_picture_fetch_it_once() {
 async fn the_real_server_draws_a_cover_photo_and_an_avatar() {
     let (addr, _origin) = picture_server().await;
     let base = format!("http://{addr}/");
-    let server = start_server(
-        &["--image-sources", &base, "--unsigned-pictures"],
-        &[],
-        std::process::Stdio::inherit(),
-    )
-    .await;
+    let server = ogcard_with_sources(&base).await;
     for query in [
         format!("template=cover&title=x&image={}red.jpg", encode(&base)),
         format!(
@@ -614,18 +619,14 @@ async fn an_untrusted_certificate_is_refused() {
 }
 
 /// `..%2f`, `%2e%2e%2f`, double encodings, through the real server: refused with a 400
-/// naming the parameter, and a redirect to one is refused too. The origin decodes `%2F` (as Python's http.server does)
-/// and would serve `/secret/red.png`; it never sees a request outside `/allowed/`.
+/// naming the parameter, and a redirect to one is refused too. The origin decodes `%2F`
+/// (as Python's http.server does) and would serve `/secret/red.png`; it never sees a
+/// request outside `/allowed/`.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_encoded_separator_cannot_leave_the_prefix() {
     let (addr, origin) = picture_server().await;
     let base = format!("http://{addr}/allowed/");
-    let server = start_server(
-        &["--image-sources", &base, "--unsigned-pictures"],
-        &[],
-        std::process::Stdio::inherit(),
-    )
-    .await;
+    let server = ogcard_with_sources(&base).await;
     let card = |picture: String| {
         let target = format!("/api/og?template=cover&title=x&image={}", encode(&picture));
         async move { raw_request(server.addr, "GET", &target, &[]).await }
@@ -722,12 +723,7 @@ fn memory_kib(pid: u32) -> (u64, u64) {
 async fn picture_bombs_take_turns_under_the_budget_while_text_cards_are_served() {
     let (addr, origin) = picture_server().await;
     let base = format!("http://{addr}/");
-    let server = start_server(
-        &["--image-sources", &base, "--unsigned-pictures"],
-        &[],
-        std::process::Stdio::inherit(),
-    )
-    .await;
+    let server = ogcard_with_sources(&base).await;
     // Warm: one text card, so the baseline holds what any card needs.
     let warm = raw_request(server.addr, "GET", "/api/og?title=warm", &[]).await;
     assert_eq!(warm.status, 200);
