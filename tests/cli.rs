@@ -258,6 +258,84 @@ fn templates_check_validates_a_directory() {
     );
 }
 
+/// The README's recipe for the `brand` template's logo, as written: your own
+/// `brand-logo.svg` in `--templates-dir`, beside a copy of `brand.svg` or alone. A file a
+/// template names in `data-asset` is an asset, never read as a template; the repository's
+/// own `templates/` (logo included) checks clean.
+#[tokio::test]
+async fn the_brand_logo_recipe_works_as_written() {
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let ours = ogcard()
+        .args(["templates", "check"])
+        .arg(repo.join("templates"))
+        .output()
+        .unwrap();
+    assert!(
+        ours.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ours.stderr)
+    );
+    // A red square logo: the built-in one is lavender where this is red.
+    let logo = r##"<svg xmlns="http://www.w3.org/2000/svg" width="96" height="96"><rect width="96" height="96" fill="#ff0000"/></svg>"##;
+    let logo_pixel = |png: &[u8]| {
+        let (width, _, rgba) = decode_png(png);
+        // The centre of the 88 px logo `brand.svg` puts at (80, 64).
+        let at = ((108 * width + 124) * 4) as usize;
+        [rgba[at], rgba[at + 1], rgba[at + 2]]
+    };
+    let card = |addr| async move {
+        let res = raw_request(addr, "GET", "/api/og?template=brand&title=Hello", &[]).await;
+        assert_eq!(res.status, 200, "{}", String::from_utf8_lossy(&res.body));
+        res.body
+    };
+    let built_in = start_server(&[], &[], std::process::Stdio::inherit()).await;
+    assert_eq!(logo_pixel(&card(built_in.addr).await), [0xa5, 0xb4, 0xfc]);
+
+    let beside_a_copy = temp("brand-copy");
+    std::fs::write(beside_a_copy.join("brand-logo.svg"), logo).unwrap();
+    std::fs::copy(
+        repo.join("templates/brand.svg"),
+        beside_a_copy.join("brand.svg"),
+    )
+    .unwrap();
+    let alone = temp("brand-alone");
+    std::fs::write(alone.join("brand-logo.svg"), logo).unwrap();
+    for dir in [&beside_a_copy, &alone] {
+        let check = ogcard()
+            .args(["templates", "check"])
+            .arg(dir)
+            .output()
+            .unwrap();
+        assert!(
+            check.status.success(),
+            "{}: {}",
+            dir.display(),
+            String::from_utf8_lossy(&check.stderr)
+        );
+        let server = start_server(
+            &["--templates-dir", dir.to_str().unwrap()],
+            &[],
+            std::process::Stdio::inherit(),
+        )
+        .await;
+        assert_eq!(
+            logo_pixel(&card(server.addr).await),
+            [0xff, 0, 0],
+            "{}",
+            dir.display()
+        );
+    }
+    // An SVG no template names is still read as a template, and said to be wrong.
+    std::fs::write(alone.join("stray.svg"), logo).unwrap();
+    let stray = ogcard()
+        .args(["templates", "check"])
+        .arg(&alone)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&stray.stderr);
+    assert!(!stray.status.success() && err.contains("stray.svg"), "{err}");
+}
+
 #[test]
 fn fonts_lists_every_face_with_its_scripts_and_the_extra_ones() {
     let out = ogcard().arg("fonts").output().unwrap();

@@ -114,6 +114,26 @@ pub(super) enum Part<'a> {
     Fallback(&'a Fallback),
 }
 
+/// The files the templates in `sources` name in `data-asset` (a source that does not
+/// parse names none: its own error comes when it is loaded as a template).
+pub(super) fn asset_names<'a>(sources: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for source in sources.filter(|s| s.contains("data-asset")) {
+        let Ok(doc) = roxmltree::Document::parse(source) else {
+            continue;
+        };
+        for value in doc
+            .descendants()
+            .filter_map(|n| n.attribute("data-asset"))
+        {
+            if !names.iter().any(|n| n == value) {
+                names.push(value.to_string());
+            }
+        }
+    }
+    names
+}
+
 /// Replaces each `data-asset="FILE"` attribute by `href="data:…"` with the file's bytes.
 /// FILE is a plain file name (no path) with an image extension; `asset` finds its bytes.
 pub(super) fn inline_assets(

@@ -15,7 +15,7 @@ pub use picture::{Fit, Layers, PictureSlot, Present};
 pub use slot::{Align, Flow, Slot, VAlign, FONT_SIZES, MAX_FONT_SIZES, MAX_LINES, MIN_FONT_STEP};
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use tiny_skia::Pixmap;
@@ -355,7 +355,33 @@ impl Templates {
                 dir: dir.display().to_string(),
                 source,
             };
+            let mut files: Vec<(PathBuf, String)> = Vec::new();
             for path in crate::dirs::files_with_extensions(dir, &["svg"]).map_err(io)? {
+                let file = path.display().to_string();
+                let invalid = |problem: String| TemplateError::Invalid {
+                    file: file.clone(),
+                    problem,
+                };
+                let bytes = crate::dirs::read_capped(&path, MAX_TEMPLATE_BYTES)
+                    .map_err(|e| invalid(e.to_string()))?
+                    .ok_or_else(|| invalid(format!("over {MAX_TEMPLATE_BYTES} bytes")))?;
+                let source =
+                    String::from_utf8(bytes).map_err(|_| invalid("not UTF-8 text".into()))?;
+                files.push((path, source));
+            }
+            // An SVG a template names in `data-asset` (the directory's or an embedded one's)
+            // is an asset, not a template: a logo beside the template that uses it.
+            let assets = compose::asset_names(
+                files
+                    .iter()
+                    .map(|(_, s)| s.as_str())
+                    .chain(EMBEDDED.iter().map(|(_, _, s)| *s)),
+            );
+            for (path, source) in files {
+                let file_name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+                if assets.iter().any(|a| a == file_name) {
+                    continue;
+                }
                 let file = path.display().to_string();
                 let (name, size) = path
                     .file_stem()
@@ -367,15 +393,6 @@ impl Templates {
                                   digits, - or _; SIZE: x, square or kakao)"
                             .into(),
                     })?;
-                let invalid = |problem: String| TemplateError::Invalid {
-                    file: file.clone(),
-                    problem,
-                };
-                let bytes = crate::dirs::read_capped(&path, MAX_TEMPLATE_BYTES)
-                    .map_err(|e| invalid(e.to_string()))?
-                    .ok_or_else(|| invalid(format!("over {MAX_TEMPLATE_BYTES} bytes")))?;
-                let source =
-                    String::from_utf8(bytes).map_err(|_| invalid("not UTF-8 text".into()))?;
                 jobs.push(Job {
                     name: name.to_string(),
                     size,
@@ -410,10 +427,16 @@ impl Templates {
                     Err(e) => Err(e.to_string()),
                 }
             };
+            // An embedded template takes a directory's file named like its asset (your
+            // `brand-logo.svg` for the built-in `brand`), else its own.
+            let either_asset = |asset: &str| match dir_asset(asset) {
+                Err(why) if why == "not found" => embedded_asset(asset),
+                found => found,
+            };
             let asset: &dyn Fn(&str) -> Result<Vec<u8>, String> = if job.from_dir {
                 &dir_asset
             } else {
-                &embedded_asset
+                &either_asset
             };
             Template::parse(
                 &job.name,
