@@ -143,8 +143,13 @@ fn render_cards(args: &RenderArgs, config: &Config) -> anyhow::Result<()> {
             if output == Path::new("-") {
                 std::io::stdout().write_all(&card.bytes)?;
             } else {
-                std::fs::write(output, &card.bytes)
-                    .with_context(|| format!("writing {}", output.display()))?;
+                // Like --out-dir, -o makes the folder it names.
+                if let Some(dir) = output.parent().filter(|d| !d.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(dir)
+                        .with_context(|| format!("creating {}", dir.display()))?;
+                }
+                crate::dirs::write_file(output, &card.bytes)
+                    .map_err(|why| anyhow::anyhow!("writing {}: {why}", output.display()))?;
             }
             Ok(())
         }
@@ -268,8 +273,8 @@ fn job_of(line: &str) -> Result<JobLine, String> {
             .ok_or_else(|| format!("`{key}` must be a string"))?;
         if key == "out" {
             // A bare file name: batch files never write outside --out-dir.
-            if v.is_empty() || v.contains(['/', '\\']) || v == "." || v == ".." {
-                return Err("`out` must be a plain file name".into());
+            if !crate::dirs::is_file_name(v) {
+                return Err("`out` must be a plain file name (no `/`, not hidden)".into());
             }
             out = Some(v.to_string());
         } else {
@@ -352,5 +357,6 @@ fn render_job(
         .clone()
         .unwrap_or_else(|| format!("{:05}.{}", job.line, req.format.as_str()));
     let path: PathBuf = out_dir.join(name);
-    std::fs::write(&path, &card.bytes).with_context(|| format!("writing {}", path.display()))
+    crate::dirs::write_file(&path, &card.bytes)
+        .map_err(|why| anyhow::anyhow!("writing {}: {why}", path.display()))
 }

@@ -10,7 +10,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 #[derive(Debug, Parser)]
 #[command(version, about)]
 pub struct Config {
-    /// Address to listen on. Default 0.0.0.0:3000, or 0.0.0.0:$PORT when PORT is set.
+    /// Address to listen on. Default [::]:3000 (IPv6 and IPv4 on one socket; 0.0.0.0
+    /// where the host has no IPv6), or port $PORT when PORT is set.
     #[arg(long, env = "OGCARD_LISTEN")]
     pub listen: Option<SocketAddr>,
 
@@ -36,7 +37,7 @@ pub struct Config {
     #[arg(long, env = "OGCARD_WATCH_TEMPLATES", requires = "templates_dir")]
     pub watch_templates: bool,
 
-    /// Directories of extra fonts (.ttf, .otf, .ttc), after the embedded ones in fallback
+    /// Directories of extra fonts (.ttf, .otf, .ttc, .woff, .woff2), after the embedded ones in fallback
     /// order; templates can name their families. Repeat the flag, or separate with `:`.
     #[arg(long = "font-dir", env = "OGCARD_FONT_DIRS", value_delimiter = ':')]
     pub font_dirs: Vec<PathBuf>,
@@ -424,7 +425,8 @@ impl Config {
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()))
     }
 
-    /// The socket address to bind: `--listen`, else `$PORT` on all interfaces, else 3000.
+    /// The socket address to bind: `--listen`, else `$PORT` (else 3000) on every address
+    /// of both families (`[::]`; `http::listen::bind` makes it dual-stack).
     pub fn listen_addr(&self) -> anyhow::Result<SocketAddr> {
         if let Some(addr) = self.listen {
             return Ok(addr);
@@ -435,15 +437,15 @@ impl Config {
                 .map_err(|_| anyhow::anyhow!("PORT={p:?} is not a port number"))?,
             Err(_) => 3000,
         };
-        Ok(SocketAddr::from(([0, 0, 0, 0], port)))
+        Ok(SocketAddr::from((std::net::Ipv6Addr::UNSPECIFIED, port)))
     }
 }
 
-/// `1234`, `64K`, `256MiB`, `1G` → bytes (K/M/G are powers of 1024, as are KiB/MiB/GiB).
 fn parse_sources(s: &str) -> Result<crate::pictures::policy::Sources, String> {
     crate::pictures::policy::Sources::parse(s)
 }
 
+/// `1234`, `64K`, `256MiB`, `1G` → bytes (K/M/G are powers of 1024, as are KiB/MiB/GiB).
 pub fn parse_bytes(s: &str) -> Result<usize, String> {
     let t = s.trim();
     let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());

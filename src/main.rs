@@ -11,7 +11,8 @@ async fn main() -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     let state = ogcard::state(&config)?;
     let addr = config.listen_addr()?;
-    let listener = tokio::net::TcpListener::bind(addr).await?;
+    let listener = ogcard::http::listen::bind(addr, config.listen.is_none())?;
+    let addr = listener.local_addr()?;
     tracing::info!(%addr, ready_ms = started.elapsed().as_millis() as u64, "listening");
 
     if let (true, Some(dir)) = (config.watch_templates, &config.templates_dir) {

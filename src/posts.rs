@@ -20,6 +20,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context};
 
 use crate::config::{Config, PostsArgs};
+use crate::dirs::{is_file_name, write_file};
 use crate::render::{self, Assets};
 use crate::request::{canonical_query, parse_query, Defaults};
 use crate::signing;
@@ -214,50 +215,6 @@ fn read_text(path: &Path) -> Result<String, String> {
     String::from_utf8(bytes).map_err(|_| "not UTF-8 text".into())
 }
 
-/// Writes `bytes` as `path` so that a reader sees the old file or the new one, never half:
-/// a temporary file beside it, flushed to disk, given the old file's permissions, renamed
-/// over it; then read back and compared. A symbolic link is never written through (nor
-/// replaced): that is refused.
-pub(crate) fn write_file(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    use std::io::Write;
-    let old = match std::fs::symlink_metadata(path) {
-        Ok(meta) if meta.file_type().is_symlink() => {
-            return Err("a symbolic link; write to its target instead".into())
-        }
-        Ok(meta) if !meta.is_file() => return Err("not a regular file".into()),
-        Ok(meta) => Some(meta),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-        Err(e) => return Err(e.to_string()),
-    };
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let name = path.file_name().ok_or("no file name")?.to_string_lossy();
-    let temp = dir.join(format!(".{name}.ogcard-{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut file = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&temp)?;
-        file.write_all(bytes)?;
-        if let Some(old) = &old {
-            file.set_permissions(old.permissions())?;
-        }
-        file.sync_all()?;
-        std::fs::rename(&temp, path)
-    })();
-    if let Err(e) = result {
-        let _ = std::fs::remove_file(&temp);
-        return Err(e.to_string());
-    }
-    match std::fs::read(path) {
-        Ok(back) if back == bytes => Ok(()),
-        Ok(_) => Err("the file read back differs from what was written".into()),
-        Err(e) => Err(format!("reading it back: {e}")),
-    }
-}
-
 fn read_post(path: &Path, args: &PostsArgs, defaults: &Defaults) -> Result<Post, Problem> {
     let problem = |line: usize, why: String| Problem {
         path: path.to_path_buf(),
@@ -317,17 +274,6 @@ fn read_post(path: &Path, args: &PostsArgs, defaults: &Defaults) -> Result<Post,
         slug,
         query,
     })
-}
-
-/// Whether `slug` can name a card file in the output folder: no separator, no control
-/// character, not hidden, at most 200 bytes.
-fn is_file_name(slug: &str) -> bool {
-    !slug.is_empty()
-        && slug.len() <= 200
-        && !slug.starts_with('.')
-        && !slug
-            .chars()
-            .any(|c| c == '/' || c == '\\' || c.is_control())
 }
 
 /// The front-matter block at the very start of `text`, if there is one.

@@ -17,7 +17,8 @@ fn temp(name: &str) -> PathBuf {
 #[tokio::test]
 async fn render_writes_the_same_bytes_as_the_server() {
     let dir = temp("one");
-    let out = dir.join("card.png");
+    // -o makes the folders it names, as --out-dir does (a static site's `public/og/`).
+    let out = dir.join("public/og/card.png");
     let status = ogcard()
         .args([
             "render",
@@ -48,6 +49,20 @@ async fn render_writes_the_same_bytes_as_the_server() {
     assert!(json.status.success());
     let layout: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     assert_eq!(layout["lines"][0]["text"], "x");
+
+    // A link where the card goes is not written through: its target stays as it was.
+    let target = dir.join("target.txt");
+    std::fs::write(&target, "mine").unwrap();
+    let link = dir.join("link.png");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    let through = ogcard()
+        .args(["render", "--title", "x", "-o"])
+        .arg(&link)
+        .output()
+        .unwrap();
+    assert!(!through.status.success());
+    assert!(String::from_utf8_lossy(&through.stderr).contains("symbolic link"));
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "mine");
 }
 
 #[tokio::test]
@@ -333,7 +348,10 @@ async fn the_brand_logo_recipe_works_as_written() {
         .output()
         .unwrap();
     let err = String::from_utf8_lossy(&stray.stderr);
-    assert!(!stray.status.success() && err.contains("stray.svg"), "{err}");
+    assert!(
+        !stray.status.success() && err.contains("stray.svg"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -124,6 +124,32 @@ async fn oversized_and_invalid_request_lines_are_refused_not_rendered() {
     assert_eq!(health.status, 200);
 }
 
+/// With no `--listen`, one socket takes IPv6 and IPv4 (`[::]:$PORT`): an IPv6-only
+/// cluster reaches it as an IPv4 one does, and `ogcard healthcheck` finds it.
+#[tokio::test]
+async fn by_default_the_server_listens_on_ipv6_and_ipv4() {
+    let port = free_port();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_ogcard"));
+    command
+        .env_remove("OGCARD_LISTEN")
+        .env("PORT", port.to_string())
+        .env("RUST_LOG", "warn");
+    let server = spawn_listening(command, port).await;
+    let v6: std::net::SocketAddr = (std::net::Ipv6Addr::LOCALHOST, port).into();
+    for addr in [server.addr, v6] {
+        let res = raw_request(addr, "GET", "/healthz", &[]).await;
+        assert_eq!(res.status, 200, "{addr}");
+    }
+    assert_serves_the_seed_card(v6).await;
+    let ok = Command::new(env!("CARGO_BIN_EXE_ogcard"))
+        .arg("healthcheck")
+        .env_remove("OGCARD_LISTEN")
+        .env("PORT", port.to_string())
+        .status()
+        .unwrap();
+    assert!(ok.success());
+}
+
 #[tokio::test]
 async fn the_healthcheck_subcommand_reports_the_local_server() {
     let server = start(&[]).await;

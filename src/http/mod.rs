@@ -11,6 +11,7 @@
 //! only its own inline script, and nothing is ever sniffed (`nosniff`) or sets a cookie.
 
 mod error;
+pub mod listen;
 mod metrics;
 mod range;
 pub mod reload;

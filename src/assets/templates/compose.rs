@@ -122,10 +122,7 @@ pub(super) fn asset_names<'a>(sources: impl Iterator<Item = &'a str>) -> Vec<Str
         let Ok(doc) = roxmltree::Document::parse(source) else {
             continue;
         };
-        for value in doc
-            .descendants()
-            .filter_map(|n| n.attribute("data-asset"))
-        {
+        for value in doc.descendants().filter_map(|n| n.attribute("data-asset")) {
             if !names.iter().any(|n| n == value) {
                 names.push(value.to_string());
             }
