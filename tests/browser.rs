@@ -5,8 +5,9 @@
 //!   `Cross-Origin-Embedder-Policy: require-corp`, in a `srcset` on a 2× screen, drawn into
 //!   a canvas.
 //!
-//! Needs node, /usr/bin/chromium and `npm ci` in tests/browser (`.ci/run` does all three).
-//! Without them the tests say so and pass, except under CI, where they fail.
+//! Needs node, npm and /usr/bin/chromium, so `#[ignore]`d: `cargo test --
+//! --include-ignored` runs them (as `.ci/run` does), installing tests/browser's npm
+//! packages on first use.
 
 mod common;
 
@@ -14,18 +15,20 @@ use std::future::IntoFuture;
 use std::path::{Path, PathBuf};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs chromium, node and npm"]
 async fn typing_a_thai_title_previews_the_card_and_the_copied_url_fetches_it() {
     run_against_the_service("playground.mjs").await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs chromium, node and npm"]
 async fn other_sites_embed_cards_isolated_at_2x_and_in_a_canvas() {
     run_against_the_service("embedding.mjs").await;
 }
 
 /// Runs a script of `tests/browser` with the service's URL, on a real socket.
 async fn run_against_the_service(script: &str) {
-    let Some(dir) = browser_dir() else { return };
+    let dir = browser_dir();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let server = tokio::spawn(axum::serve(listener, common::app()).into_future());
@@ -46,20 +49,11 @@ async fn run_against_the_service(script: &str) {
     assert!(stdout.contains(" passed, 0 failed"));
 }
 
-/// `tests/browser` when node, Chromium and playwright-core are there; `None` (the test
-/// passes, saying why) when not, except under CI.
-fn browser_dir() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
-    let tools = [
-        ("node", common::on_path("node")),
-        ("/usr/bin/chromium", Path::new("/usr/bin/chromium").exists()),
-        (
-            "tests/browser/node_modules (npm ci)",
-            dir.join("node_modules/playwright-core").exists(),
-        ),
-    ];
-    if !common::tools_present(&tools) {
-        return None;
-    }
-    Some(dir)
+/// `tests/browser`, its npm packages installed; panics naming what is missing.
+fn browser_dir() -> PathBuf {
+    common::require(&[("/usr/bin/chromium", Path::new("/usr/bin/chromium").exists())]);
+    common::npm_packages()
+        .parent()
+        .expect("node_modules is in tests/browser")
+        .to_path_buf()
 }

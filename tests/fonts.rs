@@ -5,8 +5,9 @@
 //! the same line breaks, every line's ink within 1 px vertically, and the mean absolute
 //! difference of the two pictures reported (and bounded).
 //!
-//! The fonts come from npm (`npm ci` in tests/browser, as `.ci/run` does); Chromium from
-//! Debian. Without them the test says so and passes, except under CI.
+//! The fonts come from npm (tests/browser's packages, installed on first use); Chromium
+//! from Debian. Needing node, npm and chromium, the tests are `#[ignore]`d: `cargo test --
+//! --include-ignored` runs them, as `.ci/run` does.
 
 mod common;
 
@@ -77,13 +78,9 @@ fn ink_rows(rgba: &[u8], width: u32, band: std::ops::Range<u32>) -> Option<(u32,
     Some((top, bottom))
 }
 
-/// The font files copied into a fresh directory, or `None` (said why) without them.
-fn font_dir(name: &str) -> Option<PathBuf> {
-    let modules = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/node_modules");
-    let present = FONT_FILES.iter().all(|f| modules.join(f).exists());
-    if !tools_present(&[("tests/browser/node_modules/@fontsource (npm ci)", present)]) {
-        return None;
-    }
+/// The font files copied into a fresh directory.
+fn font_dir(name: &str) -> PathBuf {
+    let modules = npm_packages();
     let dir = std::env::temp_dir().join(format!("ogcard-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
@@ -91,14 +88,13 @@ fn font_dir(name: &str) -> Option<PathBuf> {
         let from = modules.join(file);
         std::fs::copy(&from, dir.join(from.file_name().unwrap())).unwrap();
     }
-    Some(dir)
+    dir
 }
 
 #[test]
+#[ignore = "needs node and npm"]
 fn ogcard_fonts_lists_web_fonts_with_their_weights_axes_and_scripts() {
-    let Some(dir) = font_dir("fonts-list") else {
-        return;
-    };
+    let dir = font_dir("fonts-list");
     let out = ogcard()
         .args(["--font-dir", dir.to_str().unwrap(), "fonts"])
         .output()
@@ -118,18 +114,11 @@ fn ogcard_fonts_lists_web_fonts_with_their_weights_axes_and_scripts() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs chromium, node and npm"]
 async fn brand_fonts_set_text_as_chromium_does() {
-    let modules = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/node_modules");
-    let tools = [
-        ("node", on_path("node")),
-        ("/usr/bin/chromium", Path::new("/usr/bin/chromium").exists()),
-    ];
-    if !tools_present(&tools) {
-        return;
-    }
-    let Some(fonts) = font_dir("fonts") else {
-        return;
-    };
+    require(&[("/usr/bin/chromium", Path::new("/usr/bin/chromium").exists())]);
+    let fonts = font_dir("fonts");
+    let modules = npm_packages();
     let work = fonts.join("work");
     std::fs::create_dir_all(&work).unwrap();
     let templates = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/font-templates");

@@ -14,8 +14,8 @@
 //!    the root changed.
 //! 3. The binary is at most 64 MiB.
 //!
-//! It builds a release binary (minutes), so it is `#[ignore]`d in `cargo test`; `.ci/run`
-//! runs it with `cargo test --test image -- --ignored`. It needs root for `chroot`.
+//! It builds a release binary (minutes) and needs root for `chroot`, so it is `#[ignore]`d
+//! in `cargo test`; `.ci/run` runs it with `cargo test -- --include-ignored`.
 
 mod common;
 
@@ -407,17 +407,10 @@ fn chrooted(root: &Path, uid: u32, argv: &[String], port: u16) -> Command {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "builds a release binary; .ci/run runs it with --ignored"]
+#[ignore = "builds a release binary (minutes) and needs root"]
 async fn the_dockerfile_builds_an_image_that_serves_as_shipped() {
     // SAFETY: geteuid has no preconditions and no effects.
-    if unsafe { libc::geteuid() } != 0 {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI runs as root: chroot needs it"
-        );
-        eprintln!("skipped: chroot needs root");
-        return;
-    }
+    require(&[("root (for chroot)", unsafe { libc::geteuid() } == 0)]);
     let scratch = repo().join("target/image-test");
     std::fs::create_dir_all(&scratch).unwrap();
     let dockerfile = std::fs::read_to_string(repo().join("Dockerfile")).unwrap();

@@ -288,23 +288,40 @@ pub fn ogcard() -> std::process::Command {
     c
 }
 
-/// Whether every `(name, present)` tool is there. When not, says what is missing and
-/// answers false (the test then passes), except under CI, where that is a failure.
-pub fn tools_present(tools: &[(&str, bool)]) -> bool {
+/// Panics, naming each missing `(name, present)` tool and how to install it, unless all
+/// are here. Only `#[ignore]`d tests call it (`cargo test` counts them as ignored, never
+/// as passed; `cargo test -- --include-ignored` runs them, as `.ci/run` does).
+pub fn require(tools: &[(&str, bool)]) {
     let missing: Vec<&str> = tools
         .iter()
         .filter(|(_, ok)| !ok)
         .map(|(n, _)| *n)
         .collect();
-    if missing.is_empty() {
-        return true;
-    }
     assert!(
-        std::env::var_os("CI").is_none(),
-        "CI must provide {missing:?}"
+        missing.is_empty(),
+        "this test needs {missing:?} (README, Quick start: what the ignored tests need)"
     );
-    eprintln!("skipped: missing {missing:?}");
-    false
+}
+
+/// `tests/browser/node_modules`, installed by `npm ci` (the versions `package-lock.json`
+/// pins) on first use, or again when the lock file is newer than the install.
+pub fn npm_packages() -> std::path::PathBuf {
+    static INSTALL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    require(&[("node", on_path("node")), ("npm", on_path("npm"))]);
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
+    let _one_at_a_time = INSTALL.lock().unwrap_or_else(|e| e.into_inner());
+    let modified = |p: &std::path::Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+    let installed = modified(&dir.join("node_modules/.package-lock.json"));
+    if installed.is_none() || installed < modified(&dir.join("package-lock.json")) {
+        eprintln!("installing tests/browser's npm packages (npm ci)");
+        let status = std::process::Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund", "--silent"])
+            .current_dir(&dir)
+            .status()
+            .unwrap();
+        assert!(status.success(), "npm ci in {} failed", dir.display());
+    }
+    dir.join("node_modules")
 }
 
 /// Whether `cmd` is a file in a `PATH` directory.
