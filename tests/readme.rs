@@ -353,3 +353,55 @@ fn the_readme_counts_the_ignored_tests() {
     let said = format!("{} tests need more than Rust", words[ignored]);
     assert!(readme().contains(&said), "the README should say {said:?}");
 }
+
+/// What the README points at is in a clone: every relative link, and every repository path
+/// it names in code (`tests/data/scripts.tsv`), exists; none leaves the repository.
+#[test]
+fn every_path_the_readme_names_is_in_the_repository() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = readme();
+    let links = readme
+        .split("](")
+        .skip(1)
+        .filter_map(|rest| rest.split(')').next());
+    let code = readme.split('`').skip(1).step_by(2).filter(|c| {
+        let top = c.split('/').next().unwrap_or("");
+        c.contains('/')
+            && !c.contains(char::is_whitespace)
+            && [
+                "tests",
+                "scripts",
+                "deploy",
+                "docs",
+                "templates",
+                "src",
+                "benches",
+                "clients",
+                "fuzz",
+                "fonts",
+                "data",
+                "examples",
+            ]
+            .contains(&top)
+    });
+    let mut checked = 0;
+    for path in links.chain(code) {
+        // What an install makes (`benches/peers/node_modules`) is not in a clone, by design.
+        if path.starts_with("http") || path.starts_with('#') || path.contains("node_modules") {
+            continue;
+        }
+        let path = path.split('#').next().unwrap();
+        assert!(
+            !path.starts_with('/') && !path.split('/').any(|p| p == ".."),
+            "README names {path}, outside the repository"
+        );
+        // A folder named with its trailing slash, a glob's folder: what is before `*`.
+        let path = path.split('*').next().unwrap();
+        assert!(
+            repo.join(path).exists(),
+            "README names {path}, which a clone lacks"
+        );
+        checked += 1;
+    }
+    assert!(checked > 50, "only {checked} paths");
+}
