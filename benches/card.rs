@@ -29,14 +29,14 @@ fn stages(c: &mut Criterion) {
         b.iter(|| parse_query(black_box(SEED), &defaults))
     });
     c.bench_function("breaks", |b| {
-        b.iter(|| breaks::break_opportunities(black_box(&title)))
+        b.iter(|| breaks::break_opportunities(black_box(&title), None))
     });
     // All 20 Thai sample titles per iteration: divide by 20 for µs per title.
     let samples: Vec<&str> = include_str!("../tests/data/thai.txt").lines().collect();
     c.bench_function("breaks/thai-samples-x20", |b| {
         b.iter(|| {
             for t in &samples {
-                black_box(breaks::break_opportunities(black_box(t)));
+                black_box(breaks::break_opportunities(black_box(t), None));
             }
         })
     });

@@ -16,7 +16,7 @@
 
 /** The parameters /api/og knows, in canonical (sorted) order. */
 const KNOWN = [
-  "accent", "author", "avatar", "date", "debug", "description", "dpr", "format", "image", "logo",
+  "accent", "author", "avatar", "date", "debug", "description", "dpr", "format", "image", "lang", "logo",
   "quality", "site", "size", "tags", "template", "theme", "title",
 ];
 const TEXT = new Set(["title", "site", "description", "author", "date", "tags"]);

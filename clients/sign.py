@@ -24,7 +24,7 @@ __all__ = ["signed_og_url", "signedOgUrl", "canonical_query", "normalize"]
 
 # The parameters /api/og knows, in canonical (sorted) order.
 KNOWN = ["accent", "author", "avatar", "date", "debug", "description", "dpr", "format", "image",
-         "logo", "quality", "site", "size", "tags", "template", "theme", "title"]
+         "lang", "logo", "quality", "site", "size", "tags", "template", "theme", "title"]
 TEXT = {"title", "site", "description", "author", "date", "tags"}
 
 MAX_MARKS_PER_BASE = 8

@@ -4,15 +4,23 @@
 //! parts), `·` for syllables. `[…]` marks a Thai stretch taken as unknown: no dictionary
 //! word covers it, so no line breaks inside it or at its edges.
 //!
+//! A language tag as the argument is the `lang` parameter (`ja`, `zh-Hant`, …).
+//!
 //!     echo "ราชมังคลากีฬาสถาน" | cargo run --example breaks
+//!     echo "東京大会の記録" | cargo run --example breaks -- ja
 
 use ogcard::render::breaks::{break_opportunities, ladder, unknown_thai_spans};
+use ogcard::request::Lang;
 
 fn main() {
+    let lang = std::env::args()
+        .nth(1)
+        .map(|tag| Lang::parse(&tag).expect("a language tag"))
+        .unwrap_or_default();
     for line in std::io::stdin().lines() {
         let Ok(text) = line else { break };
-        let breaks = break_opportunities(&text);
-        let ladder = ladder(&text);
+        let breaks = break_opportunities(&text, lang);
+        let ladder = ladder(&text, lang);
         let unknown = unknown_thai_spans(&text);
         let mut out = String::new();
         for (i, c) in text.char_indices() {

@@ -131,6 +131,7 @@ fn render_cards(args: &RenderArgs, config: &Config) -> anyhow::Result<()> {
                 ("tags", &args.tags),
                 ("theme", &args.theme),
                 ("accent", &args.accent),
+                ("lang", &args.lang),
                 ("image", &args.image),
                 ("avatar", &args.avatar),
                 ("logo", &args.logo),

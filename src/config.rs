@@ -273,6 +273,10 @@ pub struct RenderArgs {
     /// A hex colour for the template's accent elements.
     #[arg(long, conflicts_with = "batch")]
     pub accent: Option<String>,
+    /// The language (ja, zh-Hans, zh-Hant, ko, th, …): how Japanese and Chinese break and
+    /// their regional glyphs.
+    #[arg(long, conflicts_with = "batch")]
+    pub lang: Option<String>,
     /// The picture for the template's `image` slot: a local file, or an http(s) URL
     /// fetched under --image-sources like the server's.
     #[arg(long, conflicts_with = "batch")]

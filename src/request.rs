@@ -100,6 +100,9 @@ pub struct CardRequest {
     pub theme: Option<Theme>,
     /// `#rrggbb`, lower case: paints the template's accent elements.
     pub accent: Option<String>,
+    /// The language `lang` names, when it is one whose glyphs or line breaks differ
+    /// (Japanese, Chinese, Korean, Thai); `None`: the text's characters decide.
+    pub lang: Option<Lang>,
     pub template: String,
     pub format: Format,
     /// JPEG quality, 1–100; only `Format::Jpeg` uses it.
@@ -175,6 +178,61 @@ impl Theme {
             Theme::Dark => "dark",
             Theme::Light => "light",
         }
+    }
+}
+
+/// A language whose regional glyphs or line breaking differ from what its characters
+/// alone suggest: a kanji-only title is Japanese only if the request says so.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Lang {
+    Japanese,
+    SimplifiedChinese,
+    TraditionalChinese,
+    Korean,
+    Thai,
+}
+
+/// The longest `lang` value: BCP 47 tags people write are far shorter.
+const MAX_LANG_BYTES: usize = 35;
+
+impl Lang {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Lang::Japanese => "ja",
+            Lang::SimplifiedChinese => "zh-Hans",
+            Lang::TraditionalChinese => "zh-Hant",
+            Lang::Korean => "ko",
+            Lang::Thai => "th",
+        }
+    }
+
+    /// A BCP 47 language tag (`ja`, `zh-Hant`, `zh-TW`, `en-US`; any case, `-` or `_`)
+    /// → the language it names, `None` for one this service draws no differently (`en`);
+    /// `Err` for what is no tag. Chinese is Traditional with the `Hant` script or the
+    /// regions TW, HK, MO, else Simplified.
+    pub fn parse(tag: &str) -> Result<Option<Lang>, ParamError> {
+        let subtags: Vec<&str> = tag.split(['-', '_']).collect();
+        let well_formed = tag.len() <= MAX_LANG_BYTES
+            && subtags[0].len() >= 2
+            && subtags[0].len() <= 3
+            && subtags[0].bytes().all(|b| b.is_ascii_alphabetic())
+            && subtags.iter().all(|t| {
+                !t.is_empty() && t.len() <= 8 && t.bytes().all(|b| b.is_ascii_alphanumeric())
+            });
+        if !well_formed {
+            return Err(ParamError::BadLang(tag.to_string()));
+        }
+        let has = |want: &str| subtags[1..].iter().any(|t| t.eq_ignore_ascii_case(want));
+        Ok(match subtags[0].to_ascii_lowercase().as_str() {
+            "ja" => Some(Lang::Japanese),
+            "ko" => Some(Lang::Korean),
+            "th" => Some(Lang::Thai),
+            "zh" if has("hant") || has("tw") || has("hk") || has("mo") => {
+                Some(Lang::TraditionalChinese)
+            }
+            "zh" => Some(Lang::SimplifiedChinese),
+            _ => None,
+        })
     }
 }
 
@@ -260,7 +318,7 @@ impl CardRequest {
             .map(|p| p.as_deref().unwrap_or(""))
             .collect();
         format!(
-            "{}\n{}\n{}\n{quality}\n{}\n{}\n{}\n{}\n{}\n{}\n{}\n{}\n{}\n{}\n{}",
+            "{}\n{}\n{}\n{quality}\n{}\n{}\n{}\n{}\n{}\n{}\n{}\n{}\n{}\n{}\n{}\n{}",
             self.template,
             self.size.as_str(),
             self.format.as_str(),
@@ -275,6 +333,7 @@ impl CardRequest {
             tags.join(","),
             self.theme.map_or("", Theme::as_str),
             self.accent.as_deref().unwrap_or(""),
+            self.lang.map_or("", Lang::as_str),
             pictures.join("\n")
         )
     }
@@ -297,6 +356,8 @@ pub enum ParamError {
     BadTemplateName(String),
     #[error("theme `{0}` is not dark or light")]
     BadTheme(String),
+    #[error("lang `{0}` is not a language tag (ja, zh-Hans, zh-Hant, ko, th, en, …)")]
+    BadLang(String),
     #[error("accent `{0}` is not a hex colour (#rgb or #rrggbb)")]
     BadAccent(String),
     #[error("too many tags (at most {0})")]
@@ -340,7 +401,7 @@ pub const MAX_TAGS: usize = 10;
 pub const MAX_MARKS_PER_BASE: usize = 8;
 
 /// The parameters `/api/og` knows, in canonical (sorted) order. Anything else is ignored.
-const KNOWN: [&str; 17] = [
+const KNOWN: [&str; 18] = [
     "accent",
     "author",
     "avatar",
@@ -350,6 +411,7 @@ const KNOWN: [&str; 17] = [
     "dpr",
     "format",
     "image",
+    "lang",
     "logo",
     "quality",
     "site",
@@ -362,8 +424,8 @@ const KNOWN: [&str; 17] = [
 
 /// The known parameters of a query, decoded (the last occurrence of each wins, like most
 /// form decoders), text ones normalised.
-fn known_params(query: &str) -> Result<[Option<String>; 17], ParamError> {
-    let mut values: [Option<String>; 17] = Default::default();
+fn known_params(query: &str) -> Result<[Option<String>; 18], ParamError> {
+    let mut values: [Option<String>; 18] = Default::default();
     for pair in query.split('&').filter(|p| !p.is_empty()) {
         let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
         // Unknown (or undecodable) names are ignored: they do not change the card.
@@ -384,7 +446,7 @@ fn known_params(query: &str) -> Result<[Option<String>; 17], ParamError> {
 
 /// Parses a raw query string (the part after `?`, still percent-encoded) into a request.
 pub fn parse_query(query: &str, defaults: &Defaults) -> Result<CardRequest, ParamError> {
-    let [accent, author, avatar, date, debug, description, dpr, format, image, logo, quality, site, size, tags, template, theme, title] =
+    let [accent, author, avatar, date, debug, description, dpr, format, image, lang, logo, quality, site, size, tags, template, theme, title] =
         known_params(query)?;
     let title = title.filter(|t| !t.is_empty()).map(Text);
     let site = site.map(Text);
@@ -418,6 +480,10 @@ pub fn parse_query(query: &str, defaults: &Defaults) -> Result<CardRequest, Para
         Some("dark") => Some(Theme::Dark),
         Some("light") => Some(Theme::Light),
         Some(other) => return Err(ParamError::BadTheme(other.to_string())),
+    };
+    let lang = match lang.filter(|l| !l.is_empty()) {
+        None => None,
+        Some(tag) => Lang::parse(&tag)?,
     };
     let accent = match accent.filter(|a| !a.is_empty()) {
         None => None,
@@ -469,6 +535,7 @@ pub fn parse_query(query: &str, defaults: &Defaults) -> Result<CardRequest, Para
         tags,
         theme,
         accent,
+        lang,
         template,
         format,
         quality,
@@ -883,6 +950,41 @@ mod tests {
         assert_eq!(Dpr::parse("2").unwrap().pixels(1200, 630), (2400, 1260));
         // Odd sizes round up at 0.5: never a zero-pixel card.
         assert_eq!(Dpr::parse("0.5").unwrap().pixels(1, 3), (1, 2));
+    }
+
+    #[test]
+    fn lang_is_a_language_tag_that_names_how_to_break() {
+        let lang = |q: &str| parse_query(q, &defaults()).map(|r| r.lang);
+        assert_eq!(lang("lang=ja"), Ok(Some(Lang::Japanese)));
+        assert_eq!(lang("lang=JA-jp"), Ok(Some(Lang::Japanese)));
+        assert_eq!(lang("lang=zh"), Ok(Some(Lang::SimplifiedChinese)));
+        assert_eq!(lang("lang=zh_CN"), Ok(Some(Lang::SimplifiedChinese)));
+        assert_eq!(lang("lang=zh-Hant"), Ok(Some(Lang::TraditionalChinese)));
+        assert_eq!(lang("lang=zh-TW"), Ok(Some(Lang::TraditionalChinese)));
+        assert_eq!(lang("lang=zh-Hant-HK"), Ok(Some(Lang::TraditionalChinese)));
+        assert_eq!(lang("lang=ko-KR"), Ok(Some(Lang::Korean)));
+        assert_eq!(lang("lang=th"), Ok(Some(Lang::Thai)));
+        assert_eq!(lang("lang=en-US"), Ok(None));
+        assert_eq!(lang("lang="), Ok(None));
+        for bad in [
+            "j",
+            "japanese",
+            "ja--jp",
+            "ja-",
+            "%E6%97%A5",
+            "ja-jp-abcdefghi",
+            "1a",
+        ] {
+            assert_eq!(
+                lang(&format!("lang={bad}")),
+                Err(ParamError::BadLang(decode_component(bad).unwrap())),
+                "{bad}"
+            );
+        }
+        let key = |q: &str| parse_query(q, &defaults()).unwrap().cache_key();
+        assert_ne!(key("title=東京&lang=ja"), key("title=東京"));
+        assert_eq!(key("title=東京&lang=en"), key("title=東京"));
+        assert_eq!(key("title=東京&lang=zh-TW"), key("title=東京&lang=zh-Hant"));
     }
 
     #[test]

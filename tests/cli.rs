@@ -78,6 +78,7 @@ async fn render_takes_every_card_parameter_the_server_takes() {
         ("--tags", "AI,โอเพนซอร์ส"),
         ("--theme", "light"),
         ("--accent", "#e11d48"),
+        ("--lang", "th"),
         ("--dpr", "2"),
     ];
     let mut command = ogcard();

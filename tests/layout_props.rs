@@ -72,7 +72,7 @@ proptest! {
     fn layout_keeps_every_character_or_says_so(raw in title(), width in 200f32..1100.0, lines in 1usize..5) {
         let text = Text::new(&raw);
         let slot = title_slot(width, lines);
-        let layout = layout_slot(text.as_str(), &slot, &ASSETS.fonts, &mut Vec::new(), ogcard::render::Deadline::NONE).unwrap();
+        let layout = layout_slot(text.as_str(), None, &slot, &ASSETS.fonts, &mut Vec::new(), ogcard::render::Deadline::NONE).unwrap();
         let drawn: String = layout.lines.iter().map(|l| l.text.as_str()).collect::<String>().replace(' ', "");
         let want = text.as_str().replace(' ', "");
         if layout.truncated {

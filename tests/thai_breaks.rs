@@ -105,7 +105,15 @@ fn cut_offsets(title: &[char], lines: &[String]) -> Vec<usize> {
 }
 
 fn lines(text: &str, slot: &Slot, assets: &Assets) -> Vec<String> {
-    let layout = layout_slot(text, slot, &assets.fonts, &mut Vec::new(), Deadline::NONE).unwrap();
+    let layout = layout_slot(
+        text,
+        None,
+        slot,
+        &assets.fonts,
+        &mut Vec::new(),
+        Deadline::NONE,
+    )
+    .unwrap();
     assert!(!layout.truncated, "{text} was cut at {} px", slot.width);
     layout.lines.into_iter().map(|l| l.text).collect()
 }
@@ -227,6 +235,7 @@ fn split_words(
         {
             let layout = layout_slot(
                 &m.text(),
+                None,
                 &slot,
                 &assets.fonts,
                 &mut Vec::new(),
@@ -240,9 +249,15 @@ fn split_words(
                     continue;
                 }
                 let word = m.word_around(k);
-                let alone =
-                    layout_slot(&word, &slot, &assets.fonts, &mut Vec::new(), Deadline::NONE)
-                        .unwrap();
+                let alone = layout_slot(
+                    &word,
+                    None,
+                    &slot,
+                    &assets.fonts,
+                    &mut Vec::new(),
+                    Deadline::NONE,
+                )
+                .unwrap();
                 if alone.lines.len() == 1 && !alone.truncated {
                     let (l, r) = (tail(&m.title[..k]), head(&m.title[k..]));
                     splits.push(format!(

@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 
 use libfuzzer_sys::fuzz_target;
 use ogcard::render::{layout_card, Assets};
-use ogcard::request::{CardRequest, Format, Text};
+use ogcard::request::{CardRequest, Format, Lang, Text};
 
 static ASSETS: LazyLock<Assets> = LazyLock::new(|| Assets::load(None).expect("assets"));
 
@@ -27,6 +27,15 @@ fuzz_target!(|data: &[u8]| {
         tags: Vec::new(),
         theme: None,
         accent: None,
+        // Every breaker, whatever the text's script.
+        lang: [
+            None,
+            Some(Lang::Japanese),
+            Some(Lang::SimplifiedChinese),
+            Some(Lang::TraditionalChinese),
+            Some(Lang::Korean),
+            Some(Lang::Thai),
+        ][raw.len() % 6],
         template: "default".into(),
         format: Format::Svg,
         quality: ogcard::request::DEFAULT_QUALITY,

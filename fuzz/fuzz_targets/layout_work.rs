@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use libfuzzer_sys::fuzz_target;
 use ogcard::render::shape::shaped_bytes;
 use ogcard::render::{layout_card, Assets, Deadline};
-use ogcard::request::{CardRequest, Format, Text};
+use ogcard::request::{CardRequest, Format, Lang, Text};
 
 static ASSETS: LazyLock<Assets> = LazyLock::new(|| Assets::load(None).expect("assets"));
 
@@ -43,6 +43,8 @@ fuzz_target!(|data: &[u8]| {
             tags: Vec::new(),
             theme: None,
             accent: None,
+            // Japanese phrases (the model's work) for half the inputs.
+            lang: (data.len() % 2 == 1).then_some(Lang::Japanese),
             template: template.into(),
             format: Format::Png,
             quality: ogcard::request::DEFAULT_QUALITY,

@@ -14,6 +14,8 @@ use harfrust::{
 use skrifa::instance::{LocationRef, Size};
 use skrifa::MetadataProvider;
 
+use crate::request::Lang;
+
 include!(concat!(env!("OUT_DIR"), "/fonts_digest.rs"));
 
 /// The fonts compiled into the binary: `(file name, bytes)`, in fallback order after a
@@ -471,15 +473,15 @@ impl Fonts {
     }
 
     /// Moves the CJK face whose regional glyph forms suit `text` ahead of the other CJK
-    /// faces in `chain`: Japanese when it has kana, Korean when it has Hangul, else
-    /// Simplified Chinese.
-    pub fn prefer_cjk_for(&self, chain: &mut [FaceIndex], text: &str) {
-        let region = if text.chars().any(|c| matches!(c, '\u{3040}'..='\u{30FF}' | '\u{31F0}'..='\u{31FF}')) {
-            "JP"
-        } else if text.chars().any(|c| matches!(c, '\u{AC00}'..='\u{D7AF}' | '\u{1100}'..='\u{11FF}' | '\u{3130}'..='\u{318F}')) {
-            "KR"
-        } else {
-            "SC"
+    /// faces in `chain`: the language's that `lang` names, else Japanese when the text has
+    /// kana, Korean when it has Hangul, else Simplified Chinese.
+    pub fn prefer_cjk_for(&self, chain: &mut [FaceIndex], text: &str, lang: Option<Lang>) {
+        let region = match lang {
+            Some(Lang::Japanese) => "JP",
+            Some(Lang::Korean) => "KR",
+            Some(Lang::SimplifiedChinese) => "SC",
+            Some(Lang::TraditionalChinese) => "TC",
+            Some(Lang::Thai) | None => Self::region_of(text),
         };
         let is_cjk = |i: &FaceIndex| self.faces[*i].family.starts_with("Noto Sans CJK ");
         let Some(first) = chain.iter().position(is_cjk) else {
@@ -490,6 +492,17 @@ impl Fonts {
             .position(|&i| self.faces[i].family == format!("Noto Sans CJK {region}"))
         {
             chain[first..=preferred].rotate_right(1);
+        }
+    }
+
+    /// The CJK region the characters of `text` suggest.
+    fn region_of(text: &str) -> &'static str {
+        if text.chars().any(|c| matches!(c, '\u{3040}'..='\u{30FF}' | '\u{31F0}'..='\u{31FF}')) {
+            "JP"
+        } else if text.chars().any(|c| matches!(c, '\u{AC00}'..='\u{D7AF}' | '\u{1100}'..='\u{11FF}' | '\u{3130}'..='\u{318F}')) {
+            "KR"
+        } else {
+            "SC"
         }
     }
 
@@ -721,19 +734,30 @@ mod tests {
     }
 
     #[test]
-    fn cjk_region_follows_the_text() {
+    fn cjk_region_follows_the_text_unless_lang_names_one() {
         let fonts = Fonts::embedded().unwrap();
-        let region = |text: &str| {
+        let region_for = |text: &str, lang: Option<Lang>| {
             let mut chain = fonts.fallback_chain(&["Noto Sans".into()], Style::new(700, false));
-            fonts.prefer_cjk_for(&mut chain, text);
+            fonts.prefer_cjk_for(&mut chain, text, lang);
             let first = chain
                 .iter()
                 .find(|&&i| fonts.faces[i].family.starts_with("Noto Sans CJK"));
             fonts.faces[*first.unwrap()].family.clone()
         };
+        let region = |text: &str| region_for(text, None);
         assert_eq!(region("オープンソース革命"), "Noto Sans CJK JP");
         assert_eq!(region("오픈소스 혁명"), "Noto Sans CJK KR");
         assert_eq!(region("开源革命"), "Noto Sans CJK SC");
+        // Kanji-only Japanese looks Chinese: `lang` says what it is.
+        assert_eq!(
+            region_for("東京大会", Some(Lang::Japanese)),
+            "Noto Sans CJK JP"
+        );
+        assert_eq!(
+            region_for("電影", Some(Lang::TraditionalChinese)),
+            "Noto Sans CJK TC"
+        );
+        assert_eq!(region_for("대회", Some(Lang::Thai)), "Noto Sans CJK KR");
     }
 
     #[test]

@@ -6,10 +6,14 @@
 //! grapheme cluster, never before a combining mark or a character that attaches to the one
 //! before it (ๆ ฯ ะ า ำ), never after a leading vowel (เ แ โ ใ ไ and the Lao ones).
 //!
+//! Japanese and Chinese break only between phrases and words (`cjk`, a BudouX model for
+//! the language `lang` names or the text's kana suggest), and in every script a number
+//! (`2,026.5`, `２０２６`) or a Latin word is never broken.
+//!
 //! A word wider than its box needs weaker places to break: `ladder` gives them, the
 //! sub-words of Thai compounds first, then syllables (Thai from its syllable list; Lao,
-//! Khmer and Burmese from how their syllables are written). Layout falls back to grapheme
-//! clusters only past both.
+//! Khmer and Burmese from how their syllables are written; Japanese and Chinese between
+//! characters, kinsoku kept). Layout falls back to grapheme clusters only past both.
 
 use std::sync::LazyLock;
 
@@ -17,7 +21,8 @@ use icu_segmenter::options::LineBreakOptions;
 use icu_segmenter::{LineSegmenter, LineSegmenterBorrowed};
 use unicode_segmentation::UnicodeSegmentation;
 
-use crate::render::thai;
+use crate::render::{cjk, thai};
+use crate::request::Lang;
 
 static SEGMENTER: LazyLock<LineSegmenterBorrowed<'static>> =
     LazyLock::new(|| LineSegmenter::new_dictionary(LineBreakOptions::default()));
@@ -29,7 +34,17 @@ pub fn preload() {
 
 /// Byte offsets strictly inside `text` where a line may break, ascending. A line that
 /// ends at one of them ends before that byte (trailing spaces are then not drawn).
-pub fn break_opportunities(text: &str) -> Vec<usize> {
+pub fn break_opportunities(text: &str, lang: Option<Lang>) -> Vec<usize> {
+    let mut breaks = character_breaks(text);
+    if let Some(inside) = inside_phrases(text, lang, &breaks) {
+        breaks.retain(|b| inside.binary_search(b).is_err());
+    }
+    breaks
+}
+
+/// UAX #14's opportunities, Thai's replaced by our segmenter's, with our own rules: where
+/// a line may end when Japanese and Chinese may break between any two characters.
+fn character_breaks(text: &str) -> Vec<usize> {
     let mut breaks: Vec<usize> = SEGMENTER
         .segment_str(text)
         .filter(|&b| b > 0 && b < text.len())
@@ -37,9 +52,125 @@ pub fn break_opportunities(text: &str) -> Vec<usize> {
     replace_thai_breaks(text, &mut breaks);
     let graphemes: Vec<usize> = text.grapheme_indices(true).map(|(i, _)| i).collect();
     breaks.retain(|b| {
-        graphemes.binary_search(b).is_ok() && allowed_between(&text[..*b], &text[*b..])
+        graphemes.binary_search(b).is_ok()
+            && allowed_between(&text[..*b], &text[*b..])
+            && !inside_number_or_word(&text[..*b], &text[*b..])
     });
     breaks
+}
+
+/// The model for the Japanese or Chinese in `text`: the one `lang` names, else Japanese
+/// when there is kana, else Chinese when there are ideographs; `None` when there is no
+/// Japanese or Chinese to break (or `lang` says Korean or Thai, whose Han characters, if
+/// any, break between characters).
+fn phrase_model(text: &str, lang: Option<Lang>) -> Option<cjk::Model> {
+    match lang {
+        Some(Lang::Japanese) => Some(cjk::Model::Japanese),
+        Some(Lang::SimplifiedChinese) => Some(cjk::Model::SimplifiedChinese),
+        Some(Lang::TraditionalChinese) => Some(cjk::Model::TraditionalChinese),
+        Some(Lang::Korean | Lang::Thai) => None,
+        None if text.chars().any(cjk::is_kana) => Some(cjk::Model::Japanese),
+        None if text.chars().any(cjk::is_cjk) => Some(cjk::Model::SimplifiedChinese),
+        None => None,
+    }
+}
+
+/// Of `breaks`, those that fall inside a Japanese phrase or a Chinese word, ascending;
+/// `None` when the text has no Japanese or Chinese. The model judges a boundary with a
+/// CJK character on either side and no space on either (a space is always a break).
+fn inside_phrases(text: &str, lang: Option<Lang>, breaks: &[usize]) -> Option<Vec<usize>> {
+    Some(
+        scored_inside_phrases(text, lang, breaks)?
+            .into_iter()
+            .map(|(b, _)| b)
+            .collect(),
+    )
+}
+
+/// `inside_phrases`, each with how likely a phrase starts there after all
+/// (`cjk::scores`).
+fn scored_inside_phrases(
+    text: &str,
+    lang: Option<Lang>,
+    breaks: &[usize],
+) -> Option<Vec<(usize, i64)>> {
+    let model = phrase_model(text, lang)?;
+    let (offsets, chars): (Vec<usize>, Vec<char>) = text.char_indices().unzip();
+    let scores = cjk::scores(&chars, model);
+    Some(
+        breaks
+            .iter()
+            .filter_map(|&b| {
+                let k = offsets.partition_point(|&o| o < b);
+                let (before, after) = (chars[k - 1], chars[k]);
+                // After a clause's punctuation or a closing bracket, and before an
+                // opening one, a phrase always starts (where UAX #14 allows a break).
+                let judged = (cjk::is_cjk(before) || cjk::is_cjk(after))
+                    && !before.is_whitespace()
+                    && !after.is_whitespace()
+                    && !cjk::ends_a_phrase(before)
+                    && !cjk::starts_a_phrase(after);
+                (judged && scores[k] <= 0).then_some((b, scores[k]))
+            })
+            .collect(),
+    )
+}
+
+/// Rungs for Japanese phrases and Chinese words wider than their box: each phrase's
+/// likeliest place for a phrase to start after all (`cjk::scores`) first, then its next
+/// likeliest; then, in `rest`, every place between two of its characters.
+fn phrase_rungs(
+    text: &str,
+    lang: Option<Lang>,
+    breaks: &[usize],
+    rest: &mut Vec<usize>,
+) -> Vec<Vec<usize>> {
+    let Some(inside) = scored_inside_phrases(text, lang, &character_breaks(text)) else {
+        return Vec::new();
+    };
+    let mut rungs: Vec<Vec<usize>> = vec![Vec::new(); 2];
+    // Group by phrase: the places between the same two break opportunities.
+    let mut phrase: Vec<(usize, i64)> = Vec::new();
+    let mut flush = |phrase: &mut Vec<(usize, i64)>| {
+        phrase.sort_by_key(|&(_, score)| std::cmp::Reverse(score));
+        for (rung, &(b, _)) in rungs.iter_mut().zip(phrase.iter()) {
+            rung.push(b);
+        }
+        rest.extend(phrase.drain(..).map(|(b, _)| b));
+    };
+    for (b, score) in inside {
+        let same = phrase.last().is_some_and(|&(last, _)| {
+            breaks.partition_point(|&x| x < last) == breaks.partition_point(|&x| x < b)
+        });
+        if !same {
+            flush(&mut phrase);
+        }
+        phrase.push((b, score));
+    }
+    flush(&mut phrase);
+    rungs
+}
+
+/// Whether a break between `before` and `after` would split a number (digits, ASCII or
+/// full-width, with `,` or `.` between them) or a Latin word.
+fn inside_number_or_word(before: &str, after: &str) -> bool {
+    let digit = |c: char| c.is_ascii_digit() || ('０'..='９').contains(&c);
+    let separator = |c: char| matches!(c, ',' | '.' | '，' | '．');
+    let latin = |c: char| {
+        c.is_ascii_alphabetic()
+            || ('Ａ'..='Ｚ').contains(&c)
+            || ('ａ'..='ｚ').contains(&c)
+            || (c.is_alphabetic() && ('\u{00C0}'..='\u{024F}').contains(&c))
+    };
+    let mut back = before.chars().rev();
+    let mut ahead = after.chars();
+    let (Some(prev), Some(next)) = (back.next(), ahead.next()) else {
+        return false;
+    };
+    (digit(prev) && digit(next))
+        || (latin(prev) && latin(next))
+        || (digit(prev) && separator(next) && ahead.next().is_some_and(digit))
+        || (separator(prev) && digit(next) && back.next().is_some_and(digit))
 }
 
 /// Where a word wider than its box may be broken, strongest rung first: byte offsets
@@ -52,9 +183,12 @@ pub struct Ladder {
 }
 
 /// The weaker break opportunities of `text`, for words wider than their box.
-pub fn ladder(text: &str) -> Ladder {
-    let mut rungs: Vec<Vec<usize>> = Vec::new();
+pub fn ladder(text: &str, lang: Option<Lang>) -> Ladder {
+    // Inside a Japanese phrase or a Chinese word: its likeliest places first, then between
+    // any two of its characters, as UAX #14 and kinsoku allow.
     let mut syllables = Vec::new();
+    let breaks = break_opportunities(text, lang);
+    let mut rungs = phrase_rungs(text, lang, &breaks, &mut syllables);
     for run in runs(text, |c| script_of(c).is_some()) {
         let at = |k: usize| run.byte_at[k];
         if script_of(run.letters[0]) == Some(Script::Thai) {
@@ -77,6 +211,8 @@ pub fn ladder(text: &str) -> Ladder {
     rungs.push(syllables);
     let graphemes: Vec<usize> = text.grapheme_indices(true).map(|(i, _)| i).collect();
     for rung in &mut rungs {
+        rung.sort_unstable();
+        rung.dedup();
         rung.retain(|&b| {
             b > 0 && graphemes.binary_search(&b).is_ok() && allowed_between(&text[..b], &text[b..])
         });
@@ -258,7 +394,7 @@ mod tests {
     fn split(text: &str) -> Vec<&str> {
         let mut out = Vec::new();
         let mut at = 0;
-        for b in break_opportunities(text) {
+        for b in break_opportunities(text, None) {
             out.push(&text[at..b]);
             at = b;
         }
@@ -276,7 +412,7 @@ mod tests {
     #[test]
     fn never_before_a_mark_or_after_a_leading_vowel() {
         for title in include_str!("../../tests/data/thai.txt").lines() {
-            for b in break_opportunities(title) {
+            for b in break_opportunities(title, None) {
                 let (l, r) = title.split_at(b);
                 assert!(!is_leading_vowel(l.chars().last().unwrap()), "{l}|{r}");
                 assert!(!attaches_to_previous(r.chars().next().unwrap()), "{l}|{r}");
@@ -292,18 +428,53 @@ mod tests {
     }
 
     #[test]
-    fn cjk_breaks_per_ideograph_with_kinsoku() {
+    fn japanese_and_chinese_break_between_phrases_with_kinsoku() {
+        assert_eq!(
+            split("東京オリンピックの記録が、ついに更新された。"),
+            ["東京オリンピックの", "記録が、", "ついに", "更新された。"]
+        );
         let parts = split("深度洞察。（开源）革命");
-        // Between ideographs, but never before 。 or ）, never after （.
-        assert!(parts.contains(&"深"), "{parts:?}");
         for p in &parts {
             assert!(
                 !p.starts_with(['。', '）']) && !p.ends_with('（'),
                 "{parts:?}"
             );
         }
-        let parts = split("オープンソース革命");
-        assert!(!parts.iter().any(|p| p.starts_with('ー')), "{parts:?}");
+        // Kanji alone reads as Chinese; `lang` says it is Japanese.
+        let chinese: Vec<usize> = break_opportunities("東京大会記録更新", None);
+        let japanese = break_opportunities("東京大会記録更新", Some(Lang::Japanese));
+        assert_ne!(chinese, japanese);
+    }
+
+    #[test]
+    fn numbers_and_latin_words_are_never_broken() {
+        for (text, whole) in [
+            ("メニュー（２０２６年版）を公開", "２０２６"),
+            ("売上は1,234.5億円に", "1,234.5"),
+            ("用Ｒｕｓｔ重写", "Ｒｕｓｔ"),
+            ("新型iPhoneの性能", "iPhone"),
+        ] {
+            let at = text.find(whole).unwrap();
+            for b in break_opportunities(text, None)
+                .into_iter()
+                .chain(ladder(text, None).rungs.into_iter().flatten())
+            {
+                assert!(
+                    b <= at || b >= at + whole.len(),
+                    "{text}: {}|{}",
+                    &text[..b],
+                    &text[b..]
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_phrase_wider_than_its_box_is_cut_where_a_word_starts_first() {
+        // `水族館ベスト20` is one phrase to the model: its katakana word's edge comes first.
+        let text = "全国の水族館ベスト20";
+        let first = &ladder(text, Some(Lang::Japanese)).rungs[0];
+        assert!(first.contains(&text.find("ベスト").unwrap()), "{first:?}");
     }
 
     #[test]
@@ -331,7 +502,7 @@ mod tests {
 
     /// `text` with `|` at the last rung of its ladder (syllables).
     fn syllables(text: &str) -> String {
-        let ladder = ladder(text);
+        let ladder = ladder(text, None);
         let cuts = ladder.rungs.last().unwrap();
         let mut out = String::new();
         for (i, c) in text.char_indices() {
@@ -354,7 +525,7 @@ mod tests {
 
     #[test]
     fn a_thai_compound_breaks_at_its_words_before_its_syllables() {
-        let ladder = ladder("สนามราชมังคลากีฬาสถาน");
+        let ladder = ladder("สนามราชมังคลากีฬาสถาน", None);
         let parts = |rung: &[usize]| -> Vec<&str> {
             let text = "สนามราชมังคลากีฬาสถาน";
             let mut at = 0;

@@ -23,6 +23,7 @@ use crate::render::shape::{
     self, is_rtl_paragraph, itemize, prefix_em_until, runs_width_em, visual_order, Run, ShapedGlyph,
 };
 use crate::render::{Deadline, RenderError};
+use crate::request::Lang;
 use unicode_segmentation::UnicodeSegmentation;
 
 /// How far, in px, a line may exceed its box before we call it too wide (float noise).
@@ -65,13 +66,14 @@ pub struct SlotLayout {
 /// with `RenderError::DeadlineExceeded` once `deadline` has passed.
 pub fn layout_slot(
     text: &str,
+    lang: Option<Lang>,
     slot: &Slot,
     fonts: &Fonts,
     missing: &mut Vec<char>,
     deadline: Deadline,
 ) -> Result<SlotLayout, RenderError> {
     let mut chain = fonts.fallback_chain(&slot.families, slot.style());
-    fonts.prefer_cjk_for(&mut chain, text);
+    fonts.prefer_cjk_for(&mut chain, text, lang);
     if text.is_empty() {
         return Ok(SlotLayout {
             font_size: slot.font_size,
@@ -89,7 +91,7 @@ pub fn layout_slot(
     // measured, and the paragraph ends where measuring stopped.
     let at_min = lines_that_fit(slot, slot.min_font_size) as f32 + 1.0;
     let limit_em = at_min * (slot.width / slot.min_font_size + 1.0) * 1.1;
-    let breaks = break_opportunities(text);
+    let breaks = break_opportunities(text, lang);
     let (prefix, stop) = prefix_em_until(text, &runs, fonts, &breaks, limit_em);
     let measured = &text[..stop];
     deadline.check()?;
@@ -106,6 +108,7 @@ pub fn layout_slot(
             .chain(std::iter::once(stop))
             .collect(),
         ladder: OnceCell::new(),
+        lang,
         chain: &chain,
         fonts,
         deadline,
@@ -171,6 +174,7 @@ struct Paragraph<'a> {
     graphemes: Vec<usize>,
     /// The weaker opportunities, found when a word first turns out wider than its box.
     ladder: OnceCell<Ladder>,
+    lang: Option<Lang>,
     chain: &'a [FaceIndex],
     fonts: &'a Fonts,
     deadline: Deadline,
@@ -371,7 +375,9 @@ impl Paragraph<'_> {
     /// that has one (a compound's parts, their parts, syllables), else between grapheme
     /// clusters; at least one grapheme, so that layout always advances.
     fn word_cut(&self, start: usize, limit: usize, size: f32, width: f32, suffix: &str) -> usize {
-        let ladder = self.ladder.get_or_init(|| breaks::ladder(self.text));
+        let ladder = self
+            .ladder
+            .get_or_init(|| breaks::ladder(self.text, self.lang));
         for rung in &ladder.rungs {
             let ends = strictly_between(rung, start, limit);
             if let Some(end) = self.cut_among(start, ends, size, width, suffix) {

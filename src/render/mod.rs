@@ -4,6 +4,7 @@
 //! (text), `layout` (fitting), `svg` (the document), `raster` (pixels) and `encode` (PNG).
 
 pub mod breaks;
+pub mod cjk;
 pub mod encode;
 pub mod glyphs;
 pub mod layout;
@@ -22,7 +23,7 @@ use serde::Serialize;
 
 use crate::assets::fonts::Fonts;
 use crate::assets::templates::{Missing, Present, Slot, Template, Templates};
-use crate::request::{CardRequest, Dpr, Format, Size, Theme, PICTURES};
+use crate::request::{CardRequest, Dpr, Format, Lang, Size, Theme, PICTURES};
 use layout::{layout_slot, SlotLayout};
 use shape::Run;
 
@@ -110,6 +111,9 @@ impl Assets {
     ) -> Result<Assets, AssetError> {
         thai::preload();
         breaks::preload();
+        // The Japanese and Chinese models are read beside startup, not in its way: a
+        // request that needs them first waits for what is left of it.
+        std::thread::spawn(cjk::preload);
         let fonts = Arc::new(Fonts::load(font_dirs)?);
         let templates = Templates::load(templates_dir, &fonts)?;
         let mut hash = Sha256::new();
@@ -341,6 +345,7 @@ pub struct CardLayout<'a> {
     /// With `debug=1`, each slot's text, to draw its break opportunities; else `None`.
     debug: Option<Vec<String>>,
     pictures: CardPictures,
+    lang: Option<Lang>,
 }
 
 /// Lays out every slot of the request's template.
@@ -397,6 +402,7 @@ pub fn layout_card<'a>(
         let text = text_of(slot);
         laid[i] = Some(layout_slot(
             text,
+            req.lang,
             slot,
             &assets.fonts,
             &mut missing,
@@ -421,6 +427,7 @@ pub fn layout_card<'a>(
         accent: req.accent.clone(),
         debug,
         pictures: CardPictures::none(),
+        lang: req.lang,
     })
 }
 
@@ -473,7 +480,7 @@ impl CardLayout<'_> {
             let [x, y, width, height] = layout.frame;
             // The opportunities of the slot's whole text (a line alone would be segmented
             // differently at its edges), found line by line in it.
-            let opportunities = breaks::break_opportunities(text);
+            let opportunities = breaks::break_opportunities(text, self.lang);
             let mut at = 0;
             let _ = write!(
                 out,
