@@ -154,7 +154,20 @@ const EVERY_WIDTH: std::ops::RangeInclusive<u32> = 240..=1040;
 /// answers (splits, line breaks).
 fn judge(file: &str, text: &str, widths: &[u32]) -> (usize, usize) {
     let assets = narrow();
-    let (found, breaks) = splits(&read(text), widths, &assets, |m| m.lang);
+    let marked = read(text);
+    for lang in [
+        Lang::Japanese,
+        Lang::SimplifiedChinese,
+        Lang::TraditionalChinese,
+    ] {
+        let one: Vec<Marked> = read(text)
+            .into_iter()
+            .filter(|m| m.lang == Some(lang))
+            .collect();
+        let (found, breaks) = splits(&one, widths, &assets, |m| m.lang);
+        eprintln!("{file}, {}: {} of {breaks}", lang.as_str(), found.len());
+    }
+    let (found, breaks) = splits(&marked, widths, &assets, |m| m.lang);
     eprintln!(
         "{file}: {} of {breaks} line breaks inside a phrase that fits",
         found.len()
