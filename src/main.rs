@@ -24,6 +24,11 @@ async fn main() -> anyhow::Result<()> {
         ));
         tracing::info!(dir = %dir.display(), "watching templates");
     }
+    // Backgrounds are drawn when first needed; the default template's is drawn now,
+    // beside serving, as most cards use it.
+    let assets = state.assets.get();
+    let default = config.default_template.clone();
+    std::thread::spawn(move || assets.warm(&default));
     let (ready, metrics) = (state.ready.clone(), state.metrics.clone());
     let app = ogcard::app(state);
     let options = config.serve_options();

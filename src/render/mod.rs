@@ -92,7 +92,8 @@ pub struct Assets {
     /// version of every card drawn with that template.
     fonts_version: String,
     /// Per template (by id), which background rows are one colour, for the PNG encoder.
-    background_rows: std::collections::HashMap<u64, encode::BackgroundRows>,
+    /// Each template's background rows, summarised when its background is first drawn.
+    background_rows: std::collections::HashMap<u64, std::sync::OnceLock<encode::BackgroundRows>>,
     /// Deflate level for PNG text rows (`encode::DEFAULT_LEVEL` unless configured).
     png_level: u8,
 }
@@ -131,7 +132,7 @@ impl Assets {
     fn of(fonts: Arc<Fonts>, fonts_version: String, templates: Templates, png_level: u8) -> Assets {
         let background_rows = templates
             .all()
-            .map(|t| (t.id, encode::BackgroundRows::of(&t.background)))
+            .map(|t| (t.id, std::sync::OnceLock::new()))
             .collect();
         Assets {
             background_rows,
@@ -140,6 +141,21 @@ impl Assets {
             templates,
             fonts_version,
             png_level,
+        }
+    }
+
+    /// The one-colour rows of `template`'s background, for the encoder (`None` for a
+    /// template these assets do not hold).
+    fn background_rows(&self, template: &Template) -> Option<&encode::BackgroundRows> {
+        let cell = self.background_rows.get(&template.id)?;
+        Some(cell.get_or_init(|| encode::BackgroundRows::of(template.background())))
+    }
+
+    /// Draws `template`'s `og` background now, so that its first card does not: the
+    /// default template's, beside startup.
+    pub fn warm(&self, template: &str) {
+        if let Some(t) = self.templates.get(template) {
+            self.background_rows(t);
         }
     }
 
@@ -604,7 +620,7 @@ impl CardLayout<'_> {
             pixmap: Some(pixmap),
             dirty,
             template,
-            background: assets.background_rows.get(&template.id),
+            background: assets.background_rows(template),
             png_level: assets.png_level,
             scaled: scaled || present != 0,
         })

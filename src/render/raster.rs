@@ -130,11 +130,11 @@ pub fn canvas(template: &Template) -> Pixmap {
             for rows in spare.dirty.ranges() {
                 let bytes = rows.start as usize * row..rows.end as usize * row;
                 spare.pixmap.data_mut()[bytes.clone()]
-                    .copy_from_slice(&template.background.data()[bytes]);
+                    .copy_from_slice(&template.background().data()[bytes]);
             }
             spare.pixmap
         }
-        _ => template.background.clone(),
+        _ => template.background().clone(),
     }
 }
 

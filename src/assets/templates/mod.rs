@@ -76,8 +76,9 @@ pub struct Template {
     pub theme: Option<Theme>,
     /// The template to use instead for the other theme (`data-theme-pair`).
     pub theme_pair: Option<String>,
-    /// Everything but the slots and accent elements, rendered once.
-    pub background: Pixmap,
+    /// Everything but the slots and accent elements, drawn the first time a card needs
+    /// it (`background()`): a template a server never draws costs no pixels.
+    background: std::sync::OnceLock<Pixmap>,
     /// The static layer as parsed, to draw it again at another pixel ratio.
     pub static_layer: usvg::Tree,
     /// Picture slots (`<image data-slot>`), in document order.
@@ -246,8 +247,6 @@ impl Template {
         let static_svg = compose_without(parts, &source, Vec::new());
         let static_layer = usvg::Tree::from_str(&static_svg, &fonts.usvg_options())
             .map_err(|e| invalid(format!("static layer: {e}")))?;
-        let background = rasterize_static(&static_layer, width, height)
-            .map_err(|p| invalid(format!("static layer: {p}")))?;
         static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
         let digest = {
             use sha2::Digest;
@@ -274,7 +273,7 @@ impl Template {
             accents,
             theme,
             theme_pair,
-            background,
+            background: std::sync::OnceLock::new(),
             static_layer,
             source,
             layers: LayerCache::new(pictures.len()),
@@ -282,6 +281,15 @@ impl Template {
             fallbacks,
         };
         Ok(template)
+    }
+
+    /// Everything but the slots and accent elements at 1×, drawn on first use (a second
+    /// caller meanwhile waits for it).
+    pub fn background(&self) -> &Pixmap {
+        self.background.get_or_init(|| {
+            rasterize_static(&self.static_layer, self.width, self.height)
+                .expect("a canvas of a checked size (at most 4096 px a side)")
+        })
     }
 
     /// The static part cut into layers for the pictures in `present` (a bit per picture
