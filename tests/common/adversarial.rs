@@ -50,6 +50,14 @@ pub fn inputs() -> Vec<(&'static str, String)> {
             thai_title.repeat(16).chars().take(1000).collect(),
         ),
         ("cjk", "漢".repeat(1000)),
+        // The phrase models over a whole title: Japanese (kana), Chinese (kanji alone,
+        // both segmenters), and one number no break may enter.
+        (
+            "japanese-phrases",
+            "東京オリンピックの記録が、".repeat(77).chars().take(1000).collect(),
+        ),
+        ("chinese-words", "开源模型的崛起中国团队".repeat(91).chars().take(1000).collect()),
+        ("fullwidth-number", "２".repeat(1000)),
         (
             "bidi-mix",
             "שלום world ".repeat(90).chars().take(1000).collect(),
