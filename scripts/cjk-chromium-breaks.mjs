@@ -11,8 +11,9 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 import { createRequire } from "node:module";
+import { lineStarts, oneLineWidth } from "./chromium-lines.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const require = createRequire(join(root, "tests/browser/package.json"));
@@ -64,29 +65,8 @@ for (const wordBreak of ["normal", "auto-phrase"]) {
       for (const m of marked) {
         if (wordBreak === "auto-phrase" && m.lang !== "ja") continue;
         const text = m.title.join("");
-        const cuts = await page.evaluate(({ text, lang, px, width, wordBreak, family }) => {
-          const t = document.getElementById("t");
-          t.lang = lang;
-          t.style.cssText = `width:${width}px;font-size:${px}px;word-break:${wordBreak};font-family:${family}`;
-          t.textContent = text;
-          const node = t.firstChild;
-          const range = document.createRange();
-          const cps = [...text];
-          let offset = 0;
-          let top = null;
-          const out = [];
-          for (let i = 0; i < cps.length; i++) {
-            range.setStart(node, offset);
-            range.setEnd(node, offset + cps[i].length);
-            offset += cps[i].length;
-            const rect = range.getClientRects()[0];
-            if (!rect) continue;
-            const y = Math.round(rect.top);
-            if (top !== null && y - top > px * 0.6) out.push(i);
-            top = y;
-          }
-          return out;
-        }, { text, lang: m.lang, px, width, wordBreak, family: family(m.lang) });
+        const style = `width:${width}px;font-size:${px}px;word-break:${wordBreak};font-family:${family(m.lang)}`;
+        const cuts = await lineStarts(page, text, style, m.lang, px);
         for (const k of cuts) {
           let cut = k;
           while (cut > 0 && m.title[cut - 1] === " ") cut--;
@@ -99,13 +79,7 @@ for (const wordBreak of ["normal", "auto-phrase"]) {
           let e = cut;
           while (!boundary(m, e)) e++;
           const phrase = m.title.slice(s, e).join("");
-          const wide = await page.evaluate(({ phrase, px, lang, family }) => {
-            const w = document.getElementById("w");
-            w.lang = lang;
-            w.style.cssText = `font-size:${px}px;font-family:${family}`;
-            w.textContent = phrase;
-            return w.getBoundingClientRect().width;
-          }, { phrase, px, lang: m.lang, family: family(m.lang) });
+          const wide = await oneLineWidth(page, phrase, `font-size:${px}px;font-family:${family(m.lang)}`, m.lang);
           if (wide <= width) {
             inside++;
             counts.inside++;

@@ -11,6 +11,7 @@ import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { createRequire } from "node:module";
+import { lineStarts, oneLineWidth } from "./chromium-lines.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const require = createRequire(join(root, "tests/browser/package.json"));
@@ -51,28 +52,7 @@ for (const [px, weight] of [[36, 700], [56, 400]]) {
         else if (c !== "·") at++;
       }
       const text = title.join("");
-      const result = await page.evaluate(({ text, px, weight, width }) => {
-        const t = document.getElementById("t");
-        t.style.cssText = `width:${width}px;font-size:${px}px;font-weight:${weight}`;
-        t.textContent = text;
-        const node = t.firstChild;
-        const range = document.createRange();
-        const cps = [...text];
-        let offset = 0;
-        let top = null;
-        const cuts = [];
-        for (let i = 0; i < cps.length; i++) {
-          range.setStart(node, offset);
-          range.setEnd(node, offset + cps[i].length);
-          offset += cps[i].length;
-          const rect = range.getClientRects()[0];
-          if (!rect) continue;
-          const y = Math.round(rect.top);
-          if (top !== null && y - top > px * 0.6) cuts.push(i);
-          top = y;
-        }
-        return cuts;
-      }, { text, px, weight, width });
+      const result = await lineStarts(page, text, `width:${width}px;font-size:${px}px;font-weight:${weight}`, "th", px);
       for (const k of result) {
         // The cut falls before the first code point of a new line (spaces skipped back).
         let cut = k;
@@ -84,12 +64,7 @@ for (const [px, weight] of [[36, 700], [56, 400]]) {
         let e = cut;
         while (e < title.length && thai(title[e]) && !(e > cut && words.has(e))) e++;
         const word = title.slice(s, e).join("");
-        const wide = await page.evaluate(({ word, px, weight }) => {
-          const w = document.getElementById("w");
-          w.style.cssText = `font-size:${px}px;font-weight:${weight}`;
-          w.textContent = word;
-          return w.getBoundingClientRect().width;
-        }, { word, px, weight });
+        const wide = await oneLineWidth(page, word, `font-size:${px}px;font-weight:${weight}`, "th");
         if (wide <= width) {
           sizeSplits++;
           console.log(`${px} px at ${width} px: …${title.slice(Math.max(0, cut - 6), cut).join("")}|${title.slice(cut, cut + 6).join("")}… splits ${word}`);

@@ -5,12 +5,16 @@
 //! 56 px, in boxes 240 to 1040 px wide in 20 px steps. A line may end at a `|` or a
 //! space; inside a phrase only when that phrase alone is wider than the box.
 
+mod common;
+
 use std::path::Path;
 
 use ogcard::assets::templates::Slot;
 use ogcard::render::layout::layout_slot;
 use ogcard::render::{Assets, Deadline};
 use ogcard::request::Lang;
+
+use common::cut_offsets;
 
 struct Marked {
     lang: Option<Lang>,
@@ -62,24 +66,6 @@ fn read(text: &str) -> Vec<Marked> {
         .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
         .map(Marked::parse)
         .collect()
-}
-
-/// Code-point offsets where the lines end (the last line's end excluded).
-fn cut_offsets(title: &[char], lines: &[String]) -> Vec<usize> {
-    let mut offsets = Vec::new();
-    let mut pos = 0;
-    for (i, line) in lines.iter().enumerate() {
-        while title.get(pos) == Some(&' ') {
-            pos += 1;
-        }
-        let n = line.chars().count();
-        assert_eq!(title[pos..pos + n].iter().collect::<String>(), *line);
-        pos += n;
-        if i + 1 < lines.len() {
-            offsets.push(pos);
-        }
-    }
-    offsets
 }
 
 fn lines(text: &str, lang: Option<Lang>, slot: &Slot, assets: &Assets) -> Vec<String> {

@@ -14,12 +14,16 @@
 //! letters a line may end at a `|`; at a `·` only when the word (from `|` to `|`) is
 //! wider than the box; anywhere else never (that splits a syllable).
 
+mod common;
+
 use std::collections::HashMap;
 use std::path::Path;
 
 use ogcard::assets::templates::Slot;
 use ogcard::render::layout::layout_slot;
 use ogcard::render::{Assets, Deadline};
+
+use common::cut_offsets;
 
 /// A title with where lines may end, as code-point offsets.
 struct Marked {
@@ -82,26 +86,6 @@ fn references() -> Vec<(&'static str, Marked)> {
         include_str!("data/thai-breaks-more.txt"),
     ))
     .collect()
-}
-
-/// Code-point offsets in `title` where the lines end (the last line's end excluded, a cut
-/// line's end included).
-fn cut_offsets(title: &[char], lines: &[String]) -> Vec<usize> {
-    let mut offsets = Vec::new();
-    let mut pos = 0;
-    for (i, line) in lines.iter().enumerate() {
-        while title.get(pos) == Some(&' ') {
-            pos += 1;
-        }
-        let text = line.trim_end_matches('…');
-        let n = text.chars().count();
-        assert_eq!(title[pos..pos + n].iter().collect::<String>(), text);
-        pos += n;
-        if i + 1 < lines.len() || line.ends_with('…') {
-            offsets.push(pos);
-        }
-    }
-    offsets
 }
 
 fn lines(text: &str, slot: &Slot, assets: &Assets) -> Vec<String> {

@@ -54,9 +54,20 @@ pub fn inputs() -> Vec<(&'static str, String)> {
         // both segmenters), and one number no break may enter.
         (
             "japanese-phrases",
-            "東京オリンピックの記録が、".repeat(77).chars().take(1000).collect(),
+            "東京オリンピックの記録が、"
+                .repeat(77)
+                .chars()
+                .take(1000)
+                .collect(),
         ),
-        ("chinese-words", "开源模型的崛起中国团队".repeat(91).chars().take(1000).collect()),
+        (
+            "chinese-words",
+            "开源模型的崛起中国团队"
+                .repeat(91)
+                .chars()
+                .take(1000)
+                .collect(),
+        ),
         ("fullwidth-number", "２".repeat(1000)),
         (
             "bidi-mix",

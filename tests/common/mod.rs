@@ -329,3 +329,23 @@ pub fn on_path(cmd: &str) -> bool {
     std::env::var_os("PATH")
         .is_some_and(|p| std::env::split_paths(&p).any(|d| d.join(cmd).is_file()))
 }
+
+/// Code-point offsets in `title` where `lines` (its layout, trailing spaces dropped) end:
+/// the last line's end excluded, a line cut with `…` included.
+pub fn cut_offsets(title: &[char], lines: &[String]) -> Vec<usize> {
+    let mut offsets = Vec::new();
+    let mut pos = 0;
+    for (i, line) in lines.iter().enumerate() {
+        while title.get(pos) == Some(&' ') {
+            pos += 1;
+        }
+        let text = line.trim_end_matches('…');
+        let n = text.chars().count();
+        assert_eq!(title[pos..pos + n].iter().collect::<String>(), text);
+        pos += n;
+        if i + 1 < lines.len() || line.ends_with('…') {
+            offsets.push(pos);
+        }
+    }
+    offsets
+}
