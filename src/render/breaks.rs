@@ -70,7 +70,7 @@ fn phrase_model(text: &str, lang: Option<Lang>) -> Option<cjk::Model> {
         Some(Lang::TraditionalChinese) => Some(cjk::Model::TraditionalChinese),
         Some(Lang::Korean | Lang::Thai) => None,
         None if text.chars().any(cjk::is_kana) => Some(cjk::Model::Japanese),
-        None if text.chars().any(cjk::is_cjk) => Some(cjk::Model::SimplifiedChinese),
+        None if text.chars().any(cjk::is_han) => Some(cjk::Model::SimplifiedChinese),
         None => None,
     }
 }
@@ -539,6 +539,20 @@ mod tests {
         };
         assert_eq!(parts(&ladder.rungs[0]), ["สนามราชมังคลา", "กีฬา", "สถาน"]);
         assert!(parts(ladder.rungs.last().unwrap()).contains(&"ฬา"));
+    }
+
+    #[test]
+    fn korean_with_cjk_punctuation_is_not_given_to_a_chinese_model() {
+        assert!(phrase_model("「오픈소스」혁명。새 시대", None).is_none());
+        assert_eq!(
+            split("「오픈소스」혁명。새 시대"),
+            ["「오픈소스」", "혁명。", "새 ", "시대"]
+        );
+        assert_eq!(
+            phrase_model("大韓民國의 역사", None),
+            Some(cjk::Model::SimplifiedChinese)
+        );
+        assert!(phrase_model("大韓民國의 역사", Some(Lang::Korean)).is_none());
     }
 
     #[test]

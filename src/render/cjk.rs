@@ -212,6 +212,13 @@ pub fn starts_a_phrase(c: char) -> bool {
     "「『（【《〈〔［｛".contains(c)
 }
 
+/// Han ideographs: a text with some and no kana is Chinese (unless `lang` says).
+pub fn is_han(c: char) -> bool {
+    matches!(c,
+        '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}'
+        | '\u{20000}'..='\u{3FFFF}')
+}
+
 /// Kana: a text with any is Japanese.
 pub fn is_kana(c: char) -> bool {
     matches!(c, '\u{3040}'..='\u{30FF}' | '\u{31F0}'..='\u{31FF}' | '\u{FF66}'..='\u{FF9F}')
