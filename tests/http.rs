@@ -316,6 +316,17 @@ async fn debug_draws_slot_boxes_line_boxes_and_break_opportunities() {
     )
     .await;
     assert!(String::from_utf8_lossy(&svg).contains("stroke=\"#ff00ff\""));
+    // Thai the dictionary does not know (the end of `ทาโกยากิ`) is underlined amber; the
+    // seed title has none.
+    let amber = [0xf5, 0x9e, 0x0b];
+    assert_eq!(count(&debug_body, amber), 0);
+    let (_, unknown) = send(
+        &app,
+        "GET",
+        &format!("/api/og?title={}&debug=1", encode("วิธีทำทาโกยากิ")),
+    )
+    .await;
+    assert!(count(&unknown, amber) > 100);
     for off in ["", "0"] {
         let (res, _) = send(
             &app,

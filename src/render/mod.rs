@@ -488,7 +488,9 @@ impl CardLayout<'_> {
 
     /// `debug=1`: each slot's box (dashed magenta), each line's box (cyan: its advance
     /// wide, the line height tall), a green tick at each break opportunity inside a
-    /// line, where it could have ended, and each picture slot's box (dashed orange). Ticks are drawn for left-to-right lines only.
+    /// line, where it could have ended, an amber underline under Thai the dictionary does
+    /// not know, and each picture slot's box (dashed orange). Ticks and underlines are
+    /// drawn for left-to-right lines only.
     fn debug_element(&self, fonts: &Fonts, texts: &[String]) -> String {
         use std::fmt::Write;
         let mut out = String::from("<g fill=\"none\" stroke-width=\"2\">");
@@ -497,6 +499,7 @@ impl CardLayout<'_> {
             // The opportunities of the slot's whole text (a line alone would be segmented
             // differently at its edges), found line by line in it.
             let opportunities = breaks::break_opportunities(text, self.lang);
+            let unknown = breaks::unknown_thai_spans(text);
             let mut at = 0;
             let _ = write!(
                 out,
@@ -542,6 +545,22 @@ impl CardLayout<'_> {
                     let _ = write!(
                         out,
                         "<line x1=\"{x:.2}\" y1=\"{top:.2}\" x2=\"{x:.2}\" y2=\"{bottom:.2}\" stroke=\"#22c55e\" stroke-width=\"3\"/>"
+                    );
+                }
+                // Thai the dictionary does not know (never broken inside): underlined amber.
+                for span in &unknown {
+                    let (a, b) = (span.start.max(start), span.end.min(at));
+                    if a >= b {
+                        continue;
+                    }
+                    let (x1, x2) = (
+                        line.x + prefix[a - start] * size,
+                        line.x + prefix[b - start] * size,
+                    );
+                    let y = bottom - 3.0;
+                    let _ = write!(
+                        out,
+                        "<line x1=\"{x1:.2}\" y1=\"{y:.2}\" x2=\"{x2:.2}\" y2=\"{y:.2}\" stroke=\"#f59e0b\" stroke-width=\"5\"/>"
                     );
                 }
             }
