@@ -6,7 +6,7 @@
 //!   a canvas.
 //!
 //! Needs node, npm and /usr/bin/chromium, so `#[ignore]`d: `cargo test --
-//! --include-ignored` runs them (as `.ci/run` does), installing tests/browser's npm
+//! --include-ignored` runs them (`.ci/run` with `--ignored`), installing tests/browser's npm
 //! packages on first use.
 
 mod common;

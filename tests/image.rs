@@ -15,7 +15,7 @@
 //! 3. The binary is at most 64 MiB.
 //!
 //! It builds a release binary (minutes) and needs root for `chroot`, so it is `#[ignore]`d
-//! in `cargo test`; `.ci/run` runs it with `cargo test -- --include-ignored`.
+//! in `cargo test`; `.ci/run` runs it with `cargo test -- --ignored`.
 
 mod common;
 
