@@ -8,8 +8,8 @@
 //! once into hash maps; scoring is one pass with 13 lookups a character.
 //!
 //! Chinese breaks between words, where two segmenters that know words differently agree:
-//! BudouX's Chinese model, which learnt from phrases, and ICU4X's dictionary (CC-BY-like
-//! Unicode data compiled into `icu_segmenter`). Either alone splits common words (BudouX
+//! BudouX's Chinese model, which learnt from phrases, and ICU4X's dictionary (data under
+//! the Unicode licence, compiled into `icu_segmenter`). Either alone splits common words (BudouX
 //! `人|工智|能`, ICU `开|源`); a boundary both see is one a reader sees too. A numeral
 //! stays with the character after it (`三十五岁`, `2026年`): a number and its unit.
 
