@@ -80,3 +80,35 @@ for (const r of rows) {
 }
 const m = (k) => median(rows.map((r) => r[k]));
 console.log(`median                   | ${fmt(m("ogcard_ms"))} ${fmt(m("ogcard_kb"))} | ${fmt(m("takumi_ms"))} ${fmt(m("takumi_kb"))} | ${fmt(m("satori_ms"))} ${fmt(m("satori_kb"))} | ${(m("ogcard_ms") / m("takumi_ms")).toFixed(2)}`);
+
+// The photo card, when run.sh measured ogcard's (`cover` with tests/data/pictures/rocket.jpg):
+// Takumi draws the same photo full-bleed (object-fit: cover), a dark gradient over its
+// lower part and the title at the bottom, as PNG and as JPEG (quality 85). Distinct titles
+// each run, as ogcard's batch has; the decoded photo may be cached by both.
+if (ogcard.photo) {
+  const photo = readFileSync(new URL("tests/data/pictures/rocket.jpg", root));
+  const images = [{ src: "rocket.jpg", data: photo }];
+  const photoCard = (title) => ({
+    type: "container",
+    style: { width: 1200, height: 630, display: "flex", position: "relative" },
+    children: [
+      { type: "image", src: "rocket.jpg", style: { position: "absolute", left: 0, top: 0, width: 1200, height: 630, objectFit: "cover" } },
+      { type: "container", style: { position: "absolute", left: 0, top: 0, width: 1200, height: 630, backgroundImage: "linear-gradient(180deg, rgba(2,6,23,0) 30%, rgba(2,6,23,0.92) 100%)" } },
+      {
+        type: "text",
+        text: title,
+        style: { position: "absolute", left: 64, bottom: 64, width: 1072, color: "#ffffff", fontSize: 60, fontWeight: 700, lineHeight: 1.25, fontFamily: "Noto Sans Thai, Noto Sans" },
+      },
+    ],
+  });
+  console.log("\nphoto card (cover)       | ogcard ms   KB | takumi ms   KB | ogcard/takumi");
+  for (const format of ["png", "jpeg"]) {
+    let i = 0;
+    const t = await time(() => {
+      i++;
+      return takumi.render(photoCard(`${titles[0]} ${i}`), { width: 1200, height: 630, format, quality: 85, images });
+    });
+    const o = ogcard.photo[format];
+    console.log(`${format.padEnd(24)} | ${fmt(o.ms)} ${fmt(o.bytes / 1000)} | ${fmt(t.ms)} ${fmt(t.bytes / 1000)} | ${(o.ms / t.ms).toFixed(2)}`);
+  }
+}

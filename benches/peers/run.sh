@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # ogcard against Takumi (@takumi-rs/core) and satori + @resvg/resvg-js on the default card,
-# the same fonts and the first five Thai sample titles, in one run. Installs the peers with
+# the same fonts and the first five Thai sample titles, in one run; then ogcard's `cover`
+# photo card against Takumi's, as PNG and JPEG. Installs the peers with
 # npm here (node_modules is not committed). ogcard is timed in-process by its release binary
 # (`ogcard render --batch`, one thread, 300 identical cards: per-card time = total / 300,
 # so its ~25 ms start-up adds < 0.1 ms a card; the median of five such runs).
@@ -29,6 +30,25 @@ for i, title in enumerate(titles):
                         "--batch", batch, "--out-dir", f"{work}/o{i}"], check=True, stderr=subprocess.DEVNULL)
         runs.append((time.perf_counter() - t) * 1000 / n)
     out[title] = {"ms": sorted(runs)[2], "bytes": os.path.getsize(f"{work}/o{i}/00001.png")}
+# The photo card: `cover` with a full-bleed photo, distinct titles (the picture decoded
+# once, as a server's picture cache keeps it), PNG and JPEG q85.
+photo = {}
+picture = f"{root}/tests/data/pictures/rocket.jpg"
+m = 60
+for fmt in ["png", "jpeg"]:
+    batch = f"{work}/p-{fmt}.jsonl"
+    with open(batch, "w", encoding="utf-8") as f:
+        for i in range(m):
+            f.write(json.dumps({"title": f"{titles[0]} {i}", "template": "cover", "image": picture,
+                                "format": fmt, "out": f"{i}.{fmt}"}, ensure_ascii=False) + "\n")
+    runs = []
+    for _ in range(3):
+        t = time.perf_counter()
+        subprocess.run([f"{root}/target/release/ogcard", "render", "--quiet", "--jobs", "1",
+                        "--batch", batch, "--out-dir", f"{work}/p-{fmt}"], check=True, stderr=subprocess.DEVNULL)
+        runs.append((time.perf_counter() - t) * 1000 / m)
+    photo[fmt] = {"ms": sorted(runs)[1], "bytes": os.path.getsize(f"{work}/p-{fmt}/1.{fmt}")}
+out["photo"] = photo
 json.dump(out, open(f"{work}/ogcard.json", "w"), ensure_ascii=False)
 PY
 RUNS=$n node compare.mjs "$work/ogcard.json"
