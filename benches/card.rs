@@ -307,10 +307,52 @@ fn pictures(c: &mut Criterion) {
     }
 }
 
+/// The photo card as a server draws it once its picture is cached: `cover` with
+/// `tests/data/pictures/rocket.jpg` fitted to the slot, a title, at 1× and 2×, as PNG
+/// (quantised to stay under 300 KB) and JPEG q85.
+fn photo(c: &mut Criterion) {
+    let assets = Assets::load(None).expect("assets");
+    let defaults = defaults();
+    let jpeg = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/pictures/rocket.jpg"
+    ))
+    .expect("the photo");
+    let mut group = c.benchmark_group("photo");
+    group.sample_size(20);
+    for dpr in ["1", "2"] {
+        for format in ["png", "jpeg"] {
+            let query = format!(
+                "{SEED}&template=cover&image=https://cdn.example.com/rocket.jpg&dpr={dpr}&format={format}"
+            );
+            let req = parse_query(&query, &defaults).expect("a valid query");
+            let template = assets
+                .template(&req.template, req.theme, req.size)
+                .expect("cover");
+            let slot = template
+                .pictures
+                .iter()
+                .find(|s| s.name == "image")
+                .expect("a slot");
+            let picture = ogcard::pictures::fit_to_slot(&jpeg, slot, req.dpr.factor())
+                .expect("the photo fits");
+            let mut pictures = ogcard::render::CardPictures::none();
+            pictures.set("image", std::sync::Arc::new(picture));
+            group.bench_function(format!("cover-{format}-{dpr}x"), |b| {
+                b.iter(|| {
+                    render::card_with(black_box(&req), &assets, &pictures, Deadline::NONE)
+                        .expect("renders")
+                })
+            });
+        }
+    }
+    group.finish();
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(50);
-    targets = stages, pictures
+    targets = stages, pictures, photo
 }
 criterion_group!(hostile, adversarial);
 criterion_main!(benches, hostile);

@@ -84,7 +84,8 @@ console.log(`median                   | ${fmt(m("ogcard_ms"))} ${fmt(m("ogcard_k
 // The photo card, when run.sh measured ogcard's (`cover` with tests/data/pictures/rocket.jpg):
 // Takumi draws the same photo full-bleed (object-fit: cover), a dark gradient over its
 // lower part and the title at the bottom, as PNG and as JPEG (quality 85). Distinct titles
-// each run, as ogcard's batch has; the decoded photo may be cached by both.
+// each run, as ogcard's batch has; Takumi may keep the decoded photo, ogcard's CLI decodes
+// it for every card.
 if (ogcard.photo) {
   const photo = readFileSync(new URL("tests/data/pictures/rocket.jpg", root));
   const images = [{ src: "rocket.jpg", data: photo }];

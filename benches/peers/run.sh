@@ -30,8 +30,9 @@ for i, title in enumerate(titles):
                         "--batch", batch, "--out-dir", f"{work}/o{i}"], check=True, stderr=subprocess.DEVNULL)
         runs.append((time.perf_counter() - t) * 1000 / n)
     out[title] = {"ms": sorted(runs)[2], "bytes": os.path.getsize(f"{work}/o{i}/00001.png")}
-# The photo card: `cover` with a full-bleed photo, distinct titles (the picture decoded
-# once, as a server's picture cache keeps it), PNG and JPEG q85.
+# The photo card: `cover` with a full-bleed photo, distinct titles, PNG and JPEG q85. The
+# CLI has no picture cache: each card decodes and fits the photo again (a server's cache
+# does that once; `cargo bench --bench card -- photo` times the card without it).
 photo = {}
 picture = f"{root}/tests/data/pictures/rocket.jpg"
 m = 60
