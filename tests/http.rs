@@ -159,6 +159,7 @@ async fn bad_parameters_are_400_with_a_reason() {
         ("format=gif", "unknown format `gif`"),
         ("title=%E0%B8", "parameter `title` is not valid UTF-8"),
         ("template=..%2Fetc", "template name `../etc` is invalid"),
+        ("lang=japanese", "lang `japanese` is not a language tag"),
     ] {
         let (res, body) = send(&app, "GET", &format!("/api/og?{query}")).await;
         assert_eq!(res.status(), 400, "{query}");
@@ -167,6 +168,46 @@ async fn bad_parameters_are_400_with_a_reason() {
         assert!(body.starts_with(reason), "{query}: {body}");
         assert_eq!(body.lines().count(), 1);
     }
+}
+
+/// `lang` says what kanji alone cannot: the Japanese glyph forms and phrase breaks for
+/// `ja`, the Traditional forms for `zh-TW`; a different card (and cache entry) each.
+#[tokio::test]
+async fn lang_picks_the_regional_glyphs_and_the_breaker() {
+    let app = app();
+    let title = encode("東京大会の記録更新");
+    let kanji = encode("東京大会記録更新");
+    let fonts = |layout: serde_json::Value| -> Vec<String> {
+        layout["fonts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f.as_str().unwrap().to_string())
+            .collect()
+    };
+    let region = |fonts: &[String]| {
+        fonts
+            .iter()
+            .find(|f| f.starts_with("Noto Sans CJK"))
+            .cloned()
+            .unwrap_or_default()
+    };
+    assert!(region(&fonts(get_json(&app, &format!("title={title}")).await)).contains("JP"));
+    assert!(region(&fonts(get_json(&app, &format!("title={kanji}")).await)).contains("SC"));
+    for (lang, want) in [("ja", "JP"), ("zh-TW", "TC"), ("ko", "KR"), ("en", "SC")] {
+        let got = region(&fonts(
+            get_json(&app, &format!("title={kanji}&lang={lang}")).await,
+        ));
+        assert!(got.contains(want), "{lang}: {got}");
+    }
+    let etag = |q: String| {
+        let app = app.clone();
+        async move { send(&app, "GET", &format!("/api/og?{q}")).await.0.headers()["etag"].clone() }
+    };
+    assert_ne!(
+        etag(format!("title={kanji}&lang=ja")).await,
+        etag(format!("title={kanji}")).await
+    );
 }
 
 #[tokio::test]
