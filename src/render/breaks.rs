@@ -6,9 +6,10 @@
 //! grapheme cluster, never before a combining mark or a character that attaches to the one
 //! before it (ๆ ฯ ะ า ำ), never after a leading vowel (เ แ โ ใ ไ and the Lao ones).
 //!
-//! Japanese and Chinese break only between phrases and words (`cjk`, a BudouX model for
-//! the language `lang` names or the text's kana suggest), and in every script a number
-//! (`2,026.5`, `２０２６`) or a Latin word is never broken.
+//! Japanese and Chinese break only between phrases and words (`cjk`: BudouX's model for
+//! the language `lang` names or the text's kana suggest, with ICU's dictionary for
+//! Chinese), and in every script a number (`2,026.5`, `２０２６`) or a Latin word is never
+//! broken.
 //!
 //! A word wider than its box needs weaker places to break: `ladder` gives them, the
 //! sub-words of Thai compounds first, then syllables (Thai from its syllable list; Lao,
@@ -103,8 +104,8 @@ fn scored_inside_phrases(
             .filter_map(|&b| {
                 let k = offsets.partition_point(|&o| o < b);
                 let (before, after) = (chars[k - 1], chars[k]);
-                // After a clause's punctuation or a closing bracket, and before an
-                // opening one, a phrase always starts (where UAX #14 allows a break).
+                // After a clause's punctuation, and at an opening bracket, a phrase always
+                // starts (where UAX #14 allows a break).
                 let judged = (cjk::is_cjk(before) || cjk::is_cjk(after))
                     && !before.is_whitespace()
                     && !after.is_whitespace()
