@@ -129,6 +129,7 @@ fn scratch(name: &str, batch_line: &str) -> PathBuf {
 fn script(commands: &[String], port: u16) -> String {
     let mut s = String::from(
         "set -euo pipefail\n\
+         trap 'exit 143' TERM\n\
          cargo() {\n\
            if [ \"$1 $2\" = \"run --release\" ]; then shift 2; [ \"${1:-}\" = -- ] && shift; ogcard \"$@\";\n\
            else echo \"the block runs cargo $*: mark it not run\" >&2; return 1; fi\n\
@@ -189,8 +190,9 @@ fn every_shell_block_runs_as_written_or_says_why_not() {
         let dir = scratch(&n.to_string(), &batch_line);
         let commands = commands(&block.text);
         let port = common::free_port();
-        let out = std::process::Command::new("bash")
-            .arg("-c")
+        // Bounded: a block that hangs (a server that never answers) fails after 5 minutes.
+        let out = std::process::Command::new("timeout")
+            .args(["300", "bash", "-c"])
             .arg(script(&commands, port))
             .current_dir(&dir)
             .env(
