@@ -36,11 +36,20 @@ pub fn preload() {
 /// Byte offsets strictly inside `text` where a line may break, ascending. A line that
 /// ends at one of them ends before that byte (trailing spaces are then not drawn).
 pub fn break_opportunities(text: &str, lang: Option<Lang>) -> Vec<usize> {
-    let mut breaks = character_breaks(text);
-    if let Some(inside) = inside_phrases(text, lang, &breaks) {
-        breaks.retain(|b| inside.binary_search(b).is_err());
+    let breaks = character_breaks(text);
+    match phrase_model(text, lang) {
+        Some(model) => between_phrases(&breaks, &inside_phrases(text, model, &breaks)),
+        None => breaks,
     }
+}
+
+/// `breaks` without those in `inside` (both ascending).
+fn between_phrases(breaks: &[usize], inside: &[(usize, i64)]) -> Vec<usize> {
     breaks
+        .iter()
+        .copied()
+        .filter(|b| inside.binary_search_by_key(b, |&(i, _)| i).is_err())
+        .collect()
 }
 
 /// UAX #14's opportunities, Thai's replaced by our segmenter's, with our own rules: where
@@ -76,59 +85,40 @@ fn phrase_model(text: &str, lang: Option<Lang>) -> Option<cjk::Model> {
     }
 }
 
-/// Of `breaks`, those that fall inside a Japanese phrase or a Chinese word, ascending;
-/// `None` when the text has no Japanese or Chinese. The model judges a boundary with a
-/// CJK character on either side and no space on either (a space is always a break).
-fn inside_phrases(text: &str, lang: Option<Lang>, breaks: &[usize]) -> Option<Vec<usize>> {
-    Some(
-        scored_inside_phrases(text, lang, breaks)?
-            .into_iter()
-            .map(|(b, _)| b)
-            .collect(),
-    )
-}
-
-/// `inside_phrases`, each with how likely a phrase starts there after all
-/// (`cjk::scores`).
-fn scored_inside_phrases(
-    text: &str,
-    lang: Option<Lang>,
-    breaks: &[usize],
-) -> Option<Vec<(usize, i64)>> {
-    let model = phrase_model(text, lang)?;
+/// Of `breaks`, those that fall inside a Japanese phrase or a Chinese word by `model`,
+/// ascending, each with how likely a phrase starts there after all (`cjk::scores`). The
+/// model judges a boundary with a CJK character on either side and no space on either (a
+/// space is always a break).
+fn inside_phrases(text: &str, model: cjk::Model, breaks: &[usize]) -> Vec<(usize, i64)> {
     let (offsets, chars): (Vec<usize>, Vec<char>) = text.char_indices().unzip();
     let scores = cjk::scores(&chars, model);
-    Some(
-        breaks
-            .iter()
-            .filter_map(|&b| {
-                let k = offsets.partition_point(|&o| o < b);
-                let (before, after) = (chars[k - 1], chars[k]);
-                // After a clause's punctuation, and at an opening bracket, a phrase always
-                // starts (where UAX #14 allows a break).
-                let judged = (cjk::is_cjk(before) || cjk::is_cjk(after))
-                    && !before.is_whitespace()
-                    && !after.is_whitespace()
-                    && !cjk::ends_a_phrase(before)
-                    && !cjk::starts_a_phrase(after);
-                (judged && scores[k] <= 0).then_some((b, scores[k]))
-            })
-            .collect(),
-    )
+    breaks
+        .iter()
+        .filter_map(|&b| {
+            let k = offsets.partition_point(|&o| o < b);
+            let (before, after) = (chars[k - 1], chars[k]);
+            // After a clause's punctuation, and at an opening bracket, a phrase always
+            // starts (where UAX #14 allows a break).
+            let judged = (cjk::is_cjk(before) || cjk::is_cjk(after))
+                && !before.is_whitespace()
+                && !after.is_whitespace()
+                && !cjk::ends_a_phrase(before)
+                && !cjk::starts_a_phrase(after);
+            (judged && scores[k] <= 0).then_some((b, scores[k]))
+        })
+        .collect()
 }
 
 /// Rungs for Japanese phrases and Chinese words wider than their box: each phrase's
 /// likeliest place for a phrase to start after all (`cjk::scores`) first, then its next
 /// likeliest; then, in `rest`, every place between two of its characters.
-fn phrase_rungs(
-    text: &str,
-    lang: Option<Lang>,
-    breaks: &[usize],
-    rest: &mut Vec<usize>,
-) -> Vec<Vec<usize>> {
-    let Some(inside) = scored_inside_phrases(text, lang, &character_breaks(text)) else {
+fn phrase_rungs(text: &str, lang: Option<Lang>, rest: &mut Vec<usize>) -> Vec<Vec<usize>> {
+    let Some(model) = phrase_model(text, lang) else {
         return Vec::new();
     };
+    let all = character_breaks(text);
+    let inside = inside_phrases(text, model, &all);
+    let breaks = between_phrases(&all, &inside);
     let mut rungs: Vec<Vec<usize>> = vec![Vec::new(); 2];
     // Group by phrase: the places between the same two break opportunities.
     let mut phrase: Vec<(usize, i64)> = Vec::new();
@@ -188,8 +178,7 @@ pub fn ladder(text: &str, lang: Option<Lang>) -> Ladder {
     // Inside a Japanese phrase or a Chinese word: its likeliest places first, then between
     // any two of its characters, as UAX #14 and kinsoku allow.
     let mut syllables = Vec::new();
-    let breaks = break_opportunities(text, lang);
-    let mut rungs = phrase_rungs(text, lang, &breaks, &mut syllables);
+    let mut rungs = phrase_rungs(text, lang, &mut syllables);
     for run in runs(text, |c| script_of(c).is_some()) {
         let at = |k: usize| run.byte_at[k];
         if script_of(run.letters[0]) == Some(Script::Thai) {

@@ -90,13 +90,6 @@ pub fn preload() {
     LazyLock::force(&WORDS);
 }
 
-/// The character offsets `k` (0 < k < chars.len()) where a phrase (Japanese) or a word
-/// (Chinese) starts at `chars[k]`, ascending.
-pub fn phrase_starts(chars: &[char], model: Model) -> Vec<usize> {
-    let scores = scores(chars, model);
-    (1..chars.len()).filter(|&k| scores[k] > 0).collect()
-}
-
 /// How strongly a phrase (Japanese) or word (Chinese) starts at `chars[k]`, for each
 /// `k` (index 0 unused): positive where one does. Inside a phrase, the highest are where
 /// a phrase most likely starts after all: where to cut one wider than its box.
@@ -227,6 +220,13 @@ pub fn is_kana(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The character offsets `k` (0 < k < chars.len()) where a phrase (Japanese) or a word
+    /// (Chinese) starts at `chars[k]`, ascending.
+    fn phrase_starts(chars: &[char], model: Model) -> Vec<usize> {
+        let scores = scores(chars, model);
+        (1..chars.len()).filter(|&k| scores[k] > 0).collect()
+    }
 
     fn phrases(text: &str, model: Model) -> Vec<String> {
         let chars: Vec<char> = text.chars().collect();
