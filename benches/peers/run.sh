@@ -17,39 +17,33 @@ python3 - "$root" "$work" 300 <<'PY'
 import json, subprocess, sys, time, os
 root, work, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
 titles = [t for t in open(f"{root}/tests/data/thai.txt", encoding="utf-8").read().splitlines() if t][:5]
-out = {}
-for i, title in enumerate(titles):
-    batch = f"{work}/b{i}.jsonl"
+def per_card(lines, name, runs, first):
+    """ogcard's time a card (ms, the median of `runs` batch runs, one thread) over the
+    batch `lines`, and the size of its card file `first`."""
+    batch = f"{work}/{name}.jsonl"
     with open(batch, "w", encoding="utf-8") as f:
-        for _ in range(n):
-            f.write(json.dumps({"title": title}, ensure_ascii=False) + "\n")
-    runs = []
-    for _ in range(5):
+        for line in lines:
+            f.write(json.dumps(line, ensure_ascii=False) + "\n")
+    times = []
+    for _ in range(runs):
         t = time.perf_counter()
         subprocess.run([f"{root}/target/release/ogcard", "render", "--quiet", "--jobs", "1",
-                        "--batch", batch, "--out-dir", f"{work}/o{i}"], check=True, stderr=subprocess.DEVNULL)
-        runs.append((time.perf_counter() - t) * 1000 / n)
-    out[title] = {"ms": sorted(runs)[2], "bytes": os.path.getsize(f"{work}/o{i}/00001.png")}
+                        "--batch", batch, "--out-dir", f"{work}/{name}"], check=True, stderr=subprocess.DEVNULL)
+        times.append((time.perf_counter() - t) * 1000 / len(lines))
+    return {"ms": sorted(times)[runs // 2], "bytes": os.path.getsize(f"{work}/{name}/{first}")}
+
+out = {}
+for i, title in enumerate(titles):
+    out[title] = per_card([{"title": title}] * n, f"o{i}", 5, "00001.png")
 # The photo card: `cover` with a full-bleed photo, distinct titles, PNG and JPEG q85. The
 # CLI has no picture cache: each card decodes and fits the photo again (a server's cache
 # does that once; `cargo bench --bench card -- photo` times the card without it).
-photo = {}
 picture = f"{root}/tests/data/pictures/rocket.jpg"
-m = 60
-for fmt in ["png", "jpeg"]:
-    batch = f"{work}/p-{fmt}.jsonl"
-    with open(batch, "w", encoding="utf-8") as f:
-        for i in range(m):
-            f.write(json.dumps({"title": f"{titles[0]} {i}", "template": "cover", "image": picture,
-                                "format": fmt, "out": f"{i}.{fmt}"}, ensure_ascii=False) + "\n")
-    runs = []
-    for _ in range(3):
-        t = time.perf_counter()
-        subprocess.run([f"{root}/target/release/ogcard", "render", "--quiet", "--jobs", "1",
-                        "--batch", batch, "--out-dir", f"{work}/p-{fmt}"], check=True, stderr=subprocess.DEVNULL)
-        runs.append((time.perf_counter() - t) * 1000 / m)
-    photo[fmt] = {"ms": sorted(runs)[1], "bytes": os.path.getsize(f"{work}/p-{fmt}/1.{fmt}")}
-out["photo"] = photo
+out["photo"] = {
+    fmt: per_card([{"title": f"{titles[0]} {i}", "template": "cover", "image": picture,
+                    "format": fmt, "out": f"{i}.{fmt}"} for i in range(60)], f"p-{fmt}", 3, f"1.{fmt}")
+    for fmt in ["png", "jpeg"]
+}
 json.dump(out, open(f"{work}/ogcard.json", "w"), ensure_ascii=False)
 PY
 RUNS=$n node compare.mjs "$work/ogcard.json"
