@@ -160,6 +160,15 @@ async fn bad_parameters_are_400_with_a_reason() {
         ("title=%E0%B8", "parameter `title` is not valid UTF-8"),
         ("template=..%2Fetc", "template name `../etc` is invalid"),
         ("lang=japanese", "lang `japanese` is not a language tag"),
+        // What a value echoes stays on one line, control characters escaped.
+        (
+            "theme=x%00%0Aevil",
+            "theme `x\\u{0}\\nevil` is not dark or light",
+        ),
+        (
+            "lang=ja%0D%0AX-Evil:%201",
+            "lang `ja\\r\\nX-Evil: 1` is not a language tag",
+        ),
     ] {
         let (res, body) = send(&app, "GET", &format!("/api/og?{query}")).await;
         assert_eq!(res.status(), 400, "{query}");

@@ -37,6 +37,20 @@ impl From<RenderError> for ApiError {
     }
 }
 
+/// `reason` as one line: a control character a client sent in a value it is echoed from
+/// (`%00`, `%0A`) is written escaped (`\u{0}`, `\n`), never raw.
+fn one_line(reason: &str) -> String {
+    let mut out = String::with_capacity(reason.len());
+    for c in reason.chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, reason) = match self {
@@ -73,7 +87,7 @@ impl IntoResponse for ApiError {
                 // An error is about this request, not a card: no cache should keep it.
                 (header::CACHE_CONTROL, "no-store"),
             ],
-            format!("{reason}\n"),
+            format!("{}\n", one_line(&reason)),
         )
             .into_response();
         if status == StatusCode::SERVICE_UNAVAILABLE {
