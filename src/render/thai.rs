@@ -24,8 +24,16 @@
 //! before them, `-เตอร์` and `-ชั่น` end a word. So `มิเรอร์เลส` stays whole although only
 //! its pieces are known.
 //!
-//! For a word wider than its box, `ladder` gives the weaker places to break it: first
-//! between the dictionary's sub-words of a compound (`กีฬา|สถาน`), then between syllables.
+//! Where the dictionary has two words that are not common but the word list's words seldom
+//! meet between those two syllables (`ดิส|เพลย์`: `ดิส` begins 8 of its words and ends
+//! none), they are taken as one word the list lacks.
+//!
+//! For a word wider than its box (or a stretch held together for want of evidence),
+//! `ladder` gives the weaker places to break it: first between the dictionary's sub-words
+//! of a compound (`กีฬา|สถาน`), then between syllables where a word most likely ends and
+//! the next begins, judged by where each syllable stands in the words of the word list
+//! (`data/thai-syllable-edges.tsv`: `ตี้` ends 27 words and begins none, `คาร์` begins 23,
+//! so `สปาเก็ตตี้|คาร์โบนารา`), then any syllable boundary.
 //!
 //! Data: PyThaiNLP's `words_th.txt` with Thai National Corpus frequencies and its
 //! `syllables_th.txt` (CC0-1.0), plus our own additions; see `data/README.md`.
@@ -53,6 +61,42 @@ static SYLLABLE_LIST: LazyLock<Lexicon> = LazyLock::new(|| {
         Some((syllable, class.parse().unwrap_or(NOT_A_WORD)))
     }))
 });
+
+/// `syllable<TAB>begins<TAB>ends<TAB>inside` lines sorted by syllable (byte order): how
+/// many words of the word list each syllable begins, ends or lies inside
+/// (`syllable_edge_table`).
+const EDGES: &str = include_str!("../../data/thai-syllable-edges.tsv");
+
+static EDGE_TABLE: LazyLock<Vec<(&'static str, [u32; 3])>> = LazyLock::new(|| {
+    let mut table: Vec<_> = EDGES
+        .lines()
+        .filter_map(|l| {
+            let mut f = l.split('\t');
+            let s = f.next()?;
+            let mut n = || f.next()?.parse().ok();
+            Some((s, [n()?, n()?, n()?]))
+        })
+        .collect();
+    if !table.is_sorted_by(|a, b| a.0 <= b.0) {
+        table.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    }
+    table
+});
+
+/// How likely a word ends after syllable `a` and another begins with `b`, judged by where
+/// each stands in the words of the word list: `ตี้` ends 27 words and begins none, `คาร์`
+/// begins 23 and ends 4, so `สปาเก็ตตี้|คาร์โบนารา` is likelier than `สปา|เก็ตตี้` or
+/// `คาร์|โบนารา`. A syllable the table lacks counts as a third likely at each place.
+fn edge_odds(a: &str, b: &str) -> f32 {
+    let counts = |s: &str| {
+        let table = &*EDGE_TABLE;
+        let at = table.partition_point(|e| e.0 < s);
+        table.get(at).filter(|e| e.0 == s).map_or([0; 3], |e| e.1)
+    };
+    let share =
+        |c: [u32; 3], slot: usize| (c[slot] as f32 + 0.5) / (c.iter().sum::<u32>() as f32 + 1.5);
+    share(counts(a), 1) * share(counts(b), 0)
+}
 
 /// The class of a syllable that is no word on its own.
 const NOT_A_WORD: u8 = u8::MAX;
@@ -119,6 +163,7 @@ impl Lexicon {
 pub fn preload() {
     LazyLock::force(&WORD_LIST);
     LazyLock::force(&SYLLABLE_LIST);
+    LazyLock::force(&EDGE_TABLE);
 }
 
 /// Whether `c` belongs to a Thai run that this module segments.
@@ -192,7 +237,7 @@ pub fn boundaries(run: &[char], icu: &[usize]) -> Vec<usize> {
         out.sort_unstable();
         out.dedup();
     }
-    out.retain(|&k| !run.inside_a_word(k) && run.doubt(k).is_none());
+    out.retain(|&k| !run.inside_a_word(k) && !run.held_back(k) && !run.seldom_an_edge(k));
     out
 }
 
@@ -214,47 +259,101 @@ pub fn unknown_spans(run: &[char]) -> Vec<std::ops::Range<usize>> {
     spans
 }
 
+/// Where each syllable stands in the words of the word list: for every syllable of a
+/// word of two syllables or more (all of them listed syllables), how many words it begins,
+/// ends or lies inside; as `syllable<TAB>begins<TAB>ends<TAB>inside` lines, sorted. This
+/// is `data/thai-syllable-edges.tsv` (`cargo run --example thai-syllable-edges` writes it;
+/// a test checks the committed file is what the word list and the syllabifier give).
+pub fn syllable_edge_table() -> String {
+    let mut counts: std::collections::BTreeMap<&str, [u32; 3]> = Default::default();
+    for line in WORDS.lines() {
+        let Some((word, _)) = line.split_once('\t') else {
+            continue;
+        };
+        let chars: Vec<char> = word.chars().collect();
+        let run = Analysed::new(&chars);
+        let cut = &run.syllables;
+        if cut.len() < 2 || cut.iter().any(|y| !y.known) {
+            continue;
+        }
+        for (i, y) in cut.iter().enumerate() {
+            let at = (run.byte_at[y.start], run.byte_at[y.end]);
+            let slot = match i {
+                0 => 0,
+                _ if i + 1 == cut.len() => 1,
+                _ => 2,
+            };
+            counts.entry(&word[at.0..at.1]).or_default()[slot] += 1;
+        }
+    }
+    counts
+        .into_iter()
+        .map(|(s, [b, e, i])| format!("{s}\t{b}\t{e}\t{i}\n"))
+        .collect()
+}
+
 /// Weaker places to break a run of Thai letters, for a word wider than its box, strongest
-/// first: the word boundaries `boundaries` holds back as unsure, then the boundaries
-/// between the dictionary words a word is made of (a compound's parts, then their parts,
-/// …), then between syllables (not inside a stretch no syllable covers). Each rung's
-/// character offsets ascending.
+/// first: the boundaries between the dictionary words a word is made of (a compound's
+/// parts, then their parts, …), then the syllable boundaries by how likely a word ends
+/// there (`edge_odds`, in `EDGE_BANDS`; outside the words the dictionary can be trusted
+/// with before inside them), then any other syllable boundary (not inside a stretch no
+/// syllable covers). Each rung's character offsets ascending.
 pub fn ladder(run: &[char]) -> Vec<Vec<usize>> {
     let run = Analysed::new(run);
-    // Strongest: the word boundaries held back for want of evidence (`doubt`), the likelier
-    // first, so that a run of them wider than its box breaks where its words most likely
-    // meet.
-    let doubts: Vec<(usize, Doubt)> = run
-        .words
-        .boundaries()
-        .into_iter()
-        .filter(|&k| !run.inside_a_word(k))
-        .filter_map(|k| Some((k, run.doubt(k)?)))
-        .collect();
-    let rung = |doubt: Doubt| -> Vec<usize> {
-        doubts
-            .iter()
-            .filter(|(_, d)| *d == doubt)
-            .map(|(k, _)| *k)
-            .collect()
-    };
-    let mut rungs = vec![rung(Doubt::Likely), rung(Doubt::Unlikely)];
+    // Strongest: the parts of the compounds the dictionary knows, level by level.
+    let mut rungs: Vec<Vec<usize>> = Vec::new();
     for piece in run.words.pieces.iter().filter(|p| p.known) {
-        run.parts(piece.start, piece.end, 2, &mut rungs);
+        run.parts(piece.start, piece.end, 0, &mut rungs);
     }
+    // Then the syllable boundaries outside the words the dictionary can be trusted with,
+    // where a word most likely ends and another begins (`edge_odds`), the likelier first:
+    // so a stretch held together for want of evidence that is wider than its box breaks
+    // where its words most likely meet.
+    let trusted = |p: &Piece| {
+        p.known
+            && run.syllable_count(*p) >= 2
+            && matches!(run.strength(*p), Strength::Rare | Strength::Common)
+    };
+    // [outside, inside] a trusted word, each by `EDGE_BANDS`.
+    let mut bands: [[Vec<usize>; EDGE_BANDS.len()]; 2] = Default::default();
+    let mut rest = Vec::new();
+    for w in run.syllables.windows(2) {
+        let (a, b) = (w[0], w[1]);
+        if !a.known && !b.known {
+            continue;
+        }
+        let k = b.start;
+        let (sa, sb) = (&run.chars[a.start..a.end], &run.chars[b.start..b.end]);
+        // Inside a word the dictionary knows, or one spelt as Thai spells an English
+        // suffix (`โปรแกรม|มิ่ง`, `ฟุต|เตอร์`).
+        let inside = run
+            .words
+            .pieces
+            .iter()
+            .any(|p| p.start < k && k < p.end && trusted(p))
+            || spelled_suffix(sa, sb)
+            || (silenced_as_english(sa) && er_suffix(sb).is_some());
+        let odds = edge_odds(run.piece(a.start, a.end), run.piece(b.start, b.end));
+        match EDGE_BANDS.iter().position(|&least| odds >= least) {
+            Some(band) => bands[usize::from(inside)][band].push(k),
+            None => rest.push(k),
+        }
+    }
+    rungs.extend(bands.into_iter().flatten());
+    rungs.retain(|rung| !rung.is_empty());
     for rung in &mut rungs {
         rung.sort_unstable();
     }
-    rungs.retain(|rung| !rung.is_empty());
-    rungs.push(
-        run.syllables
-            .windows(2)
-            .filter(|w| w[0].known || w[1].known)
-            .map(|w| w[1].start)
-            .collect(),
-    );
+    rungs.push(rest);
     rungs
 }
+
+/// The `edge_odds` bands of syllable boundaries, likeliest first: a stretch too wide for
+/// its box is cut in the first band with a place that fits.
+const EDGE_BANDS: [f32; 3] = [0.15, 0.05, 0.015];
+
+/// `edge_odds` below which two words that are not common are taken as one.
+const SELDOM_EDGE: f32 = 0.025;
 
 /// Which segmentation `segment` picks among those with the fewest unknown characters.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -479,9 +578,17 @@ impl<'a> Analysed<'a> {
                 && out
                     .last()
                     .is_some_and(|p| !is_open(&self.chars[p.start..p.end]));
+            // Nor a lone consonant after a closed syllable, before `ร ล ว`: it begins a
+            // cluster (`จาก` + `ท` + `วิตช์` is `จาก` + `ทวิตช์`), having no vowel to close.
+            let glide_cluster = matches!(stretch, [c] if is_consonant(*c))
+                && matches!(self.chars.get(end), Some('ร' | 'ล' | 'ว'))
+                && out.last().is_some_and(|p| {
+                    let prev = &self.chars[p.start..p.end];
+                    !is_open(prev) && prev.last() != Some(&THANTHAKHAT)
+                });
             // A syllable grown so is no word the list knows.
             match out.last_mut() {
-                Some(prev) if vowelless && !s_cluster && !hard[i] => {
+                Some(prev) if vowelless && !s_cluster && !glide_cluster && !hard[i] => {
                     prev.end = end;
                     prev.class = None;
                 }
@@ -592,13 +699,14 @@ impl<'a> Analysed<'a> {
         }
     }
 
-    /// How far the boundary at `k` is from being known: `None` when the dictionary's word
-    /// on either side can be trusted, else how likely it still is. A line breaks only at
-    /// trusted boundaries; the others are the first places to cut a run of them that is
-    /// wider than its box (`ladder`). See [`Doubt`] and [`Strength`].
-    fn doubt(&self, k: usize) -> Option<Doubt> {
+    /// Whether the boundary at `k` is held back for want of evidence: the dictionary's
+    /// words on both sides exist but neither can be trusted to be a word of its own there
+    /// (see [`Strength`]). A line breaks only at trusted boundaries.
+    fn held_back(&self, k: usize) -> bool {
         use Strength::*;
-        let (left, right) = self.pieces_at(k)?;
+        let Some((left, right)) = self.pieces_at(k) else {
+            return false;
+        };
         let (l, r) = (self.strength(left), self.strength(right));
         // An unknown stretch takes in a one-syllable word on either side (`เรน` + `เดอริ่ง`,
         // `ยา` + `กิ` of `ทาโกยากิ`, `ซา` + `ญ่า` of `ลาซาญ่า`): what Thai writing glues to
@@ -610,16 +718,25 @@ impl<'a> Analysed<'a> {
         let inside_unit =
             (l == Unknown && (r == Unknown || one(right))) || (r == Unknown && one(left));
         // At the edge of such a unit the boundary stands, unless the other side is weak too.
+        // A weak piece (the shape of a transliteration's piece) holds on to a weak or rare
+        // neighbour.
         let at_edge = l == Unknown || r == Unknown || left_taken || right_taken;
-        if inside_unit || (at_edge && (l == Weak || r == Weak)) || (l == Weak && r == Weak) {
-            Some(Doubt::Unlikely)
-        } else if at_edge {
-            None
-        } else if (l == Weak && r == Rare) || (l == Rare && r == Weak) {
-            Some(Doubt::Likely)
-        } else {
-            None
-        }
+        inside_unit
+            || (at_edge && (l == Weak || r == Weak))
+            || (!at_edge && ((l == Weak && matches!(r, Weak | Rare)) || (r == Weak && l == Rare)))
+    }
+
+    /// Whether the boundary at `k` lies between two words neither of which is common, where
+    /// the word list says words seldom meet: `ดิส` begins 8 of its words and ends none, so
+    /// `ดิส|เพลย์` is one word the list lacks rather than two it has.
+    fn seldom_an_edge(&self, k: usize) -> bool {
+        let (Some((left, right)), Some(at)) = (self.pieces_at(k), self.syllable_at(k)) else {
+            return false;
+        };
+        let (a, b) = (self.syllables[at - 1], self.syllables[at]);
+        self.strength(left) != Strength::Common
+            && self.strength(right) != Strength::Common
+            && edge_odds(self.piece(a.start, a.end), self.piece(b.start, b.end)) < SELDOM_EDGE
     }
 
     /// The syllables lying inside `lo..hi`.
@@ -751,7 +868,7 @@ fn er_suffix(s: &[char]) -> Option<char> {
     }
 }
 
-/// How far a piece can be trusted to be a word of its own (`Analysed::doubt`).
+/// How far a piece can be trusted to be a word of its own (`Analysed::held_back`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Strength {
     /// No dictionary word covers it, or the syllables cut across it (`บ` + `ราว` of
@@ -764,16 +881,6 @@ enum Strength {
     /// Less frequent than [`COMMON`], native in shape.
     Rare,
     Common,
-}
-
-/// How likely a boundary held back by `Analysed::doubt` still is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Doubt {
-    /// A weak piece beside a rare one: the edge of a loanword as often as inside one.
-    Likely,
-    /// Beside an unknown stretch (or a one-syllable word it takes in), or between two weak
-    /// pieces: inside a loanword, most likely.
-    Unlikely,
 }
 
 /// A word of two syllables or more is weak only when at most this frequent (class).
