@@ -138,3 +138,57 @@ fn template_assets_must_be_plain_valid_files_beside_the_template() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A template may be at most 1 MiB, an SVG asset 2 MiB: the directory's files are read
+/// with the larger cap and each judged by what it turns out to be, so a 1.5 MiB logo
+/// beside `brand.svg` loads and a 1.5 MiB template is refused naming the template's cap.
+#[test]
+fn an_svg_logo_may_be_larger_than_a_template() {
+    let dir = std::env::temp_dir().join(format!("ogcard-big-logo-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let padding = |n: usize| format!("<!--{}-->", "x".repeat(n));
+    let logo = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 10 10\">{}\
+         <rect width=\"10\" height=\"10\" fill=\"red\"/></svg>",
+        padding(1536 << 10)
+    );
+    std::fs::write(dir.join("brand-logo.svg"), &logo).unwrap();
+    std::fs::write(
+        dir.join("brand.svg"),
+        include_str!("../templates/brand.svg"),
+    )
+    .unwrap();
+    let load = |dir: &std::path::Path| {
+        let config = <ogcard::config::Config as clap::Parser>::parse_from([
+            "ogcard",
+            "--templates-dir",
+            dir.to_str().unwrap(),
+        ]);
+        ogcard::state(&config)
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    };
+    assert_eq!(load(&dir), Ok(()), "a 1.5 MiB logo");
+
+    let big_template = include_str!("../templates/brand.svg").replacen(
+        "<svg",
+        &format!("{}<svg", padding(1536 << 10)),
+        1,
+    );
+    std::fs::write(dir.join("big.svg"), big_template).unwrap();
+    let err = load(&dir).expect_err("a 1.5 MiB template");
+    assert!(
+        err.contains("big.svg") && err.contains("over 1048576 bytes"),
+        "{err}"
+    );
+    std::fs::remove_file(dir.join("big.svg")).unwrap();
+
+    std::fs::write(dir.join("brand-logo.svg"), logo + &padding(1 << 20)).unwrap();
+    let err = load(&dir).expect_err("a 2.5 MiB logo");
+    assert!(
+        err.contains("brand-logo.svg") && err.contains("over 2097152 bytes"),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

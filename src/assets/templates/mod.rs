@@ -363,33 +363,49 @@ impl Templates {
                 dir: dir.display().to_string(),
                 source,
             };
-            let mut files: Vec<(PathBuf, String)> = Vec::new();
+            // Read with the larger of the two caps: whether a file is a template (at most
+            // `MAX_TEMPLATE_BYTES`) or an asset (`MAX_ASSET_BYTES`) is known only once every
+            // template has been read.
+            let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
             for path in crate::dirs::files_with_extensions(dir, &["svg"]).map_err(io)? {
-                let file = path.display().to_string();
-                let invalid = |problem: String| TemplateError::Invalid {
-                    file: file.clone(),
-                    problem,
-                };
-                let bytes = crate::dirs::read_capped(&path, MAX_TEMPLATE_BYTES)
-                    .map_err(|e| invalid(e.to_string()))?
-                    .ok_or_else(|| invalid(format!("over {MAX_TEMPLATE_BYTES} bytes")))?;
-                let source =
-                    String::from_utf8(bytes).map_err(|_| invalid("not UTF-8 text".into()))?;
-                files.push((path, source));
+                let max = MAX_TEMPLATE_BYTES.max(compose::MAX_ASSET_BYTES);
+                let bytes = crate::dirs::read_capped(&path, max)
+                    .map_err(|e| TemplateError::Invalid {
+                        file: path.display().to_string(),
+                        problem: e.to_string(),
+                    })?
+                    .ok_or_else(|| TemplateError::Invalid {
+                        file: path.display().to_string(),
+                        problem: format!("over {max} bytes"),
+                    })?;
+                files.push((path, bytes));
             }
             // An SVG a template names in `data-asset` (the directory's or an embedded one's)
             // is an asset, not a template: a logo beside the template that uses it.
             let assets = compose::asset_names(
                 files
                     .iter()
-                    .map(|(_, s)| s.as_str())
+                    .filter_map(|(_, b)| std::str::from_utf8(b).ok())
                     .chain(EMBEDDED.iter().map(|(_, _, s)| *s)),
             );
-            for (path, source) in files {
+            for (path, bytes) in files {
                 let file_name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
                 if assets.iter().any(|a| a == file_name) {
                     continue;
                 }
+                let invalid = |problem: String| TemplateError::Invalid {
+                    file: path.display().to_string(),
+                    problem,
+                };
+                if bytes.len() > MAX_TEMPLATE_BYTES {
+                    return Err(invalid(format!(
+                        "over {MAX_TEMPLATE_BYTES} bytes (a template; an SVG a template names \
+                         in data-asset may be up to {} bytes)",
+                        compose::MAX_ASSET_BYTES
+                    )));
+                }
+                let source =
+                    String::from_utf8(bytes).map_err(|_| invalid("not UTF-8 text".into()))?;
                 let file = path.display().to_string();
                 let (name, size) = path
                     .file_stem()
