@@ -326,11 +326,11 @@ pub fn ladder(run: &[char]) -> Vec<Vec<usize>> {
         let (sa, sb) = (&run.chars[a.start..a.end], &run.chars[b.start..b.end]);
         // Inside a word the dictionary knows, or one spelt as Thai spells an English
         // suffix (`โปรแกรม|มิ่ง`, `ฟุต|เตอร์`).
-        let inside = run
-            .words
-            .pieces
-            .iter()
-            .any(|p| p.start < k && k < p.end && trusted(p))
+        let pieces = &run.words.pieces;
+        let around = pieces.partition_point(|p| p.end <= k);
+        let inside = pieces
+            .get(around)
+            .is_some_and(|p| p.start < k && trusted(p))
             || spelled_suffix(sa, sb)
             || (silenced_as_english(sa) && er_suffix(sb).is_some());
         let odds = edge_odds(run.piece(a.start, a.end), run.piece(b.start, b.end));
