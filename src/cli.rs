@@ -1,9 +1,11 @@
 //! Subcommands: `sign`, `healthcheck`, `render` (one card or a JSON Lines batch, the same
 //! bytes as the server) and `templates check`.
 
+use std::collections::HashMap;
 use std::io::{Read, Write};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
@@ -140,7 +142,13 @@ fn render_cards(args: &RenderArgs, config: &Config) -> anyhow::Result<()> {
             .filter_map(|(n, v)| Some((n, v.as_deref()?)))
             .chain(args.debug.then_some(("debug", "1")))
             .collect();
-            let (_, card) = render_params(&params, &assets, &defaults, config)?;
+            let (_, card) = render_params(
+                &params,
+                &assets,
+                &defaults,
+                config,
+                &LocalPictures::default(),
+            )?;
             if output == Path::new("-") {
                 std::io::stdout().write_all(&card.bytes)?;
             } else {
@@ -173,6 +181,7 @@ fn render_params(
     assets: &Assets,
     defaults: &Defaults,
     config: &Config,
+    fitted: &LocalPictures,
 ) -> anyhow::Result<(CardRequest, Rendered)> {
     let is_url = |v: &str| v.starts_with("http://") || v.starts_with("https://");
     let (local, rest): (Vec<Param>, Vec<Param>) = params
@@ -188,18 +197,26 @@ fn render_params(
             .iter()
             .find(|s| s.name == name)
             .with_context(|| format!("template `{}` has no `{name}` picture slot", req.template))?;
-        let mut bytes = Vec::new();
-        std::fs::File::open(path)
-            .with_context(|| format!("{name}: reading {path}"))?
-            .take(MAX_LOCAL_PICTURE_BYTES + 1)
-            .read_to_end(&mut bytes)
-            .with_context(|| format!("{name}: reading {path}"))?;
-        if bytes.len() as u64 > MAX_LOCAL_PICTURE_BYTES {
-            bail!("{name}: {path} is over {MAX_LOCAL_PICTURE_BYTES} bytes");
-        }
-        let pixmap = crate::pictures::fit_to_slot(&bytes, slot, scale)
-            .map_err(|f| anyhow::anyhow!("{name}: {path}: {f}"))?;
-        pictures.set(name, std::sync::Arc::new(pixmap));
+        let design = format!("{} {:?}", req.template, req.size);
+        let key = (path.to_string(), slot.name, scale.to_bits(), design);
+        let pixmap = match fitted.get(&key) {
+            Some(pixmap) => pixmap,
+            None => {
+                let mut bytes = Vec::new();
+                std::fs::File::open(path)
+                    .with_context(|| format!("{name}: reading {path}"))?
+                    .take(MAX_LOCAL_PICTURE_BYTES + 1)
+                    .read_to_end(&mut bytes)
+                    .with_context(|| format!("{name}: reading {path}"))?;
+                if bytes.len() as u64 > MAX_LOCAL_PICTURE_BYTES {
+                    bail!("{name}: {path} is over {MAX_LOCAL_PICTURE_BYTES} bytes");
+                }
+                let pixmap = crate::pictures::fit_to_slot(&bytes, slot, scale)
+                    .map_err(|f| anyhow::anyhow!("{name}: {path}: {f}"))?;
+                fitted.keep(key, std::sync::Arc::new(pixmap))
+            }
+        };
+        pictures.set(name, pixmap);
     }
     if req.pictures.iter().any(Option::is_some) {
         let settings = config.pictures();
@@ -224,6 +241,37 @@ fn render_params(
     }
     let card = render::card_with(&req, assets, &pictures, Deadline::NONE)?;
     Ok((req, card))
+}
+
+/// Local pictures already decoded and fitted to a slot, kept for the rest of a batch (a
+/// batch of cards over the same photo decodes it once), within [`LOCAL_PICTURES_BUDGET`].
+#[derive(Default)]
+struct LocalPictures {
+    kept: std::sync::Mutex<(usize, HashMap<PictureKey, Arc<tiny_skia::Pixmap>>)>,
+}
+
+/// Path, slot, scale (bits of the `f32`), and template and size of a fitted local picture.
+type PictureKey = (String, &'static str, u32, String);
+
+/// What a batch keeps of fitted local pictures: about twenty 1200×630 photos.
+const LOCAL_PICTURES_BUDGET: usize = 64 << 20;
+
+impl LocalPictures {
+    fn get(&self, key: &PictureKey) -> Option<Arc<tiny_skia::Pixmap>> {
+        let kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
+        kept.1.get(key).cloned()
+    }
+
+    /// Keeps `pixmap` under `key` while the budget allows; returns it either way.
+    fn keep(&self, key: PictureKey, pixmap: Arc<tiny_skia::Pixmap>) -> Arc<tiny_skia::Pixmap> {
+        let mut kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
+        let bytes = pixmap.data().len();
+        if kept.0 + bytes <= LOCAL_PICTURES_BUDGET && !kept.1.contains_key(&key) {
+            kept.0 += bytes;
+            kept.1.insert(key, Arc::clone(&pixmap));
+        }
+        pixmap
+    }
 }
 
 /// One line of a batch file.
@@ -305,10 +353,11 @@ fn render_batch(
         indicatif::ProgressBar::new(jobs.len() as u64)
     };
     let started = Instant::now();
+    let pictures = LocalPictures::default();
     let results = crate::parallel::map_in_order(&jobs, workers, |job| {
         // A panic is this line's failure, not the batch's end.
         let rendered = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            render_job(job, out_dir, assets, defaults, config)
+            render_job(job, out_dir, assets, defaults, config, &pictures)
         }));
         progress.inc(1);
         match rendered {
@@ -346,13 +395,14 @@ fn render_job(
     assets: &Assets,
     defaults: &Defaults,
     config: &Config,
+    pictures: &LocalPictures,
 ) -> anyhow::Result<()> {
     let params: Vec<(&str, &str)> = job
         .params
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect();
-    let (req, card) = render_params(&params, assets, defaults, config)?;
+    let (req, card) = render_params(&params, assets, defaults, config, pictures)?;
     let name = job
         .out
         .clone()

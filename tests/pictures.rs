@@ -760,3 +760,53 @@ async fn picture_bombs_take_turns_under_the_budget_while_text_cards_are_served()
     eprintln!("picture bombs: RSS {baseline} KiB before, peak {peak} KiB (+{grown} KiB)");
     assert!(grown <= 256 << 10, "peak RSS grew by {grown} KiB");
 }
+
+/// Photo cards over the same picture share one kept background: drawn and quantised for
+/// the first, its rows reused by the next (the same pixels wherever the text is not), and
+/// counted in `/metrics` within its budget; each PNG stays under WhatsApp's 300 KB.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn photo_cards_over_one_picture_share_its_quantised_background() {
+    let s = setup_with(&["--render-wait-ms", "60000"]).await;
+    let gauge = |metrics: &str, name: &str| -> usize {
+        metrics
+            .lines()
+            .find_map(|l| l.strip_prefix(&format!("{name} ")))
+            .unwrap_or_else(|| panic!("{name} in\n{metrics}"))
+            .parse()
+            .unwrap()
+    };
+    let mut kept = Vec::new();
+    let mut cards = Vec::new();
+    for title in ["การกลั่นโมเดล ดาบสองคม", "Open source is eating AI"]
+    {
+        let query = format!(
+            "template=cover&title={}&image={}cover.jpg",
+            encode(title),
+            encode(&s.base)
+        );
+        let (res, body) = send(&s.app, "GET", &format!("/api/og?{query}")).await;
+        assert_eq!(res.status(), 200);
+        assert!(body.len() <= 300 * 1024, "{} bytes", body.len());
+        cards.push(decode_png(&body));
+        let (_, metrics) = send(&s.app, "GET", "/metrics").await;
+        let metrics = String::from_utf8(metrics).unwrap();
+        let (bytes, budget) = (
+            gauge(&metrics, "ogcard_photo_backgrounds_bytes"),
+            gauge(&metrics, "ogcard_photo_backgrounds_budget_bytes"),
+        );
+        assert!(
+            bytes > 1200 * 630 * 4 && bytes <= budget,
+            "{bytes} of {budget}"
+        );
+        kept.push(bytes);
+    }
+    assert_eq!(
+        kept[0], kept[1],
+        "the second card drew no background of its own"
+    );
+    // Above the title the two cards are the same quantised pixels.
+    let row = |c: &(u32, u32, Vec<u8>), y: usize| c.2[y * 1200 * 4..(y + 1) * 1200 * 4].to_vec();
+    for y in [0, 60, 200] {
+        assert!(row(&cards[0], y) == row(&cards[1], y), "row {y}");
+    }
+}

@@ -313,3 +313,14 @@ pub fn pictures_text(pictures: &crate::pictures::Pictures) -> String {
     }
     out
 }
+
+/// The kept photo backgrounds (`render::photo`): their bytes against their budget.
+pub fn photos_text(assets: &crate::render::Assets) -> String {
+    let (bytes, budget) = assets.photo_bytes();
+    format!(
+        "# HELP ogcard_photo_backgrounds_bytes Bytes of the backgrounds with pictures kept for the next card (drawn, and quantised for PNG).\n\
+         # TYPE ogcard_photo_backgrounds_bytes gauge\nogcard_photo_backgrounds_bytes {bytes}\n\
+         # HELP ogcard_photo_backgrounds_budget_bytes The byte budget of those backgrounds.\n\
+         # TYPE ogcard_photo_backgrounds_budget_bytes gauge\nogcard_photo_backgrounds_budget_bytes {budget}\n"
+    )
+}

@@ -397,7 +397,9 @@ async fn metrics_text(State(state): State<AppState>) -> impl IntoResponse {
             header::CONTENT_TYPE,
             "text/plain; version=0.0.4; charset=utf-8",
         )],
-        state.metrics.render_text(&state.cache.stats()) + &metrics::pictures_text(&state.pictures),
+        state.metrics.render_text(&state.cache.stats())
+            + &metrics::pictures_text(&state.pictures)
+            + &metrics::photos_text(&state.assets.get()),
     )
 }
 

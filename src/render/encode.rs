@@ -39,7 +39,11 @@ pub fn encode_png(
                 return Ok(rgb);
             }
             // A photo card: too large for WhatsApp's preview as a lossless PNG.
-            let (palette, scanlines) = quantize(pixmap);
+            let (palette, data, _) = quantize(pixmap, 256);
+            let scanlines = Scanlines {
+                data,
+                zero: vec![false; height as usize],
+            };
             let indexed = write_indexed(width, height, &palette, &scanlines, level)?;
             Ok(if indexed.len() < rgb.len() {
                 indexed
@@ -134,14 +138,19 @@ pub const MAX_LOSSLESS_BYTES: usize = 300 * 1024;
 /// sample of its pixels, and each pixel mapped to it with half of Floyd–Steinberg's error
 /// diffusion (a photo's smooth shades band without it; the whole error makes the file
 /// a third larger: 355 KB against 267 KB for `cover` with a photo). Nearest palette entries
-/// are looked up once per 6-bit-per-channel colour.
-fn quantize(pixmap: &Pixmap) -> (Vec<u8>, Scanlines) {
+/// are looked up once per 6-bit-per-channel colour. Returns the palette (RGB triples), the
+/// scanlines (filter byte 0, then an index a pixel) and the network, which finds the
+/// palette entry nearest any colour.
+pub(super) fn quantize(
+    pixmap: &Pixmap,
+    colours: usize,
+) -> (Vec<u8>, Vec<u8>, color_quant::NeuQuant) {
     /// NeuQuant learns from every 30th pixel (its sparsest): on `cover` with a photo the
     /// mean difference from the lossless card is 1.08/255 against 1.03 at every 20th,
     /// for a fraction of the time (every 10th took ~120 ms).
     const SAMPLE_EVERY: i32 = 30;
     let (width, height) = (pixmap.width() as usize, pixmap.height() as usize);
-    let net = color_quant::NeuQuant::new(SAMPLE_EVERY, 256, pixmap.data());
+    let net = color_quant::NeuQuant::new(SAMPLE_EVERY, colours, pixmap.data());
     let palette = net.color_map_rgb();
     let mut nearest = vec![u16::MAX; 1 << 18];
     // The error carried to this row and the next, per pixel and channel, in 32nds: the
@@ -174,11 +183,17 @@ fn quantize(pixmap: &Pixmap) -> (Vec<u8>, Scanlines) {
         std::mem::swap(&mut here, &mut below);
         below.iter_mut().for_each(|e| *e = [0; 3]);
     }
-    let scanlines = Scanlines {
-        data,
-        zero: vec![false; height],
-    };
-    (palette, scanlines)
+    (palette, data, net)
+}
+
+/// Whether `pixmap` is a photo card: opaque, more than 256 colours, and larger than
+/// [`MAX_LOSSLESS_BYTES`] as a lossless PNG (so `encode_png` quantises it).
+pub(super) fn is_photo(pixmap: &Pixmap) -> Result<bool, RenderError> {
+    if !matches!(palettize(pixmap, None), Colors::Many) {
+        return Ok(false);
+    }
+    let (width, height) = (pixmap.width(), pixmap.height());
+    Ok(write(width, height, png::ColorType::Rgb, &rgb_of(pixmap))?.len() > MAX_LOSSLESS_BYTES)
 }
 
 fn rgb_of(pixmap: &Pixmap) -> Vec<u8> {
@@ -495,6 +510,16 @@ fn write_indexed(
     level: u8,
 ) -> Result<Vec<u8>, RenderError> {
     let idat = deflate_rows(scanlines, width as usize, level)?;
+    indexed_png(width, height, palette, &idat)
+}
+
+/// An indexed PNG of `palette` (RGB triples) and `idat`, a whole zlib stream.
+pub(super) fn indexed_png(
+    width: u32,
+    height: u32,
+    palette: &[u8],
+    idat: &[u8],
+) -> Result<Vec<u8>, RenderError> {
     let mut out = Vec::with_capacity(idat.len() + palette.len() + 64);
     let mut encoder = png::Encoder::new(&mut out, width, height);
     encoder.set_color(png::ColorType::Indexed);
@@ -502,17 +527,17 @@ fn write_indexed(
     encoder.set_palette(palette);
     let mut writer = encoder.write_header().map_err(png_error)?;
     writer
-        .write_chunk(png::chunk::IDAT, &idat)
+        .write_chunk(png::chunk::IDAT, idat)
         .map_err(png_error)?;
     writer.finish().map_err(png_error)?;
     Ok(out)
 }
 
 /// CMF 0x78: deflate, 32 KiB window; FLG 0x01: no dictionary, check bits.
-const ZLIB_HEADER: [u8; 2] = [0x78, 0x01];
+pub(super) const ZLIB_HEADER: [u8; 2] = [0x78, 0x01];
 /// An empty block with fixed codes and BFINAL set (bits 1, 01, then end-of-block
 /// 0000000): every segment ends in a sync flush, so this ends the stream.
-const LAST_BLOCK: [u8; 2] = [0x03, 0x00];
+pub(super) const LAST_BLOCK: [u8; 2] = [0x03, 0x00];
 
 /// The zlib stream of the image data. A card is mostly rows of the background colour,
 /// index 0: long runs of zero bytes, written by `zero_run` without any search. Only the
@@ -537,11 +562,7 @@ fn deflate_rows(lines: &Scanlines, width: usize, level: u8) -> Result<Vec<u8>, R
             } else {
                 let band = &lines.data[offset..offset + bytes];
                 offset += bytes;
-                text.reset();
-                // Fresh after the reset: nothing to flush, the level just changes.
-                text.set_level(i32::from(level.clamp(1, 9)))
-                    .map_err(|e| RenderError::Encode(format!("deflate: {}", e.as_str())))?;
-                compress(text, band, zlib_rs::DeflateFlush::SyncFlush, &mut out)?;
+                fresh_segment(text, band, level, &mut out)?;
                 adler = zlib_rs::adler32::adler32(adler, band);
             }
         }
@@ -550,6 +571,26 @@ fn deflate_rows(lines: &Scanlines, width: usize, level: u8) -> Result<Vec<u8>, R
     out.extend_from_slice(&LAST_BLOCK);
     out.extend_from_slice(&adler.to_be_bytes());
     Ok(out)
+}
+
+/// `rows` deflated as a segment of its own (empty window, ending in a sync flush) onto
+/// `out`, to be joined with others between [`ZLIB_HEADER`] and [`LAST_BLOCK`].
+pub(super) fn deflate_band(rows: &[u8], level: u8, out: &mut Vec<u8>) -> Result<(), RenderError> {
+    TEXT.with_borrow_mut(|text| fresh_segment(text, rows, level, out))
+}
+
+fn fresh_segment(
+    deflate: &mut zlib_rs::Deflate,
+    rows: &[u8],
+    level: u8,
+    out: &mut Vec<u8>,
+) -> Result<(), RenderError> {
+    deflate.reset();
+    // Fresh after the reset: nothing to flush, the level just changes.
+    deflate
+        .set_level(i32::from(level.clamp(1, 9)))
+        .map_err(|e| RenderError::Encode(format!("deflate: {}", e.as_str())))?;
+    compress(deflate, rows, zlib_rs::DeflateFlush::SyncFlush, out)
 }
 
 thread_local! {

@@ -8,6 +8,7 @@ pub mod cjk;
 pub mod encode;
 pub mod glyphs;
 pub mod layout;
+pub mod photo;
 pub mod raster;
 pub mod shape;
 pub mod svg;
@@ -96,6 +97,9 @@ pub struct Assets {
     background_rows: std::collections::HashMap<u64, std::sync::OnceLock<encode::BackgroundRows>>,
     /// Deflate level for PNG text rows (`encode::DEFAULT_LEVEL` unless configured).
     png_level: u8,
+    /// Backgrounds with their pictures drawn in (and quantised, for photo PNGs), kept
+    /// across cards within `photo::PHOTO_BUDGET` bytes.
+    photos: photo::Photos,
 }
 
 impl Assets {
@@ -141,6 +145,7 @@ impl Assets {
             templates,
             fonts_version,
             png_level,
+            photos: photo::Photos::new(photo::PHOTO_BUDGET),
         }
     }
 
@@ -149,6 +154,11 @@ impl Assets {
     fn background_rows(&self, template: &Template) -> Option<&encode::BackgroundRows> {
         let cell = self.background_rows.get(&template.id)?;
         Some(cell.get_or_init(|| encode::BackgroundRows::of(template.background())))
+    }
+
+    /// Bytes of the photo backgrounds kept, and their budget.
+    pub fn photo_bytes(&self) -> (usize, usize) {
+        (self.photos.bytes(), photo::PHOTO_BUDGET)
     }
 
     /// Draws `template`'s `og` background now, so that its first card does not: the
@@ -325,6 +335,8 @@ pub struct Canvas<'a> {
     /// Not the template's background under the text (another pixel ratio, or pictures):
     /// neither its known rows nor the thread's spare canvas apply.
     scaled: bool,
+    /// The kept background with pictures under the text, at 1×.
+    photo: Option<Arc<photo::Background>>,
 }
 
 impl Canvas<'_> {
@@ -334,6 +346,11 @@ impl Canvas<'_> {
 
     /// The card as a PNG; rows it did not draw on are taken as the template's.
     pub fn png(&self) -> Result<Vec<u8>, RenderError> {
+        if let Some(background) = &self.photo {
+            if let Some(png) = photo::png(self.pixmap(), background, self.png_level)? {
+                return Ok(png);
+            }
+        }
         let known = self.background.map(|background| encode::Known {
             background,
             dirty: &self.dirty,
@@ -605,8 +622,19 @@ impl CardLayout<'_> {
             slot.plain_fill.is_none() || (face.color && !face.png_bitmaps)
         });
         let present = self.present(dpr);
+        let mut photo = None;
         let (mut pixmap, mut dirty) = if present != 0 || scaled {
-            let mut pixmap = if present != 0 {
+            let mut pixmap = if present != 0 && !scaled {
+                // At 1×, the background with these pictures is kept for the next card.
+                let key = photo::Key::new(template.id, present, &self.pictures);
+                let background = assets.photos.get_or_draw(key, || {
+                    let pixmap = self.draw_pictures(assets, dpr, present)?;
+                    Ok(photo::Background::new(key, self.pictures.clone(), pixmap))
+                })?;
+                let pixmap = background.pixmap.clone();
+                photo = Some(background);
+                pixmap
+            } else if present != 0 {
                 self.draw_pictures(assets, dpr, present)?
             } else {
                 scaled_canvas(template, dpr, &template.static_layer)?
@@ -642,6 +670,7 @@ impl CardLayout<'_> {
             background: assets.background_rows(template),
             png_level: assets.png_level,
             scaled: scaled || present != 0,
+            photo,
         })
     }
 
