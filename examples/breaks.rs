@@ -1,8 +1,9 @@
 //! Prints each line of stdin with its line-break opportunities marked: `|` where a line
 //! may break, and for words wider than their box, the ladder's weaker places: `0`, `1`, …
-//! level by level (word boundaries held back for want of evidence, then a compound's
-//! parts), `·` for syllables. `[…]` marks a Thai stretch taken as unknown: no dictionary
-//! word covers it, so no line breaks inside it or at its edges.
+//! rung by rung (a compound's parts level by level, then Thai syllable boundaries by how
+//! likely a word ends there), `·` for the last rung (any other syllable boundary). `[…]`
+//! marks a Thai stretch taken as unknown: no dictionary word covers it, so no line breaks
+//! inside it or at its edges.
 //!
 //! A language tag as the argument is the `lang` parameter (`ja`, `zh-Hant`, …).
 //!

@@ -528,7 +528,11 @@ mod tests {
             out
         };
         assert_eq!(parts(&ladder.rungs[0]), ["สนามราชมังคลา", "กีฬา", "สถาน"]);
-        assert!(parts(ladder.rungs.last().unwrap()).contains(&"ฬา"));
+        // Its syllables on the later rungs.
+        let mut later: Vec<usize> = ladder.rungs[1..].iter().flatten().copied().collect();
+        later.sort_unstable();
+        later.dedup();
+        assert!(parts(&later).contains(&"ฬา"));
     }
 
     #[test]
