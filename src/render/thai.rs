@@ -24,6 +24,9 @@
 //! before them, `-เตอร์` and `-ชั่น` end a word. So `มิเรอร์เลส` stays whole although only
 //! its pieces are known.
 //!
+//! An acronym spelt out in Thai (`ทีเอสเอ็มซี`, `โอแอลอีดี`: the names of Latin letters, at
+//! least one of them no Thai word) is one word.
+//!
 //! Where the dictionary has two words that are not common but the word list's words seldom
 //! meet between those two syllables (`ดิส|เพลย์`: `ดิส` begins 8 of its words and ends
 //! none), they are taken as one word the list lacks.
@@ -237,7 +240,12 @@ pub fn boundaries(run: &[char], icu: &[usize]) -> Vec<usize> {
         out.sort_unstable();
         out.dedup();
     }
-    out.retain(|&k| !run.inside_a_word(k) && !run.held_back(k) && !run.seldom_an_edge(k));
+    out.retain(|&k| {
+        !run.inside_a_word(k)
+            && !run.held_back(k)
+            && !run.seldom_an_edge(k)
+            && !run.inside_an_acronym(k)
+    });
     out
 }
 
@@ -332,7 +340,8 @@ pub fn ladder(run: &[char]) -> Vec<Vec<usize>> {
             .get(around)
             .is_some_and(|p| p.start < k && trusted(p))
             || spelled_suffix(sa, sb)
-            || (silenced_as_english(sa) && er_suffix(sb).is_some());
+            || (silenced_as_english(sa) && er_suffix(sb).is_some())
+            || run.inside_an_acronym(k);
         let odds = edge_odds(run.piece(a.start, a.end), run.piece(b.start, b.end));
         match EDGE_BANDS.iter().position(|&least| odds >= least) {
             Some(band) => bands[usize::from(inside)][band].push(k),
@@ -739,6 +748,36 @@ impl<'a> Analysed<'a> {
             && edge_odds(self.piece(a.start, a.end), self.piece(b.start, b.end)) < SELDOM_EDGE
     }
 
+    /// Whether `k` falls inside an acronym spelt out in Thai: a run of two or more
+    /// syllables that are the names of Latin letters (`ที|เอส|เอ็ม|ซี`, `โอ|แอล|อี|ดี`,
+    /// `ที|วี`), at least one of them no Thai word (so `ดี` and `ที` alone stay words).
+    fn inside_an_acronym(&self, k: usize) -> bool {
+        let Some(at) = self.syllable_at(k).filter(|&at| at > 0) else {
+            return false;
+        };
+        let letter = |i: usize| {
+            let y = self.syllables[i];
+            let s = self.piece(y.start, y.end);
+            LETTER_NAMES
+                .iter()
+                .find(|(name, _)| *name == s)
+                .map(|(_, word)| *word)
+        };
+        if letter(at - 1).is_none() || letter(at).is_none() {
+            return false;
+        }
+        let first = (0..at)
+            .rev()
+            .take_while(|&i| letter(i).is_some())
+            .last()
+            .unwrap_or(at);
+        let last = (at..self.syllables.len())
+            .take_while(|&i| letter(i).is_some())
+            .last()
+            .unwrap_or(at);
+        (first..=last).any(|i| letter(i) == Some(false))
+    }
+
     /// The syllables lying inside `lo..hi`.
     fn syllables_in(&self, lo: usize, hi: usize) -> &[Piece] {
         let first = self.syllables.partition_point(|y| y.start < lo);
@@ -883,6 +922,37 @@ enum Strength {
     Common,
 }
 
+/// The names of the Latin letters as Thai spells them in acronyms, and whether each is
+/// also a common Thai word (`ดี` good, `ที` a turn, `ไอ` a cough, `คิว` a queue, `เจ`
+/// vegetarian).
+const LETTER_NAMES: [(&str, bool); 25] = [
+    ("เอ", true),
+    ("บี", false),
+    ("ซี", false),
+    ("ดี", true),
+    ("อี", true),
+    ("เอฟ", false),
+    ("จี", true),
+    ("เอช", false),
+    ("ไอ", true),
+    ("เจ", true),
+    ("เค", false),
+    ("แอล", false),
+    ("เอ็ม", false),
+    ("เอ็น", false),
+    ("โอ", true),
+    ("พี", false),
+    ("คิว", true),
+    ("อาร์", false),
+    ("เอส", false),
+    ("ที", true),
+    ("ยู", false),
+    ("วี", false),
+    ("เอ็กซ์", false),
+    ("วาย", true),
+    ("แซด", false),
+];
+
 /// A word of two syllables or more is weak only when at most this frequent (class).
 const RARE_WORD: u8 = 8;
 
@@ -1004,6 +1074,18 @@ mod tests {
         assert!(!rungs[0].contains("ซู|โด"), "{rungs:?}");
         assert!(rungs[1..].iter().any(|r| r.contains("ซู|โด")), "{rungs:?}");
         assert_eq!(rungs.last().unwrap(), "วิ|ธีเล่นซูโดกุ");
+    }
+
+    #[test]
+    fn acronyms_spelt_out_in_thai_stay_whole() {
+        assert_eq!(split("ของทีเอสเอ็มซี"), "ของ|ทีเอสเอ็มซี");
+        assert!(split("จอโอแอลอีดี").ends_with("โอแอลอีดี"));
+        assert_eq!(split("ดูทีวี"), "ดู|ทีวี");
+        // Too wide, an acronym is cut last, after the word boundaries around it.
+        let ladder = rungs("ของทีเอสเอ็มซีใหม่");
+        assert!(!ladder[0].contains("ที|เอส"), "{ladder:?}");
+        // Letters that are Thai words, with no other letter, are words.
+        assert_eq!(split("ดีที่สุด"), "ดี|ที่สุด");
     }
 
     #[test]
