@@ -197,8 +197,7 @@ fn render_params(
             .iter()
             .find(|s| s.name == name)
             .with_context(|| format!("template `{}` has no `{name}` picture slot", req.template))?;
-        let design = format!("{} {:?}", req.template, req.size);
-        let key = (path.to_string(), slot.name, scale.to_bits(), design);
+        let key = (path.to_string(), template.id, slot.name, scale.to_bits());
         let pixmap = match fitted.get(&key) {
             Some(pixmap) => pixmap,
             None => {
@@ -250,8 +249,9 @@ struct LocalPictures {
     kept: std::sync::Mutex<(usize, HashMap<PictureKey, Arc<tiny_skia::Pixmap>>)>,
 }
 
-/// Path, slot, scale (bits of the `f32`), and template and size of a fitted local picture.
-type PictureKey = (String, &'static str, u32, String);
+/// Path, template (its id: name, size and theme), slot and scale (bits of the `f32`) of a
+/// fitted local picture.
+type PictureKey = (String, u64, &'static str, u32);
 
 /// What a batch keeps of fitted local pictures: about twenty 1200×630 photos.
 const LOCAL_PICTURES_BUDGET: usize = 64 << 20;

@@ -70,20 +70,13 @@ static SYLLABLE_LIST: LazyLock<Lexicon> = LazyLock::new(|| {
 /// (`syllable_edge_table`).
 const EDGES: &str = include_str!("../../data/thai-syllable-edges.tsv");
 
-static EDGE_TABLE: LazyLock<Vec<(&'static str, [u32; 3])>> = LazyLock::new(|| {
-    let mut table: Vec<_> = EDGES
-        .lines()
-        .filter_map(|l| {
-            let mut f = l.split('\t');
-            let s = f.next()?;
-            let mut n = || f.next()?.parse().ok();
-            Some((s, [n()?, n()?, n()?]))
-        })
-        .collect();
-    if !table.is_sorted_by(|a, b| a.0 <= b.0) {
-        table.sort_unstable_by(|a, b| a.0.cmp(b.0));
-    }
-    table
+static EDGE_TABLE: LazyLock<Lexicon<[u32; 3]>> = LazyLock::new(|| {
+    Lexicon::new(EDGES.lines().filter_map(|l| {
+        let mut f = l.split('\t');
+        let s = f.next()?;
+        let mut n = || f.next()?.parse().ok();
+        Some((s, [n()?, n()?, n()?]))
+    }))
 });
 
 /// How likely a word ends after syllable `a` and another begins with `b`, judged by where
@@ -91,11 +84,7 @@ static EDGE_TABLE: LazyLock<Vec<(&'static str, [u32; 3])>> = LazyLock::new(|| {
 /// begins 23 and ends 4, so `สปาเก็ตตี้|คาร์โบนารา` is likelier than `สปา|เก็ตตี้` or
 /// `คาร์|โบนารา`. A syllable the table lacks counts as a third likely at each place.
 fn edge_odds(a: &str, b: &str) -> f32 {
-    let counts = |s: &str| {
-        let table = &*EDGE_TABLE;
-        let at = table.partition_point(|e| e.0 < s);
-        table.get(at).filter(|e| e.0 == s).map_or([0; 3], |e| e.1)
-    };
+    let counts = |s: &str| EDGE_TABLE.get(s).unwrap_or([0; 3]);
     let share =
         |c: [u32; 3], slot: usize| (c[slot] as f32 + 0.5) / (c.iter().sum::<u32>() as f32 + 1.5);
     share(counts(a), 1) * share(counts(b), 0)
@@ -110,16 +99,16 @@ const MAX_CLASS: u8 = 20;
 /// A sorted word list searched like a trie: the entries sharing a prefix are contiguous,
 /// so extending a prefix narrows a range, and a prefix no word has ends the search early.
 /// Parsing it is a split of lines, not a table build, so it costs ~1 ms at startup.
-struct Lexicon {
-    /// (entry, frequency class), sorted by entry.
-    entries: Vec<(&'static str, u8)>,
+struct Lexicon<V = u8> {
+    /// (entry, its value: the word's frequency class), sorted by entry.
+    entries: Vec<(&'static str, V)>,
     /// `first[k]..first[k + 1]`: the entries starting with U+0E00 + k (the first
     /// narrowing, the widest, is a lookup).
     first: Vec<usize>,
 }
 
-impl Lexicon {
-    fn new(entries: impl Iterator<Item = (&'static str, u8)>) -> Lexicon {
+impl<V: Copy> Lexicon<V> {
+    fn new(entries: impl Iterator<Item = (&'static str, V)>) -> Lexicon<V> {
         let mut entries: Vec<_> = entries.filter(|(w, _)| !w.is_empty()).collect();
         // The data file is sorted already; this keeps a hand-edited one correct.
         if !entries.is_sorted_by(|a, b| a.0 <= b.0) {
@@ -143,8 +132,8 @@ impl Lexicon {
     }
 
     /// Narrows `range` (entries starting with a shorter prefix of `prefix`) to the entries
-    /// starting with `prefix`; returns the class of `prefix` itself if it is an entry.
-    fn narrow(&self, range: &mut std::ops::Range<usize>, prefix: &str) -> Option<u8> {
+    /// starting with `prefix`; returns the value of `prefix` itself if it is an entry.
+    fn narrow(&self, range: &mut std::ops::Range<usize>, prefix: &str) -> Option<V> {
         let slice = &self.entries[range.clone()];
         let lo = slice.partition_point(|e| e.0 < prefix);
         let hi = lo + slice[lo..].partition_point(|e| e.0.starts_with(prefix));
@@ -155,8 +144,8 @@ impl Lexicon {
             .map(|e| e.1)
     }
 
-    /// The class of `word` if it is an entry.
-    fn class(&self, word: &str) -> Option<u8> {
+    /// The value of `word` if it is an entry.
+    fn get(&self, word: &str) -> Option<V> {
         let at = self.entries.partition_point(|e| e.0 < word);
         self.entries.get(at).filter(|e| e.0 == word).map(|e| e.1)
     }
@@ -699,7 +688,7 @@ impl<'a> Analysed<'a> {
                 let part = |start, end| Piece {
                     start,
                     end,
-                    class: WORD_LIST.class(self.piece(start, end)),
+                    class: WORD_LIST.get(self.piece(start, end)),
                     ..*p
                 };
                 Some((part(p.start, k), part(k, p.end)))
@@ -977,17 +966,22 @@ fn is_open(s: &[char]) -> bool {
 mod tests {
     use super::*;
 
-    fn split(s: &str) -> String {
-        let chars: Vec<char> = s.chars().collect();
+    /// `chars` with a `|` at each of `cuts` (ascending).
+    fn marked(chars: &[char], cuts: impl IntoIterator<Item = usize>) -> String {
         let mut out = String::new();
         let mut at = 0;
-        for b in boundaries(&chars, &[]) {
+        for b in cuts {
             out.extend(&chars[at..b]);
             out.push('|');
             at = b;
         }
         out.extend(&chars[at..]);
         out
+    }
+
+    fn split(s: &str) -> String {
+        let chars: Vec<char> = s.chars().collect();
+        marked(&chars, boundaries(&chars, &[]))
     }
 
     #[test]
@@ -1017,7 +1011,7 @@ mod tests {
             ("เทคนิคแคชชิ่งสำหรับเว็บ", "แคชชิ่ง"),
             ("ใช้โปรไฟเลอร์หาคอขวด", "ไฟเลอร์"),
         ] {
-            assert_eq!(WORD_LIST.class(word), None, "{word} is in the dictionary");
+            assert_eq!(WORD_LIST.get(word), None, "{word} is in the dictionary");
             let parts = split(title);
             assert!(parts.split('|').any(|p| p.contains(word)), "{parts}");
         }
@@ -1108,17 +1102,7 @@ mod tests {
         let chars: Vec<char> = s.chars().collect();
         ladder(&chars)
             .into_iter()
-            .map(|rung| {
-                let mut out = String::new();
-                let mut at = 0;
-                for b in rung {
-                    out.extend(&chars[at..b]);
-                    out.push('|');
-                    at = b;
-                }
-                out.extend(&chars[at..]);
-                out
-            })
+            .map(|rung| marked(&chars, rung))
             .collect()
     }
 
@@ -1141,15 +1125,7 @@ mod tests {
         let mut cuts: Vec<usize> = ladder(&chars).into_iter().skip(from).flatten().collect();
         cuts.sort_unstable();
         cuts.dedup();
-        let mut out = String::new();
-        let mut at = 0;
-        for b in cuts {
-            out.extend(&chars[at..b]);
-            out.push('|');
-            at = b;
-        }
-        out.extend(&chars[at..]);
-        out
+        marked(&chars, cuts)
     }
 
     #[test]
@@ -1160,13 +1136,13 @@ mod tests {
             .filter(|l| !l.starts_with('#') && !l.is_empty())
         {
             assert!(
-                WORD_LIST.class(word).is_some(),
+                WORD_LIST.get(word).is_some(),
                 "{word}: run scripts/thai-data.py"
             );
         }
         let fixes = include_str!("../../data/thai-syllables-fixes.txt");
         for fix in fixes.lines() {
-            let listed = |s: &str| SYLLABLE_LIST.class(s).is_some();
+            let listed = |s: &str| SYLLABLE_LIST.get(s).is_some();
             if let Some(s) = fix.strip_prefix('+') {
                 assert!(listed(s), "{s}: run scripts/thai-data.py");
             } else if let Some(s) = fix.strip_prefix('-') {
