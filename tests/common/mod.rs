@@ -161,11 +161,24 @@ impl Drop for Spawned {
 }
 
 impl Spawned {
-    /// Waits until `addr` accepts connections; panics with `what` after ~10 s.
-    pub async fn listening(self, what: &str) -> Spawned {
+    /// Waits until `addr` accepts connections; panics with `what` after ~10 s, or at once
+    /// if the process has exited.
+    ///
+    /// A connection to a loopback port nobody listens on can still succeed: the kernel may
+    /// pick that very port as the connecting socket's own and connect it to itself (TCP
+    /// simultaneous open). Such a connection is not the server, so it is not counted.
+    pub async fn listening(mut self, what: &str) -> Spawned {
         for _ in 0..400 {
-            if tokio::net::TcpStream::connect(self.addr).await.is_ok() {
-                return self;
+            if let Ok(stream) = tokio::net::TcpStream::connect(self.addr).await {
+                if stream.local_addr().ok() != stream.peer_addr().ok() {
+                    return self;
+                }
+            }
+            if let Ok(Some(status)) = self.child.try_wait() {
+                panic!(
+                    "{what} exited before it listened on {}: {status}",
+                    self.addr
+                );
             }
             tokio::time::sleep(std::time::Duration::from_millis(25)).await;
         }
