@@ -161,18 +161,18 @@ impl Drop for Spawned {
 }
 
 impl Spawned {
-    /// Waits until `addr` accepts connections; panics with `what` after ~10 s, or at once
-    /// if the process has exited.
+    /// Waits until the child listens on `addr`'s port; panics with `what` after ~10 s, or
+    /// at once if the process has exited.
     ///
-    /// A connection to a loopback port nobody listens on can still succeed: the kernel may
-    /// pick that very port as the connecting socket's own and connect it to itself (TCP
-    /// simultaneous open). Such a connection is not the server, so it is not counted.
+    /// A connection succeeding is not enough: the port came from [`free_port`], and a
+    /// test running beside this one may have been given the same port and be listening
+    /// there, or a connection to a port nobody listens on may connect to itself (TCP
+    /// simultaneous open). So the listening socket must be one of the child's own
+    /// (`/proc/<pid>/fd` against `/proc/net/tcp*`).
     pub async fn listening(mut self, what: &str) -> Spawned {
         for _ in 0..400 {
-            if let Ok(stream) = tokio::net::TcpStream::connect(self.addr).await {
-                if stream.local_addr().ok() != stream.peer_addr().ok() {
-                    return self;
-                }
+            if listens_on(self.child.id(), self.addr.port()) {
+                return self;
             }
             if let Ok(Some(status)) = self.child.try_wait() {
                 panic!(
@@ -184,6 +184,42 @@ impl Spawned {
         }
         panic!("{what} did not listen on {}", self.addr);
     }
+}
+
+/// Whether process `pid` holds a socket listening on TCP `port` (IPv4 or IPv6).
+fn listens_on(pid: u32, port: u16) -> bool {
+    let Ok(fds) = std::fs::read_dir(format!("/proc/{pid}/fd")) else {
+        return false;
+    };
+    let inodes: std::collections::HashSet<String> = fds
+        .flatten()
+        .filter_map(|fd| std::fs::read_link(fd.path()).ok())
+        .filter_map(|link| {
+            let link = link.to_string_lossy().into_owned();
+            Some(
+                link.strip_prefix("socket:[")?
+                    .strip_suffix(']')?
+                    .to_string(),
+            )
+        })
+        .collect();
+    const LISTEN: &str = "0A";
+    ["/proc/net/tcp", "/proc/net/tcp6"].iter().any(|table| {
+        std::fs::read_to_string(table)
+            .unwrap_or_default()
+            .lines()
+            .skip(1)
+            .any(|line| {
+                let fields: Vec<&str> = line.split_whitespace().collect();
+                let local_port = fields
+                    .get(1)
+                    .and_then(|a| a.rsplit_once(':'))
+                    .and_then(|(_, p)| u16::from_str_radix(p, 16).ok());
+                local_port == Some(port)
+                    && fields.get(3) == Some(&LISTEN)
+                    && fields.get(9).is_some_and(|inode| inodes.contains(*inode))
+            })
+    })
 }
 
 /// A loopback port nobody listens on right now.
