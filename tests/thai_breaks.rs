@@ -285,7 +285,7 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
         (
             "thai-loanwords-dev.txt",
             include_str!("data/thai-loanwords-dev.txt"),
-            [6, 1, 5],
+            [4, 0, 3],
         ),
         (
             "thai-loanwords-heldout.txt",
@@ -306,6 +306,16 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
             "thai-news-heldout-3.txt",
             include_str!("data/thai-news-heldout-3.txt"),
             [17, 2, 8],
+        ),
+        (
+            "thai-news-heldout-4.txt",
+            include_str!("data/thai-news-heldout-4.txt"),
+            [18, 3, 15],
+        ),
+        (
+            "thai-news-heldout-5.txt",
+            include_str!("data/thai-news-heldout-5.txt"),
+            [5, 1, 5],
         ),
     ] {
         for ((name, slot, assets), bound) in [

@@ -234,6 +234,7 @@ pub fn boundaries(run: &[char], icu: &[usize]) -> Vec<usize> {
             && !run.held_back(k)
             && !run.seldom_an_edge(k)
             && !run.inside_an_acronym(k)
+            && !run.after_an_english_prefix(k)
     });
     out
 }
@@ -297,8 +298,15 @@ pub fn syllable_edge_table() -> String {
 /// syllable covers). Each rung's character offsets ascending.
 pub fn ladder(run: &[char]) -> Vec<Vec<usize>> {
     let run = Analysed::new(run);
-    // Strongest: the parts of the compounds the dictionary knows, level by level.
-    let mut rungs: Vec<Vec<usize>> = Vec::new();
+    // Strongest: the parts of the compounds the dictionary knows, level by level; an
+    // English prefix and the word it was held to are such parts too
+    // (`ซูเปอร์|คอมพิวเตอร์`).
+    let mut rungs: Vec<Vec<usize>> = vec![run
+        .words
+        .boundaries()
+        .into_iter()
+        .filter(|&k| run.after_an_english_prefix(k))
+        .collect()];
     for piece in run.words.pieces.iter().filter(|p| p.known) {
         run.parts(piece.start, piece.end, 0, &mut rungs);
     }
@@ -767,6 +775,21 @@ impl<'a> Analysed<'a> {
         (first..=last).any(|i| letter(i) == Some(false))
     }
 
+    /// Whether `k` follows an English prefix written as a word of its own by the list
+    /// (`ซูเปอร์`, `มัลติ`, `ไซเบอร์`: see [`ENGLISH_PREFIXES`]) before a word that is not
+    /// a common one: English writes `supercomputer` as one word, and Thai spells it
+    /// `ซูเปอร์คอมพิวเตอร์`, so no line breaks after the prefix unless the whole does not
+    /// fit (the ladder then breaks between the two first). Before a common word the prefix
+    /// stands alone (`มินิ` `และ`).
+    fn after_an_english_prefix(&self, k: usize) -> bool {
+        let Some((left, right)) = self.pieces_at(k) else {
+            return false;
+        };
+        left.known
+            && ENGLISH_PREFIXES.contains(&self.piece(left.start, left.end))
+            && matches!(self.strength(right), Strength::Weak | Strength::Rare)
+    }
+
     /// The syllables lying inside `lo..hi`.
     fn syllables_in(&self, lo: usize, hi: usize) -> &[Piece] {
         let first = self.syllables.partition_point(|y| y.start < lo);
@@ -942,6 +965,35 @@ const LETTER_NAMES: [(&str, bool); 25] = [
     ("แซด", false),
 ];
 
+/// English prefixes as Thai spells them, each also listed as a word by the word list
+/// (or spelt so in Thai writing), which begin one English word with what follows them:
+/// `super-`, `multi-`, `cyber-`, `micro-`, `nano-`, `bio-`, `hydro-`, `hyper-`, `inter-`,
+/// `mega-`, `ultra-`, `tele-`, `auto-`, `eco-`, `photo-`, `mini-`, `pre-`.
+const ENGLISH_PREFIXES: [&str; 22] = [
+    "ซูเปอร์",
+    "มัลติ",
+    "ไซเบอร์",
+    "ไมโคร",
+    "นาโน",
+    "ไบโอ",
+    "ไฮโดร",
+    "ไฮเปอร์",
+    "อินเตอร์",
+    "อินเทอร์",
+    "เมกะ",
+    "เมกา",
+    "อัลตรา",
+    "อัลตร้า",
+    "เทเล",
+    "ออโต้",
+    "อีโค",
+    "โฟโต้",
+    "มินิ",
+    "พรี",
+    "ทรานส์",
+    "โพลี",
+];
+
 /// A word of two syllables or more is weak only when at most this frequent (class).
 const RARE_WORD: u8 = 8;
 
@@ -1080,6 +1132,16 @@ mod tests {
         assert!(!ladder[0].contains("ที|เอส"), "{ladder:?}");
         // Letters that are Thai words, with no other letter, are words.
         assert_eq!(split("ดีที่สุด"), "ดี|ที่สุด");
+    }
+
+    #[test]
+    fn an_english_prefix_begins_one_word_with_what_follows() {
+        assert_eq!(split("ซูเปอร์คอมพิวเตอร์ใหม่"), "ซูเปอร์คอมพิวเตอร์|ใหม่");
+        assert_eq!(split("เกมมัลติแพลตฟอร์ม"), "เกม|มัลติแพลตฟอร์ม");
+        // Too wide, it is cut after the prefix first.
+        assert_eq!(rungs("ซูเปอร์คอมพิวเตอร์")[0], "ซูเปอร์|คอมพิวเตอร์");
+        // Before a common word the prefix is a word of its own.
+        assert_eq!(split("มินิและ"), "มินิ|และ");
     }
 
     #[test]
