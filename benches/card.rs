@@ -60,6 +60,15 @@ fn stages(c: &mut Criterion) {
     let png = render::card(&req, &assets).expect("card").bytes;
     eprintln!("seed card PNG: {} bytes", png.len());
 
+    // The seed card as a JPEG: its background's strips kept, the title's strips encoded.
+    let jpeg_req = parse_query(&format!("{SEED}&format=jpeg"), &defaults).expect("jpeg query");
+    c.bench_function("card/jpeg", |b| {
+        b.iter(|| render::card(black_box(&jpeg_req), &assets))
+    });
+    let bytes = render::card(&jpeg_req, &assets).expect("card").bytes.len();
+    let encode = median_encode(|| render::card(&jpeg_req, &assets).expect("card"));
+    eprintln!("seed card JPEG: {bytes} bytes, encode median {encode:?}");
+
     // The seed card for 2× and 3× screens (4 and 9 times the pixels).
     for dpr in ["2", "3"] {
         let req = parse_query(&format!("{SEED}&dpr={dpr}"), &defaults).expect("dpr query");
@@ -344,9 +353,29 @@ fn photo(c: &mut Criterion) {
                         .expect("renders")
                 })
             });
+            let encode = median_encode(|| {
+                render::card_with(&req, &assets, &pictures, Deadline::NONE).expect("renders")
+            });
+            eprintln!("photo {format} {dpr}x: encode median {encode:?}");
         }
     }
     group.finish();
+}
+
+/// The median of 31 renders' encode stage (the encoder alone, which criterion's whole-card
+/// times include).
+fn median_encode(mut render: impl FnMut() -> render::Rendered) -> Duration {
+    let mut times: Vec<Duration> = (0..31)
+        .filter_map(|_| {
+            render()
+                .timings
+                .iter()
+                .find(|(stage, _)| *stage == "encode")
+                .map(|(_, t)| *t)
+        })
+        .collect();
+    times.sort();
+    times[times.len() / 2]
 }
 
 criterion_group! {

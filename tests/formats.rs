@@ -50,6 +50,55 @@ async fn jpeg_with_quality_and_lossless_webp() {
     assert_eq!(rgb, png_rgb);
 }
 
+/// A JPEG card is its template background's strips, encoded once per quality and kept
+/// (`/metrics` counts them within their budget), with the strips the text changed encoded
+/// again: every card decodes to its own pixels (close to the lossless PNG's), the rows
+/// above the title the same in two cards.
+#[tokio::test]
+async fn jpeg_cards_reencode_only_the_strips_their_text_changed() {
+    let app = app();
+    let metric = |name: &'static str| {
+        let app = app.clone();
+        async move {
+            let (_, metrics) = send(&app, "GET", "/metrics").await;
+            gauge(&String::from_utf8(metrics).unwrap(), name)
+        }
+    };
+    assert_eq!(metric("ogcard_jpeg_backgrounds_bytes").await, 0);
+    let mut cards = Vec::new();
+    for title in [SEED_TITLE, "Open source is eating AI", "ดาบสองคม"] {
+        let q = format!("title={}", encode(title));
+        let (res, jpeg) = send(&app, "GET", &format!("/api/og?{q}&format=jpeg")).await;
+        assert_eq!(res.status(), 200);
+        let kept = metric("ogcard_jpeg_backgrounds_bytes").await;
+        let budget = metric("ogcard_jpeg_backgrounds_budget_bytes").await;
+        assert!(kept > 10_000 && kept <= budget, "{kept} of {budget}");
+        let decoded = image::load_from_memory(&jpeg).unwrap().to_rgb8();
+        let (_, png) = send(&app, "GET", &format!("/api/og?{q}")).await;
+        let (_, _, rgba) = decode_png(&png);
+        let differ: f64 = decoded
+            .as_raw()
+            .iter()
+            .zip(rgba.chunks_exact(4).flat_map(|p| &p[..3]))
+            .map(|(&a, &b)| f64::from(a.abs_diff(b)))
+            .sum::<f64>()
+            / decoded.as_raw().len() as f64;
+        assert!(
+            differ < 2.0,
+            "{title}: mean difference {differ} from the PNG"
+        );
+        cards.push(decoded);
+    }
+    // Another quality keeps its own strips beside these.
+    let before = metric("ogcard_jpeg_backgrounds_bytes").await;
+    let (res, _) = send(&app, "GET", "/api/og?title=q&format=jpeg&quality=40").await;
+    assert_eq!(res.status(), 200);
+    assert!(metric("ogcard_jpeg_backgrounds_bytes").await > before);
+    // The first 16 rows hold no text: the background's strip in both cards.
+    let top = 1200 * 16 * 3;
+    assert_eq!(cards[0].as_raw()[..top], cards[1].as_raw()[..top]);
+}
+
 #[tokio::test]
 async fn quality_is_validated_and_only_keys_jpeg() {
     let app = app();

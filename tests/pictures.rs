@@ -767,14 +767,6 @@ async fn picture_bombs_take_turns_under_the_budget_while_text_cards_are_served()
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn photo_cards_over_one_picture_share_its_quantised_background() {
     let s = setup_with(&["--render-wait-ms", "60000"]).await;
-    let gauge = |metrics: &str, name: &str| -> usize {
-        metrics
-            .lines()
-            .find_map(|l| l.strip_prefix(&format!("{name} ")))
-            .unwrap_or_else(|| panic!("{name} in\n{metrics}"))
-            .parse()
-            .unwrap()
-    };
     let mut kept = Vec::new();
     let mut cards = Vec::new();
     for title in ["การกลั่นโมเดล ดาบสองคม", "Open source is eating AI"]

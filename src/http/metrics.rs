@@ -314,13 +314,19 @@ pub fn pictures_text(pictures: &crate::pictures::Pictures) -> String {
     out
 }
 
-/// The kept photo backgrounds (`render::photo`): their bytes against their budget.
+/// The kept photo backgrounds (`render::photo`) and the templates' backgrounds kept as
+/// JPEG strips (`render::jpeg`): their bytes against their budgets.
 pub fn photos_text(assets: &crate::render::Assets) -> String {
     let (bytes, budget) = assets.photo_bytes();
+    let (jpeg, jpeg_budget) = assets.jpeg_bytes();
     format!(
-        "# HELP ogcard_photo_backgrounds_bytes Bytes of the backgrounds with pictures kept for the next card (drawn, and quantised for PNG).\n\
+        "# HELP ogcard_photo_backgrounds_bytes Bytes of the backgrounds with pictures kept for the next card (drawn, quantised for PNG, encoded for JPEG).\n\
          # TYPE ogcard_photo_backgrounds_bytes gauge\nogcard_photo_backgrounds_bytes {bytes}\n\
          # HELP ogcard_photo_backgrounds_budget_bytes The byte budget of those backgrounds.\n\
-         # TYPE ogcard_photo_backgrounds_budget_bytes gauge\nogcard_photo_backgrounds_budget_bytes {budget}\n"
+         # TYPE ogcard_photo_backgrounds_budget_bytes gauge\nogcard_photo_backgrounds_budget_bytes {budget}\n\
+         # HELP ogcard_jpeg_backgrounds_bytes Bytes of the templates' backgrounds kept encoded as JPEG strips.\n\
+         # TYPE ogcard_jpeg_backgrounds_bytes gauge\nogcard_jpeg_backgrounds_bytes {jpeg}\n\
+         # HELP ogcard_jpeg_backgrounds_budget_bytes The byte budget of those strips.\n\
+         # TYPE ogcard_jpeg_backgrounds_budget_bytes gauge\nogcard_jpeg_backgrounds_budget_bytes {jpeg_budget}\n"
     )
 }

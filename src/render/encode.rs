@@ -1,4 +1,4 @@
-//! Pixels → PNG (and JPEG, WebP) bytes.
+//! Pixels → PNG (and WebP) bytes; JPEG is `jpeg`'s.
 //!
 //! A card is a few flat colours and the anti-aliased edges between them: it nearly always
 //! has at most 256 distinct colours. Then it is written as an exact (lossless) indexed PNG,
@@ -104,16 +104,6 @@ impl Known<'_> {
 
 /// Encodes `pixmap` as a baseline JPEG at `quality` (1–100). JPEG has no alpha: pixels
 /// are composited over black, as their premultiplied values already are.
-pub fn encode_jpeg(pixmap: &Pixmap, quality: u8) -> Result<Vec<u8>, RenderError> {
-    let rgb = rgb_of(pixmap);
-    let (w, h) = dimensions_u16(pixmap)?;
-    let mut out = Vec::with_capacity(64 * 1024);
-    jpeg_encoder::Encoder::new(&mut out, quality)
-        .encode(&rgb, w, h, jpeg_encoder::ColorType::Rgb)
-        .map_err(|e| RenderError::Encode(e.to_string()))?;
-    Ok(out)
-}
-
 /// Encodes `pixmap` as a lossless WebP (RGB, or RGBA when some pixel is translucent).
 pub fn encode_webp(pixmap: &Pixmap) -> Result<Vec<u8>, RenderError> {
     let opaque = pixmap.pixels().iter().all(|p| p.alpha() == 255);
@@ -197,7 +187,14 @@ pub(super) fn is_photo(pixmap: &Pixmap) -> Result<bool, RenderError> {
 }
 
 fn rgb_of(pixmap: &Pixmap) -> Vec<u8> {
-    let data = pixmap.data();
+    rgb_rows(pixmap, 0..pixmap.height())
+}
+
+/// The pixel rows `rows` of `pixmap` as RGB (its premultiplied channels: the card is
+/// opaque).
+pub(super) fn rgb_rows(pixmap: &Pixmap, rows: std::ops::Range<u32>) -> Vec<u8> {
+    let row_bytes = pixmap.width() as usize * 4;
+    let data = &pixmap.data()[rows.start as usize * row_bytes..rows.end as usize * row_bytes];
     let mut rgb = Vec::with_capacity(data.len() / 4 * 3);
     for p in data.chunks_exact(4) {
         rgb.extend_from_slice(&p[..3]);
@@ -214,14 +211,6 @@ fn straight_rgba(pixmap: &Pixmap) -> Vec<u8> {
             [c.red(), c.green(), c.blue(), c.alpha()]
         })
         .collect()
-}
-
-fn dimensions_u16(pixmap: &Pixmap) -> Result<(u16, u16), RenderError> {
-    let w = u16::try_from(pixmap.width())
-        .map_err(|_| RenderError::Encode("too wide for JPEG".into()))?;
-    let h = u16::try_from(pixmap.height())
-        .map_err(|_| RenderError::Encode("too tall for JPEG".into()))?;
-    Ok((w, h))
 }
 
 enum Colors {

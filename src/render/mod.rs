@@ -7,6 +7,7 @@ pub mod breaks;
 pub mod cjk;
 pub mod encode;
 pub mod glyphs;
+pub mod jpeg;
 pub mod layout;
 pub mod photo;
 pub mod raster;
@@ -100,6 +101,8 @@ pub struct Assets {
     /// Backgrounds with their pictures drawn in (and quantised, for photo PNGs), kept
     /// across cards within `photo::PHOTO_BUDGET` bytes.
     photos: photo::Photos,
+    /// Templates' backgrounds encoded as JPEG strips, within `jpeg::JPEG_BUDGET` bytes.
+    jpegs: jpeg::Kept,
 }
 
 impl Assets {
@@ -146,6 +149,7 @@ impl Assets {
             fonts_version,
             png_level,
             photos: photo::Photos::new(photo::PHOTO_BUDGET),
+            jpegs: jpeg::Kept::new(jpeg::JPEG_BUDGET),
         }
     }
 
@@ -159,6 +163,11 @@ impl Assets {
     /// Bytes of the photo backgrounds kept, and their budget.
     pub fn photo_bytes(&self) -> (usize, usize) {
         (self.photos.bytes(), photo::PHOTO_BUDGET)
+    }
+
+    /// Bytes of the templates' backgrounds kept as JPEG strips, and their budget.
+    pub fn jpeg_bytes(&self) -> (usize, usize) {
+        (self.jpegs.bytes(), jpeg::JPEG_BUDGET)
     }
 
     /// Draws `template`'s `og` background now, so that its first card does not: the
@@ -357,6 +366,24 @@ impl Canvas<'_> {
         });
         let known = known.as_ref().filter(|_| !self.scaled);
         encode::encode_png(self.pixmap(), known, self.png_level)
+    }
+
+    /// The card as a JPEG at `quality`: over a background kept as JPEG strips (the
+    /// template's, or the kept one with its pictures), only the strips the card changed
+    /// are encoded.
+    pub fn jpeg(&self, assets: &Assets, quality: u8) -> Result<Vec<u8>, RenderError> {
+        let pixmap = self.pixmap();
+        if let Some(background) = &self.photo {
+            return background.jpeg(quality)?.over(pixmap, &background.pixmap);
+        }
+        if self.scaled || self.background.is_none() {
+            return jpeg::encode(pixmap, quality);
+        }
+        let background = self.template.background();
+        let strips = assets
+            .jpegs
+            .get_or_encode(self.template.id, quality, background)?;
+        strips.over(pixmap, background)
     }
 }
 
@@ -884,7 +911,7 @@ pub fn card_with(
             lap("raster", &mut timings);
             deadline.check()?;
             let bytes = match req.format {
-                Format::Jpeg => encode::encode_jpeg(canvas.pixmap(), req.quality)?,
+                Format::Jpeg => canvas.jpeg(assets, req.quality)?,
                 Format::Webp => encode::encode_webp(canvas.pixmap())?,
                 _ => canvas.png()?,
             };

@@ -18,6 +18,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use tiny_skia::Pixmap;
 
 use super::encode;
+use super::jpeg;
 use super::{CardPictures, RenderError};
 use crate::assets::templates::Present;
 
@@ -62,6 +63,8 @@ pub struct Background {
     _pictures: CardPictures,
     pub pixmap: Pixmap,
     quantised: OnceLock<Option<Quantised>>,
+    /// The pixels as JPEG strips, at the quality last asked for.
+    jpeg: Mutex<Option<Arc<jpeg::Strips>>>,
 }
 
 /// What NeuQuant's network of [`BACKGROUND_COLOURS`] holds: per neuron four `f64`s, a
@@ -93,10 +96,27 @@ impl Background {
             _pictures: pictures,
             pixmap,
             quantised: OnceLock::new(),
+            jpeg: Mutex::new(None),
         }
     }
 
-    /// Bytes held: the pixels, and the quantised rows, bands and network once made.
+    /// The pixels as JPEG strips at `quality`: kept, or encoded now in place of those at
+    /// another quality.
+    pub fn jpeg(&self, quality: u8) -> Result<Arc<jpeg::Strips>, RenderError> {
+        if let Some(strips) = self.jpeg_kept().filter(|s| s.quality() == quality) {
+            return Ok(strips);
+        }
+        let strips = Arc::new(jpeg::Strips::of(&self.pixmap, quality)?);
+        *self.jpeg.lock().unwrap_or_else(|e| e.into_inner()) = Some(Arc::clone(&strips));
+        Ok(strips)
+    }
+
+    fn jpeg_kept(&self) -> Option<Arc<jpeg::Strips>> {
+        self.jpeg.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Bytes held: the pixels, the quantised rows, bands and network once made, and the
+    /// JPEG strips.
     fn bytes(&self) -> usize {
         let quantised = self
             .quantised
@@ -109,7 +129,8 @@ impl Background {
                     + q.bands.iter().map(|b| b.deflated.capacity()).sum::<usize>()
                     + q.bands.capacity() * std::mem::size_of::<Band>()
             });
-        self.pixmap.data().len() + quantised
+        let jpeg = self.jpeg_kept().map_or(0, |s| s.bytes());
+        self.pixmap.data().len() + quantised + jpeg
     }
 
     /// The background quantised, when a card drawn over it is a photo card: opaque, more

@@ -222,6 +222,16 @@ fn listens_on(pid: u32, port: u16) -> bool {
     })
 }
 
+/// The value of the metric `name` (a gauge or counter without labels) in a `/metrics` text.
+pub fn gauge(metrics: &str, name: &str) -> usize {
+    metrics
+        .lines()
+        .find_map(|l| l.strip_prefix(&format!("{name} ")))
+        .unwrap_or_else(|| panic!("{name} in\n{metrics}"))
+        .parse()
+        .unwrap()
+}
+
 /// A loopback port nobody listens on right now.
 pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
