@@ -365,6 +365,28 @@ mod tests {
     }
 
     #[test]
+    fn kept_strips_stay_within_their_budget_by_capacity() {
+        let bg = background(600, 300);
+        let one = Strips::of(&bg, 85).unwrap().bytes();
+        let kept = Kept::new(one * 5 / 2);
+        for quality in [85, 80, 75, 70] {
+            let strips = kept.get_or_encode(1, quality, &bg).unwrap();
+            assert_eq!(strips.quality(), quality);
+            assert!(kept.bytes() <= one * 5 / 2, "{} > budget", kept.bytes());
+        }
+        // The two most recent are kept: asking again encodes nothing new.
+        let again = kept.get_or_encode(1, 70, &bg).unwrap();
+        assert!(Arc::ptr_eq(
+            &again,
+            &kept.get_or_encode(1, 70, &bg).unwrap()
+        ));
+        assert_eq!(kept.lock().len(), 2);
+        // Another template's background at the same quality is its own entry.
+        kept.get_or_encode(2, 70, &bg).unwrap();
+        assert_eq!(kept.lock().len(), 2);
+    }
+
+    #[test]
     fn a_card_of_another_size_is_an_error() {
         let bg = background(64, 64);
         let strips = Strips::of(&bg, 85).unwrap();
