@@ -968,7 +968,8 @@ const LETTER_NAMES: [(&str, bool); 25] = [
 /// English prefixes as Thai spells them, each also listed as a word by the word list
 /// (or spelt so in Thai writing), which begin one English word with what follows them:
 /// `super-`, `multi-`, `cyber-`, `micro-`, `nano-`, `bio-`, `hydro-`, `hyper-`, `inter-`,
-/// `mega-`, `ultra-`, `tele-`, `auto-`, `eco-`, `photo-`, `mini-`, `pre-`.
+/// `mega-`, `ultra-`, `tele-`, `auto-`, `eco-`, `photo-`, `mini-`, `pre-`, `trans-`,
+/// `poly-` (some in two spellings).
 const ENGLISH_PREFIXES: [&str; 22] = [
     "ซูเปอร์",
     "มัลติ",
