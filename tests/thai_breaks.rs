@@ -290,22 +290,22 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
         (
             "thai-loanwords-heldout.txt",
             include_str!("data/thai-loanwords-heldout.txt"),
-            [5, 1, 6],
+            [3, 0, 3],
         ),
         (
             "thai-news-heldout.txt",
             include_str!("data/thai-news-heldout.txt"),
-            [15, 9, 15],
+            [13, 9, 15],
         ),
         (
             "thai-news-heldout-2.txt",
             include_str!("data/thai-news-heldout-2.txt"),
-            [16, 5, 15],
+            [15, 4, 13],
         ),
         (
             "thai-news-heldout-3.txt",
             include_str!("data/thai-news-heldout-3.txt"),
-            [17, 2, 8],
+            [14, 2, 6],
         ),
         (
             "thai-news-heldout-4.txt",
@@ -316,6 +316,11 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
             "thai-news-heldout-5.txt",
             include_str!("data/thai-news-heldout-5.txt"),
             [5, 1, 5],
+        ),
+        (
+            "thai-news-heldout-6.txt",
+            include_str!("data/thai-news-heldout-6.txt"),
+            [2, 1, 1],
         ),
     ] {
         for ((name, slot, assets), bound) in [

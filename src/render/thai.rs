@@ -13,7 +13,8 @@
 //! frequencies, proposes the boundaries inside compounds (การ|ประชุม|สุดยอด, but not
 //! ประ|เทศ or คีย์|บอร์ด, whose whole is more frequent than its parts); one of those is
 //! kept only when ICU's own dictionary also breaks there. ICU's boundaries alone are never
-//! trusted: they split `ผลก|ระทบ`, `การก|ลั่น`, `คลา|วด์`.
+//! trusted: they split `ผลก|ระทบ`, `การก|ลั่น`, `คลา|วด์`. A compound of two syllables
+//! (`มือถือ`, `เปิดตัว`) is not broken at all where both segmentations agree on its edges.
 //!
 //! Words are made of whole syllables: the run is first cut into syllables (a syllable
 //! list over the clusters, the fewest syllables, then the likeliest), and words may only
@@ -225,7 +226,22 @@ pub fn boundaries(run: &[char], icu: &[usize]) -> Vec<usize> {
     if icu.iter().any(|b| out.binary_search(b).is_err()) {
         let likely = run.segment(Choice::MostLikely, 0, run.chars.len(), true);
         let likely = likely.boundaries();
-        out.extend(icu.iter().filter(|b| likely.binary_search(b).is_ok()));
+        // A compound of two syllables (`มือถือ`, `ได้ผล`) stays whole where both
+        // segmentations agree on its edges; where they do not (`ต่อหัว|ใจจริง` against
+        // `ต่อ|หัวใจ|จริง`), the fewest-words one is the doubtful one.
+        let n = run.chars.len();
+        let agreed = |k: usize| k == 0 || k == n || likely.binary_search(&k).is_ok();
+        let pieces = &run.words.pieces;
+        let whole = |k: usize| {
+            let at = pieces.partition_point(|p| p.end <= k);
+            pieces.get(at).is_some_and(|p| {
+                p.start < k && run.syllable_count(*p) <= 2 && agreed(p.start) && agreed(p.end)
+            })
+        };
+        out.extend(
+            icu.iter()
+                .filter(|&&b| likely.binary_search(&b).is_ok() && !whole(b)),
+        );
         out.sort_unstable();
         out.dedup();
     }
@@ -1133,6 +1149,33 @@ mod tests {
         assert!(!ladder[0].contains("ที|เอส"), "{ladder:?}");
         // Letters that are Thai words, with no other letter, are words.
         assert_eq!(split("ดีที่สุด"), "ดี|ที่สุด");
+    }
+
+    /// `s` with a `|` at each break opportunity the line breaker gives (ICU's boundaries
+    /// included, which the compound rule needs).
+    fn opportunities(s: &str) -> String {
+        let mut out = String::new();
+        let mut at = 0;
+        for b in crate::render::breaks::break_opportunities(s, None) {
+            if b > 0 && b < s.len() {
+                out.push_str(&s[at..b]);
+                out.push('|');
+                at = b;
+            }
+        }
+        out.push_str(&s[at..]);
+        out
+    }
+
+    #[test]
+    fn a_two_syllable_compound_stays_whole_where_both_segmentations_agree() {
+        assert_eq!(opportunities("ข่าวเปิดตัวแล้ว"), "ข่าว|เปิดตัว|แล้ว");
+        assert_eq!(opportunities("รุ่นใหม่จาก"), "รุ่นใหม่|จาก");
+        // Where they disagree (`ต่อหัว|ใจจริง` against `ต่อ|หัวใจ|จริง`), the likelier
+        // words' boundaries stand, not the fewest-words one alone.
+        assert_eq!(opportunities("ต่อหัวใจจริง"), "ต่อ|หัว|ใจ|จริง");
+        // Longer compounds still break between their words.
+        assert_eq!(opportunities("การประชุม"), "การ|ประชุม");
     }
 
     #[test]
