@@ -11,11 +11,11 @@
 //! whose strips are kept ([`Strips`]) encodes a third to a half of its rows.
 
 use std::ops::Range;
-use std::sync::{Arc, Mutex};
 
 use tiny_skia::Pixmap;
 
 use super::encode::rgb_rows;
+use super::kept::Held;
 use super::RenderError;
 
 /// Pixel rows per strip: one row of MCUs at 4:2:0.
@@ -75,13 +75,6 @@ impl Strips {
 
     pub fn quality(&self) -> u8 {
         self.quality
-    }
-
-    /// Bytes held (capacity).
-    pub fn bytes(&self) -> usize {
-        self.head.capacity()
-            + self.data.capacity()
-            + self.spans.capacity() * std::mem::size_of::<Range<usize>>()
     }
 
     /// The JPEG of `pixmap`, drawn over `background` (the pixels these strips were encoded
@@ -148,64 +141,20 @@ impl Strips {
     }
 }
 
-/// Templates' backgrounds as [`Strips`], by template and quality, within a byte budget
-/// (the least recently used dropped first). A background's strips are made the first
-/// time a card over it is asked for as a JPEG at that quality: one whole encode.
-pub struct Kept {
-    kept: Mutex<Vec<(u64, Arc<Strips>)>>,
-    budget: usize,
-}
+/// Templates' backgrounds as [`Strips`], by (template id, quality). A background's strips
+/// are made the first time a card over it is asked for as a JPEG at that quality: one
+/// whole encode.
+pub type Kept = super::kept::Kept<(u64, u8), Strips>;
 
 /// What [`Kept`] may hold: the 20 built-in backgrounds at a few qualities (each 15–120 KB).
 pub const JPEG_BUDGET: usize = 4 << 20;
 
-impl Kept {
-    pub fn new(budget: usize) -> Kept {
-        Kept {
-            kept: Mutex::new(Vec::new()),
-            budget,
-        }
-    }
-
-    /// The strips of `background` (template `template`'s) at `quality`: kept, or encoded
-    /// now and kept when they fit.
-    pub fn get_or_encode(
-        &self,
-        template: u64,
-        quality: u8,
-        background: &Pixmap,
-    ) -> Result<Arc<Strips>, RenderError> {
-        let found = |kept: &mut Vec<(u64, Arc<Strips>)>| {
-            let i = kept
-                .iter()
-                .position(|(t, s)| *t == template && s.quality == quality)?;
-            let entry = kept.remove(i);
-            let strips = Arc::clone(&entry.1);
-            kept.push(entry);
-            Some(strips)
-        };
-        if let Some(strips) = found(&mut self.lock()) {
-            return Ok(strips);
-        }
-        let strips = Arc::new(Strips::of(background, quality)?);
-        let mut kept = self.lock();
-        if found(&mut kept).is_none() {
-            kept.push((template, Arc::clone(&strips)));
-        }
-        let mut total: usize = kept.iter().map(|(_, s)| s.bytes()).sum();
-        while total > self.budget && !kept.is_empty() {
-            total -= kept.remove(0).1.bytes();
-        }
-        Ok(strips)
-    }
-
-    /// Bytes held now.
-    pub fn bytes(&self) -> usize {
-        self.lock().iter().map(|(_, s)| s.bytes()).sum()
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<(u64, Arc<Strips>)>> {
-        self.kept.lock().unwrap_or_else(|e| e.into_inner())
+impl Held for Strips {
+    /// Bytes held (capacity).
+    fn bytes(&self) -> usize {
+        self.head.capacity()
+            + self.data.capacity()
+            + self.spans.capacity() * std::mem::size_of::<Range<usize>>()
     }
 }
 
@@ -369,21 +318,21 @@ mod tests {
         let bg = background(600, 300);
         let one = Strips::of(&bg, 85).unwrap().bytes();
         let kept = Kept::new(one * 5 / 2);
+        let strips = |template: u64, quality: u8| {
+            kept.get_or_make((template, quality), || Strips::of(&bg, quality))
+                .unwrap()
+        };
         for quality in [85, 80, 75, 70] {
-            let strips = kept.get_or_encode(1, quality, &bg).unwrap();
-            assert_eq!(strips.quality(), quality);
+            assert_eq!(strips(1, quality).quality(), quality);
             assert!(kept.bytes() <= one * 5 / 2, "{} > budget", kept.bytes());
         }
         // The two most recent are kept: asking again encodes nothing new.
-        let again = kept.get_or_encode(1, 70, &bg).unwrap();
-        assert!(Arc::ptr_eq(
-            &again,
-            &kept.get_or_encode(1, 70, &bg).unwrap()
-        ));
-        assert_eq!(kept.lock().len(), 2);
+        let again = strips(1, 70);
+        assert!(std::sync::Arc::ptr_eq(&again, &strips(1, 70)));
+        assert_eq!(kept.len(), 2);
         // Another template's background at the same quality is its own entry.
-        kept.get_or_encode(2, 70, &bg).unwrap();
-        assert_eq!(kept.lock().len(), 2);
+        strips(2, 70);
+        assert_eq!(kept.len(), 2);
     }
 
     #[test]

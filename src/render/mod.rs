@@ -8,6 +8,7 @@ pub mod cjk;
 pub mod encode;
 pub mod glyphs;
 pub mod jpeg;
+mod kept;
 pub mod layout;
 pub mod photo;
 pub mod raster;
@@ -380,9 +381,9 @@ impl Canvas<'_> {
             return jpeg::encode(pixmap, quality);
         }
         let background = self.template.background();
-        let strips = assets
-            .jpegs
-            .get_or_encode(self.template.id, quality, background)?;
+        let strips = assets.jpegs.get_or_make((self.template.id, quality), || {
+            jpeg::Strips::of(background, quality)
+        })?;
         strips.over(pixmap, background)
     }
 }
@@ -654,9 +655,9 @@ impl CardLayout<'_> {
             let mut pixmap = if present != 0 && !scaled {
                 // At 1×, the background with these pictures is kept for the next card.
                 let key = photo::Key::new(template.id, present, &self.pictures);
-                let background = assets.photos.get_or_draw(key, || {
+                let background = assets.photos.get_or_make(key, || {
                     let pixmap = self.draw_pictures(assets, dpr, present)?;
-                    Ok(photo::Background::new(key, self.pictures.clone(), pixmap))
+                    Ok(photo::Background::new(self.pictures.clone(), pixmap))
                 })?;
                 let pixmap = background.pixmap.clone();
                 photo = Some(background);

@@ -19,6 +19,7 @@ use tiny_skia::Pixmap;
 
 use super::encode;
 use super::jpeg;
+use super::kept::Held;
 use super::{CardPictures, RenderError};
 use crate::assets::templates::Present;
 
@@ -58,7 +59,6 @@ impl Key {
 /// A card's background with its pictures: the pixels, and their quantised PNG bands once a
 /// card has been encoded as a PNG.
 pub struct Background {
-    key: Key,
     /// Holds the pictures the key names by address.
     _pictures: CardPictures,
     pub pixmap: Pixmap,
@@ -90,9 +90,8 @@ struct Band {
 }
 
 impl Background {
-    pub fn new(key: Key, pictures: CardPictures, pixmap: Pixmap) -> Background {
+    pub fn new(pictures: CardPictures, pixmap: Pixmap) -> Background {
         Background {
-            key,
             _pictures: pictures,
             pixmap,
             quantised: OnceLock::new(),
@@ -113,24 +112,6 @@ impl Background {
 
     fn jpeg_kept(&self) -> Option<Arc<jpeg::Strips>> {
         self.jpeg.lock().unwrap_or_else(|e| e.into_inner()).clone()
-    }
-
-    /// Bytes held: the pixels, the quantised rows, bands and network once made, and the
-    /// JPEG strips.
-    fn bytes(&self) -> usize {
-        let quantised = self
-            .quantised
-            .get()
-            .and_then(Option::as_ref)
-            .map_or(0, |q| {
-                q.palette.capacity()
-                    + NET_BYTES
-                    + q.scanlines.capacity()
-                    + q.bands.iter().map(|b| b.deflated.capacity()).sum::<usize>()
-                    + q.bands.capacity() * std::mem::size_of::<Band>()
-            });
-        let jpeg = self.jpeg_kept().map_or(0, |s| s.bytes());
-        self.pixmap.data().len() + quantised + jpeg
     }
 
     /// The background quantised, when a card drawn over it is a photo card: opaque, more
@@ -314,70 +295,33 @@ fn nearest_entry(q: &Quantised, palette: &[u8], key: u32) -> u8 {
     best.1 as u8
 }
 
-/// The photo backgrounds kept, most recently used last, within a byte budget: checked each
-/// time one is asked for, so the rows a card quantised since are counted at the next card.
-pub struct Photos {
-    kept: Mutex<Vec<Arc<Background>>>,
-    budget: usize,
+impl Held for Background {
+    /// Bytes held: the pixels, the quantised rows, bands and network once made, and the
+    /// JPEG strips.
+    fn bytes(&self) -> usize {
+        let quantised = self
+            .quantised
+            .get()
+            .and_then(Option::as_ref)
+            .map_or(0, |q| {
+                q.palette.capacity()
+                    + NET_BYTES
+                    + q.scanlines.capacity()
+                    + q.bands.iter().map(|b| b.deflated.capacity()).sum::<usize>()
+                    + q.bands.capacity() * std::mem::size_of::<Band>()
+            });
+        let jpeg = self.jpeg_kept().map_or(0, |s| s.bytes());
+        self.pixmap.data().len() + quantised + jpeg
+    }
 }
+
+/// The photo backgrounds kept, by what they are drawn from, within a byte budget: checked
+/// each time one is asked for, so the rows a card quantised since are counted at the next
+/// card.
+pub type Photos = super::kept::Kept<Key, Background>;
 
 /// What [`Photos`] may hold: about six 1200×630 backgrounds with their quantised bands.
 pub const PHOTO_BUDGET: usize = 24 << 20;
-
-impl Photos {
-    pub fn new(budget: usize) -> Photos {
-        Photos {
-            kept: Mutex::new(Vec::new()),
-            budget,
-        }
-    }
-
-    /// The background `key` names: kept, or drawn by `draw` and kept (when it fits the
-    /// budget, the least recently used going first).
-    pub fn get_or_draw(
-        &self,
-        key: Key,
-        draw: impl FnOnce() -> Result<Background, RenderError>,
-    ) -> Result<Arc<Background>, RenderError> {
-        if let Some(found) = self.take(key) {
-            return Ok(found);
-        }
-        let drawn = Arc::new(draw()?);
-        let mut kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
-        if !kept.iter().any(|b| b.key == key) {
-            kept.push(Arc::clone(&drawn));
-        }
-        self.trim(&mut kept);
-        Ok(drawn)
-    }
-
-    /// Drops the least recently used until what is kept fits the budget.
-    fn trim(&self, kept: &mut Vec<Arc<Background>>) {
-        let mut total: usize = kept.iter().map(|b| b.bytes()).sum();
-        while total > self.budget && !kept.is_empty() {
-            total -= kept.remove(0).bytes();
-        }
-    }
-
-    /// The background for `key`, moved to the most recent place; and the budget kept,
-    /// counting what earlier cards quantised since.
-    fn take(&self, key: Key) -> Option<Arc<Background>> {
-        let mut kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
-        let found = kept.iter().position(|b| b.key == key).map(|i| {
-            let b = kept.remove(i);
-            kept.push(Arc::clone(&b));
-            b
-        });
-        self.trim(&mut kept);
-        found
-    }
-
-    /// Bytes held now.
-    pub fn bytes(&self) -> usize {
-        let kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
-        kept.iter().map(|b| b.bytes()).sum()
-    }
-}
 
 #[cfg(test)]
 mod tests {
@@ -422,8 +366,7 @@ mod tests {
     }
 
     fn background(pixmap: Pixmap) -> Background {
-        let key = Key::new(1, 1, &CardPictures::none());
-        Background::new(key, CardPictures::none(), pixmap)
+        Background::new(CardPictures::none(), pixmap)
     }
 
     #[test]
@@ -493,7 +436,7 @@ mod tests {
             card.set("image", Arc::clone(picture));
             let key = Key::new(9, 1, &card);
             let drawn = photos
-                .get_or_draw(key, || Ok(Background::new(key, card.clone(), one.clone())))
+                .get_or_make(key, || Ok(Background::new(card.clone(), one.clone())))
                 .unwrap();
             // Kept within the budget, counting the rows and bands earlier cards quantised.
             assert!(
@@ -510,6 +453,6 @@ mod tests {
         let mut card = CardPictures::none();
         card.set("image", Arc::clone(&pictures[5]));
         let key = Key::new(9, 1, &card);
-        photos.get_or_draw(key, || panic!("drawn again")).unwrap();
+        photos.get_or_make(key, || panic!("drawn again")).unwrap();
     }
 }

@@ -1154,17 +1154,12 @@ mod tests {
     /// `s` with a `|` at each break opportunity the line breaker gives (ICU's boundaries
     /// included, which the compound rule needs).
     fn opportunities(s: &str) -> String {
-        let mut out = String::new();
-        let mut at = 0;
-        for b in crate::render::breaks::break_opportunities(s, None) {
-            if b > 0 && b < s.len() {
-                out.push_str(&s[at..b]);
-                out.push('|');
-                at = b;
-            }
-        }
-        out.push_str(&s[at..]);
-        out
+        let chars: Vec<char> = s.chars().collect();
+        let cuts = crate::render::breaks::break_opportunities(s, None)
+            .into_iter()
+            .filter(|&b| b > 0 && b < s.len())
+            .map(|b| s[..b].chars().count());
+        marked(&chars, cuts)
     }
 
     #[test]
