@@ -111,7 +111,8 @@ fn inside_phrases(text: &str, model: cjk::Model, breaks: &[usize]) -> Vec<(usize
 
 /// Rungs for Japanese phrases and Chinese words wider than their box: each phrase's
 /// likeliest place for a phrase to start after all (`cjk::scores`) first, then its next
-/// likeliest; then, in `rest`, every place between two of its characters.
+/// likeliest, then every edge of a word inside it (`cjk::WORD_EDGE`); then, in `rest`,
+/// every place between two of its characters.
 fn phrase_rungs(text: &str, lang: Option<Lang>, rest: &mut Vec<usize>) -> Vec<Vec<usize>> {
     let Some(model) = phrase_model(text, lang) else {
         return Vec::new();
@@ -119,7 +120,7 @@ fn phrase_rungs(text: &str, lang: Option<Lang>, rest: &mut Vec<usize>) -> Vec<Ve
     let all = character_breaks(text);
     let inside = inside_phrases(text, model, &all);
     let breaks = between_phrases(&all, &inside);
-    let mut rungs: Vec<Vec<usize>> = vec![Vec::new(); 2];
+    let mut rungs: Vec<Vec<usize>> = vec![Vec::new(); 3];
     // Group by phrase: the places between the same two break opportunities.
     let mut phrase: Vec<(usize, i64)> = Vec::new();
     let mut flush = |phrase: &mut Vec<(usize, i64)>| {
@@ -127,6 +128,13 @@ fn phrase_rungs(text: &str, lang: Option<Lang>, rest: &mut Vec<usize>) -> Vec<Ve
         for (rung, &(b, _)) in rungs.iter_mut().zip(phrase.iter()) {
             rung.push(b);
         }
+        // Then every edge of a word inside it.
+        rungs[2].extend(
+            phrase
+                .iter()
+                .filter(|&&(_, score)| score > cjk::WORD_EDGE)
+                .map(|&(b, _)| b),
+        );
         rest.extend(phrase.drain(..).map(|(b, _)| b));
     };
     for (b, score) in inside {

@@ -7,11 +7,17 @@
 //! where the sum is positive. The models are JSON files compiled into the binary and read
 //! once into hash maps; scoring is one pass with 13 lookups a character.
 //!
-//! Chinese breaks between words, where two segmenters that know words differently agree:
-//! BudouX's Chinese model, which learnt from phrases, and ICU4X's dictionary (data under
-//! the Unicode licence, compiled into `icu_segmenter`). Either alone splits common words (BudouX
-//! `人|工智|能`, ICU `开|源`); a boundary both see is one a reader sees too. A numeral
-//! stays with the character after it (`三十五岁`, `2026年`): a number and its unit.
+//! Chinese breaks between words, where three segmenters that know words differently all
+//! see a boundary: the most likely segmentation by a lexicon of 357 546 words with their
+//! counts (`data/chinese-words`, HanLP's, Apache-2.0; Traditional text looked up through
+//! its Simplified forms), BudouX's Chinese model, which learnt from phrases, and ICU4X's
+//! dictionary (data under the Unicode licence, compiled into `icu_segmenter`). Either of
+//! the last two alone splits common words (BudouX `人|工智|能`, ICU `开|源`, both `后|端`);
+//! the lexicon keeps them whole.
+//!
+//! A number keeps what binds to it in both: its counter or unit (`三十五岁`, `2026年`,
+//! `１００万桁`) and an ordinal prefix (`第３回`, `下一个`). A Japanese phrase is never one
+//! hiragana alone.
 
 use std::collections::HashMap;
 use std::sync::LazyLock;
@@ -79,6 +85,150 @@ static SIMPLIFIED: LazyLock<Weights> =
 static TRADITIONAL: LazyLock<Weights> =
     LazyLock::new(|| load(include_str!("../../data/budoux/zh-hant.json")));
 
+/// Chinese words and how often each was written: `data/chinese-words/words.txt` (HanLP's
+/// dictionaries, Apache-2.0), a header line `#<TAB>total<TAB>longest` (the counts' sum,
+/// the longest word in characters), then one `word<TAB>count` a line, sorted by their
+/// bytes. Looked up by binary search in the text compiled into the binary: nothing is
+/// parsed or allocated for it.
+struct Lexicon {
+    /// The word lines.
+    text: &'static [u8],
+    /// Each first character's lines: where they start and end in `text`.
+    by_first: HashMap<char, (u32, u32)>,
+    /// The natural log of the counts' sum: a word's cost is this less its count's log.
+    log_total: f64,
+    /// The longest word, in characters.
+    longest: usize,
+}
+
+impl Lexicon {
+    fn new(file: &'static str) -> Lexicon {
+        let (header, words) = file.split_once('\n').expect("a header line");
+        let mut fields = header.split('\t').skip(1).map(|f| f.parse::<u64>());
+        let (Some(Ok(total)), Some(Ok(longest))) = (fields.next(), fields.next()) else {
+            panic!("the lexicon's header is #<TAB>total<TAB>longest");
+        };
+        let mut by_first: HashMap<char, (u32, u32)> = HashMap::new();
+        let mut at = 0;
+        for line in words.split_inclusive('\n') {
+            let first = line.chars().next().expect("a word");
+            let end = (at + line.len()) as u32;
+            by_first.entry(first).or_insert((at as u32, end)).1 = end;
+            at += line.len();
+        }
+        Lexicon {
+            text: words.as_bytes(),
+            by_first,
+            log_total: (total as f64).ln(),
+            longest: longest as usize,
+        }
+    }
+
+    /// How often `word` was written (`Some(0)` when it is not listed but begins a listed
+    /// word; `None` when no listed word begins with it).
+    fn count(&self, word: &str) -> Option<u64> {
+        let text = self.text;
+        let (mut lo, mut hi) = match word.chars().next().and_then(|c| self.by_first.get(&c)) {
+            Some(&(start, end)) => (start as usize, end as usize),
+            None => return None,
+        };
+        let word = word.as_bytes();
+        let line_at = |start: usize| {
+            let end = text[start..]
+                .iter()
+                .position(|&b| b == b'\n')
+                .map_or(text.len(), |at| start + at);
+            let line = &text[start..end];
+            let tab = line.iter().position(|&b| b == b'\t').unwrap_or(line.len());
+            (&line[..tab], &line[(tab + 1).min(line.len())..], end)
+        };
+        // `lo` and `hi` are always at the start of a line (or the end).
+        let block_end = hi;
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            let start = text[lo..mid]
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(lo, |at| lo + at + 1);
+            let (listed, count, end) = line_at(start);
+            match listed.cmp(word) {
+                std::cmp::Ordering::Less => lo = end + 1,
+                std::cmp::Ordering::Greater => hi = start,
+                std::cmp::Ordering::Equal => {
+                    return std::str::from_utf8(count).ok()?.parse().ok();
+                }
+            }
+        }
+        // Not listed: the words it begins, if any, follow where it would be.
+        (lo < block_end && line_at(lo).0.starts_with(word)).then_some(0)
+    }
+
+    /// Where words start in the most likely segmentation of `chars` (each word's
+    /// probability its count over the total; a character no listed word covers costs as
+    /// much as a word written once, less one). `true` at index k: a word starts at
+    /// `chars[k]`. Characters other than Han ideographs are words of their own.
+    fn word_starts(&self, chars: &[char]) -> Vec<bool> {
+        let n = chars.len();
+        let unknown = -self.log_total - 1.0;
+        let mut best = vec![f64::NEG_INFINITY; n + 1];
+        let mut from = vec![0; n + 1];
+        best[0] = 0.0;
+        let mut word = String::new();
+        for start in 0..n {
+            if best[start] == f64::NEG_INFINITY {
+                continue;
+            }
+            if !is_han(chars[start]) {
+                if best[start] > best[start + 1] {
+                    best[start + 1] = best[start];
+                    from[start + 1] = start;
+                }
+                continue;
+            }
+            word.clear();
+            for end in start + 1..=n.min(start + self.longest) {
+                if !is_han(chars[end - 1]) {
+                    break;
+                }
+                word.push(chars[end - 1]);
+                let cost = match self.count(&word) {
+                    Some(count @ 1..) => (count as f64).ln() - self.log_total,
+                    _ if end == start + 1 => unknown,
+                    Some(_) => continue,
+                    None => break,
+                };
+                if best[start] + cost > best[end] {
+                    best[end] = best[start] + cost;
+                    from[end] = start;
+                }
+            }
+        }
+        let mut starts = vec![false; n + 1];
+        let mut at = n;
+        while at > 0 {
+            at = from[at];
+            starts[at] = true;
+        }
+        starts
+    }
+}
+
+/// Traditional characters and their Simplified forms (`data/chinese-words/t2s.txt`, from
+/// HanLP, Apache-2.0): Traditional text is looked up in the lexicon through them.
+static SIMPLIFIED_FORMS: LazyLock<HashMap<char, char>> = LazyLock::new(|| {
+    include_str!("../../data/chinese-words/t2s.txt")
+        .lines()
+        .filter_map(|line| {
+            let mut chars = line.chars();
+            let (t, tab, s) = (chars.next()?, chars.next()?, chars.next()?);
+            (tab == '\t').then_some((t, s))
+        })
+        .collect()
+});
+
+static LEXICON: LazyLock<Lexicon> =
+    LazyLock::new(|| Lexicon::new(include_str!("../../data/chinese-words/words.txt")));
+
 static WORDS: LazyLock<WordSegmenterBorrowed<'static>> =
     LazyLock::new(|| WordSegmenter::new_dictionary(WordBreakInvariantOptions::default()));
 
@@ -88,6 +238,8 @@ pub fn preload() {
     LazyLock::force(&SIMPLIFIED);
     LazyLock::force(&TRADITIONAL);
     LazyLock::force(&WORDS);
+    LazyLock::force(&LEXICON);
+    LazyLock::force(&SIMPLIFIED_FORMS);
 }
 
 /// How strongly a phrase (Japanese) or word (Chinese) starts at `chars[k]`, for each
@@ -106,24 +258,30 @@ pub fn scores(chars: &[char], model: Model) -> Vec<i64> {
     }
     char_at.push(chars.len());
     let words: Vec<usize> = WORDS.segment_str(&text).map(|b| char_at[b]).collect();
-    let numeral = |c: char| {
-        c.is_ascii_digit()
-            || ('０'..='９').contains(&c)
-            || "〇零一二三四五六七八九十百千万亿两".contains(c)
+    let listed = if model == Model::TraditionalChinese {
+        let simplified: Vec<char> = chars
+            .iter()
+            .map(|c| *SIMPLIFIED_FORMS.get(c).unwrap_or(c))
+            .collect();
+        LEXICON.word_starts(&simplified)
+    } else {
+        LEXICON.word_starts(chars)
     };
     let mut scores = budoux_scores(chars, weights);
     for (k, score) in scores.iter_mut().enumerate().take(chars.len()).skip(1) {
-        let word_start = words.binary_search(&k).is_ok();
-        let unit_after_numeral = numeral(chars[k - 1]) && is_cjk(chars[k]);
-        // Both must see a boundary. Inside a phrase, the dictionary's word boundaries
-        // rank first (the phrase's words, `电影|票房`), then BudouX's alone, then the rest.
         let budoux = (*score).clamp(-SCALE / 2, SCALE / 2);
-        *score = match (budoux > 0, word_start) {
-            _ if unit_after_numeral => budoux.min(0) - 3 * SCALE,
-            (true, true) => budoux,
-            (false, true) => budoux - SCALE,
-            (true, false) => -2 * SCALE,
-            (false, false) => budoux - 3 * SCALE,
+        let votes = i64::from(budoux > 0) + i64::from(words.binary_search(&k).is_ok());
+        // A word starts where the lexicon's segmentation and both segmenters see one.
+        // Inside one, the lexicon's word edges rank first (with more votes higher), then
+        // the others by their votes.
+        *score = if number_binds(chars, k, model) {
+            budoux.min(0) - 6 * SCALE
+        } else if listed[k] && votes == 2 {
+            budoux.max(1)
+        } else if listed[k] {
+            budoux.min(0) - (2 - votes) * SCALE
+        } else {
+            budoux.min(0) - (5 - votes) * SCALE
         };
     }
     scores
@@ -145,14 +303,68 @@ fn japanese_scores(chars: &[char]) -> Vec<i64> {
     };
     for (k, score) in scores.iter_mut().enumerate().take(chars.len()).skip(1) {
         let (a, b) = (kind(chars[k - 1]), kind(chars[k]));
-        if *score <= 0 && a != b && (a != 0 || b != 0) {
+        if number_binds(chars, k, Model::Japanese) {
+            *score = (*score).clamp(-SCALE / 2, 0) - 6 * SCALE;
+        } else if *score <= 0 && a != b && (a != 0 || b != 0) {
             *score = (*score).clamp(-SCALE / 2, 0) / 2;
         } else if *score <= 0 {
-            *score = (*score).clamp(-SCALE / 2, 0) - SCALE;
+            *score = (*score).clamp(-SCALE / 2, 0) - 4 * SCALE;
+        }
+    }
+    // A phrase is never one hiragana alone: it is the ending or particle of the phrase
+    // before it, or, after an opening bracket or at the start, the first letter of the
+    // word after it (`「な|ぜ動くのか` is `「なぜ|動くのか`).
+    let starts: Vec<usize> = (1..chars.len()).filter(|&k| scores[k] > 0).collect();
+    let mut edges = vec![0];
+    edges.extend(&starts);
+    edges.push(chars.len());
+    for pair in edges.windows(2) {
+        let piece = &chars[pair[0]..pair[1]];
+        let letters: Vec<char> = piece
+            .iter()
+            .copied()
+            .filter(|&c| !starts_a_phrase(c) && !ends_a_phrase(c))
+            .collect();
+        if letters.len() != 1 || !('\u{3041}'..='\u{309F}').contains(&letters[0]) {
+            continue;
+        }
+        let opens = pair[0] == 0 || starts_a_phrase(piece[0]);
+        let join = if opens { pair[1] } else { pair[0] };
+        if join > 0 && join < chars.len() {
+            scores[join] = -5 * SCALE;
         }
     }
     scores
 }
+
+/// Whether a break before `chars[k]` would split a number from what binds to it: the
+/// ordinal prefix `第` (and in Chinese `上` `下` `每` `前`) from its numeral
+/// (`第|３回`, `下|一个`), or a numeral from its counter or unit (`１００万|桁`,
+/// `三十五|岁`). Japanese numerals are digits and the powers of ten after them; Chinese
+/// ones any numeral character.
+fn number_binds(chars: &[char], k: usize, model: Model) -> bool {
+    let digit = |c: char| c.is_ascii_digit() || ('０'..='９').contains(&c);
+    let chinese = model != Model::Japanese;
+    let numeral = |k: usize| {
+        let c = chars[k];
+        if chinese {
+            digit(c) || "〇零一二三四五六七八九十百千万亿两".contains(c)
+        } else {
+            // Digits, then 十 百 千 万 億 兆 after them (`１００万`).
+            let mut j = k;
+            while j > 0 && "十百千万億兆".contains(chars[j]) {
+                j -= 1;
+            }
+            digit(chars[j])
+        }
+    };
+    let prefixes = if chinese { "第上下每前" } else { "第" };
+    (numeral(k - 1) && is_cjk(chars[k])) || (prefixes.contains(chars[k - 1]) && numeral(k))
+}
+
+/// Scores above this inside a phrase are a word's edge (a Chinese word the lexicon sees,
+/// a Japanese katakana or Latin word): where a phrase wider than its box is cut first.
+pub const WORD_EDGE: i64 = -3 * SCALE;
 
 /// Larger than any one model's score: ranks one kind of evidence above another.
 const SCALE: i64 = 1 << 32;
@@ -248,6 +460,73 @@ mod tests {
             phrases("今日は天気です。", Model::Japanese),
             ["今日は", "天気です。"]
         );
+    }
+
+    #[test]
+    fn the_lexicon_finds_the_words_it_lists_and_its_header_is_true() {
+        let file = include_str!("../../data/chinese-words/words.txt");
+        let mut lines = file.lines();
+        let header: Vec<u64> = lines
+            .next()
+            .unwrap()
+            .split('\t')
+            .skip(1)
+            .map(|f| f.parse().unwrap())
+            .collect();
+        let (mut total, mut longest, mut last) = (0, 0, "");
+        for (i, line) in lines.enumerate() {
+            let (word, count) = line.split_once('\t').unwrap();
+            let count: u64 = count.parse().unwrap();
+            assert!(count > 0 && word.as_bytes() > last.as_bytes(), "{line}");
+            assert!(word.chars().all(is_han), "{line}");
+            (total, last) = (total + count, word);
+            longest = longest.max(word.chars().count() as u64);
+            if i % 101 == 0 {
+                assert_eq!(LEXICON.count(word), Some(count), "{word}");
+                let mut prefix = word.to_string();
+                prefix.pop();
+                if !prefix.is_empty() {
+                    assert!(LEXICON.count(&prefix).is_some(), "{prefix} begins {word}");
+                }
+            }
+        }
+        assert_eq!(header, [total, longest]);
+        assert_eq!(
+            LEXICON.count("后端"),
+            LEXICON.count("后端").filter(|&c| c > 0)
+        );
+        assert_eq!(LEXICON.count("端后端后"), None);
+    }
+
+    #[test]
+    fn chinese_words_both_segmenters_split_stay_whole() {
+        assert_eq!(
+            phrases("用Rust重写后端服务", Model::SimplifiedChinese),
+            ["用", "Rust", "重写", "后端", "服务"]
+        );
+        // Traditional text is looked up through its Simplified forms.
+        let hant = phrases("香港電影金像獎得主揭曉", Model::TraditionalChinese);
+        assert!(
+            hant.iter()
+                .all(|p| !p.ends_with('金') && !p.ends_with('得')),
+            "{hant:?}"
+        );
+    }
+
+    #[test]
+    fn a_number_keeps_its_ordinal_prefix_and_its_counter() {
+        let ja = phrases("第３回開発者会議の資料", Model::Japanese);
+        assert!(ja[0].starts_with("第３回"), "{ja:?}");
+        let ja = phrases("円周率を１００万桁計算する", Model::Japanese);
+        assert!(ja.iter().all(|p| !p.ends_with('万')), "{ja:?}");
+        let zh = phrases("国产大模型的下一个突破口", Model::SimplifiedChinese);
+        assert!(zh.iter().all(|p| !p.ends_with('下')), "{zh:?}");
+    }
+
+    #[test]
+    fn a_japanese_phrase_is_never_one_hiragana() {
+        let ja = phrases("「なぜ動くのか」を説明できる", Model::Japanese);
+        assert!(ja[0].starts_with("「なぜ"), "{ja:?}");
     }
 
     #[test]

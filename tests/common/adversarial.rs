@@ -68,6 +68,15 @@ pub fn inputs() -> Vec<(&'static str, String)> {
                 .take(1000)
                 .collect(),
         ),
+        // The Chinese lexicon's longest words back to back: the most lookups a character.
+        (
+            "chinese-long-words",
+            "联合国拉丁美洲和加勒比经济委员会"
+                .repeat(63)
+                .chars()
+                .take(1000)
+                .collect(),
+        ),
         ("fullwidth-number", "２".repeat(1000)),
         (
             "bidi-mix",
