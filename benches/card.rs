@@ -162,6 +162,11 @@ fn adversarial(c: &mut Criterion) {
                 b.iter(|| render::card(black_box(req), &assets))
             });
         }
+        // SVG in the template with the most slots: the dearest document.
+        let req = request(text, "article", "svg");
+        group.bench_with_input(BenchmarkId::new(*name, "article-svg"), &req, |b, req| {
+            b.iter(|| render::card(black_box(req), &assets))
+        });
         let req = request(text, "default", "png");
         group.bench_with_input(BenchmarkId::new(*name, "layout"), &req, |b, req| {
             b.iter(|| layout_card(black_box(req), &assets, Deadline::NONE).map(|_| ()))

@@ -38,9 +38,20 @@ async fn hostile_titles_render_literally_and_the_svg_stays_valid() {
         assert_eq!(res.status(), 200);
         let svg = String::from_utf8(body).unwrap();
         let doc = roxmltree::Document::parse(&svg).unwrap_or_else(|e| panic!("{title}: {e}"));
+        // The template's own elements (`svg`, `rect`) and the glyphs: outlines in `defs`,
+        // placed by `use` — nothing the title could have made (`image`, `a`, `script`).
         for node in doc.descendants().filter(|n| n.is_element()) {
             let tag = node.tag_name().name();
-            assert!(["svg", "g", "path"].contains(&tag), "{title}: <{tag}>");
+            let allowed = ["svg", "rect", "defs", "g", "path", "use"];
+            assert!(allowed.contains(&tag), "{title}: <{tag}>");
+            if tag == "use" {
+                let href = node.attribute("href").unwrap_or_default();
+                assert!(
+                    href.strip_prefix("#o")
+                        .is_some_and(|id| id.bytes().all(|b| b.is_ascii_digit())),
+                    "{title}: <use href={href:?}>"
+                );
+            }
             for attr in node.attributes() {
                 assert!(!attr.name().starts_with("on"), "{title}: {}", attr.name());
             }

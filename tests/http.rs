@@ -106,33 +106,122 @@ async fn markup_in_a_title_is_drawn_literally_and_svg_stays_well_formed() {
 #[tokio::test]
 async fn svg_output_is_self_contained_and_draws_the_png_without_our_fonts() {
     let app = app();
-    let q = format!("{SEED_QUERY_RAW}&site=blog.example.com");
-    let (_, svg) = send(&app, "GET", &format!("/api/og?{q}&format=svg")).await;
-    let svg = String::from_utf8(svg).unwrap();
-    assert!(!svg.contains("<text") && !svg.contains("font-family"));
-    // No fonts at all: whatever draws must come from the SVG itself.
-    let options = usvg::Options {
-        fontdb: std::sync::Arc::new(usvg::fontdb::Database::new()),
-        ..usvg::Options::default()
-    };
-    let tree = usvg::Tree::from_str(&svg, &options).unwrap();
-    let mut pixmap = tiny_skia::Pixmap::new(1200, 630).unwrap();
-    resvg::render(
-        &tree,
-        tiny_skia::Transform::identity(),
-        &mut pixmap.as_mut(),
+    let article = format!(
+        "template=article&title={}&description={}&author={}&tags=ai,thai&date=2026-12-04",
+        encode("การปฏิวัติแบบโอเพนซอร์สของ DeepSeek 😀 東京"),
+        encode("ข้อมูลเชิงลึกจากการประชุมสุดยอด AI แบบปิดประตู"),
+        encode("ผู้เขียน"),
     );
-    let (_, png) = send(&app, "GET", &format!("/api/og?{q}")).await;
-    let (_, _, expected) = decode_png(&png);
-    let differing = pixmap
-        .data()
-        .chunks_exact(4)
-        .zip(expected.chunks_exact(4))
-        // The PNG places glyphs on a quarter-pixel grid (cached masks) and the SVG exactly:
-        // edges differ by up to ~60 grey levels, missing text by ~200.
-        .filter(|(a, b)| a.iter().zip(b.iter()).any(|(x, y)| x.abs_diff(*y) > 64))
-        .count();
-    assert!(differing < 1200 * 630 / 500, "{differing} pixels differ");
+    for (q, width, height) in [
+        (format!("{SEED_QUERY_RAW}&site=blog.example.com"), 1200, 630),
+        (article.clone(), 1200, 630),
+        (format!("{article}&size=square"), 1200, 1200),
+        (format!("{SEED_QUERY_RAW}&dpr=2"), 2400, 1260),
+    ] {
+        let (_, svg) = send(&app, "GET", &format!("/api/og?{q}&format=svg")).await;
+        let svg = String::from_utf8(svg).unwrap();
+        assert!(
+            !svg.contains("<text") && !svg.contains("font-family"),
+            "{q}"
+        );
+        // Every glyph is defined once and placed by `<use>`.
+        let doc = roxmltree::Document::parse(&svg).unwrap();
+        let defined: Vec<&str> = doc
+            .descendants()
+            .filter(|n| n.parent().is_some_and(|p| p.has_tag_name("defs")))
+            .filter_map(|n| n.attribute("id"))
+            .collect();
+        let mut unique = defined.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(unique.len(), defined.len(), "{q}");
+        let uses: Vec<&str> = doc
+            .descendants()
+            .filter(|n| n.has_tag_name("use"))
+            .filter_map(|n| n.attribute("href"))
+            .collect();
+        assert!(uses.len() > defined.len(), "{q}: {} uses", uses.len());
+        assert!(uses.iter().all(|u| defined.contains(&&u[1..])), "{q}");
+        // No fonts at all: whatever draws must come from the SVG itself.
+        let options = usvg::Options {
+            fontdb: std::sync::Arc::new(usvg::fontdb::Database::new()),
+            ..usvg::Options::default()
+        };
+        let tree = usvg::Tree::from_str(&svg, &options).unwrap();
+        let mut pixmap = tiny_skia::Pixmap::new(width, height).unwrap();
+        let scale = width as f32 / tree.size().width();
+        resvg::render(
+            &tree,
+            tiny_skia::Transform::from_scale(scale, scale),
+            &mut pixmap.as_mut(),
+        );
+        let (_, png) = send(&app, "GET", &format!("/api/og?{q}")).await;
+        let (w, h, expected) = decode_png(&png);
+        assert_eq!((w, h), (width, height), "{q}");
+        let differing = pixmap
+            .data()
+            .chunks_exact(4)
+            .zip(expected.chunks_exact(4))
+            // The PNG places glyphs on a quarter-pixel grid (cached masks) and the SVG
+            // exactly: edges differ by up to ~60 grey levels, missing text by ~200.
+            .filter(|(a, b)| a.iter().zip(b.iter()).any(|(x, y)| x.abs_diff(*y) > 64))
+            .count();
+        let pixels = (width * height) as usize;
+        assert!(differing < pixels / 500, "{q}: {differing} pixels differ");
+    }
+}
+
+#[tokio::test]
+async fn an_svg_writes_a_repeated_glyph_once() {
+    let app = app();
+    let title = "ก".repeat(200);
+    let (_, svg) = send(
+        &app,
+        "GET",
+        &format!("/api/og?format=svg&site=x&title={}", encode(&title)),
+    )
+    .await;
+    let svg = String::from_utf8(svg).unwrap();
+    // ก and x (and `…` if cut): one outline each, however often drawn.
+    assert!(
+        svg.matches("<path").count() <= 3,
+        "{}",
+        svg.matches("<path").count()
+    );
+    assert!(svg.matches("<use").count() >= 100);
+}
+
+#[tokio::test]
+async fn an_svg_slot_with_a_gradient_still_draws_as_outlines() {
+    // A gradient spans a text element's box, not each glyph's: such a slot goes through
+    // usvg's writer, as every SVG did before glyphs were written once.
+    let dir = std::env::temp_dir().join(format!("ogcard-svg-ink-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let template = include_str!("../templates/default.svg").replace(
+        "fill=\"#ffffff\" x=\"80\" y=\"141\"",
+        "fill=\"url(#ink)\" x=\"80\" y=\"141\"",
+    );
+    let template = template.replacen(
+        "<rect",
+        "<defs><linearGradient id=\"ink\"><stop offset=\"0\" stop-color=\"#f00\"/>\
+         <stop offset=\"1\" stop-color=\"#00f\"/></linearGradient></defs><rect",
+        1,
+    );
+    assert!(template.contains("url(#ink)"));
+    std::fs::write(dir.join("ink.svg"), template).unwrap();
+    let app = app_with(&["--templates-dir", dir.to_str().unwrap()]);
+    let (res, svg) = send(
+        &app,
+        "GET",
+        "/api/og?template=ink&format=svg&title=Gradient",
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    let svg = String::from_utf8(svg).unwrap();
+    assert!(!svg.contains("<text") && !svg.contains("<use"), "{svg}");
+    assert!(svg.contains("<linearGradient"), "{svg}");
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[tokio::test]

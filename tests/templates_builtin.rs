@@ -192,3 +192,17 @@ fn an_svg_logo_may_be_larger_than_a_template() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Every built-in template's own elements may be served as written, so their SVG cards
+/// write each glyph once (`Template::self_contained`).
+#[test]
+fn every_built_in_template_is_served_as_written_in_svg() {
+    let assets = ogcard::render::Assets::load(None).unwrap();
+    for template in assets.templates.all() {
+        assert!(
+            template.self_contained,
+            "{} {:?}",
+            template.name, template.size
+        );
+    }
+}

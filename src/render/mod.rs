@@ -741,16 +741,59 @@ impl CardLayout<'_> {
 
     /// The whole card as one SVG document: the template with its slots filled.
     pub fn to_svg(&self, fonts: &Fonts, dpr: Dpr) -> String {
-        let mut slots = self
-            .template
-            .slots
-            .iter()
-            .zip(&self.slots)
-            .map(|(slot, layout)| svg::slot_element(slot, layout, fonts));
+        self.document(fonts, dpr, |slot, layout| {
+            Some(svg::slot_element(slot, layout, fonts))
+        })
+        .unwrap_or_default()
+    }
+
+    /// The whole card as one self-contained SVG document drawn from our own layout: every
+    /// glyph written once in `<defs>` and placed with `<use>` (`svg::Glyphs`). `None` when
+    /// only usvg can draw it so: a slot with paint other than a plain colour (a gradient
+    /// spans a text element's box, not a glyph's), colour glyphs other than PNG bitmaps,
+    /// or a template whose own elements are not all shapes, paint and embedded images
+    /// (`Template::self_contained`: text of its own, styles, links; usvg's writer keeps
+    /// only what it draws).
+    pub fn to_outlined_svg(&self, fonts: &Fonts, dpr: Dpr) -> Option<String> {
+        if !self.template.self_contained
+            || self
+                .template
+                .slots
+                .iter()
+                .any(|slot| slot.plain_fill.is_none())
+        {
+            return None;
+        }
+        let mut glyphs = svg::Glyphs::default();
+        let mut svg = self.document(fonts, dpr, |slot, layout| {
+            svg::slot_glyphs(slot, layout, fonts, &mut glyphs)
+        })?;
+        if svg.contains("<text") || svg.contains("<tspan") {
+            return None;
+        }
+        let end = svg.rfind("</svg>")?;
+        svg.insert_str(end, &glyphs.defs());
+        Some(svg)
+    }
+
+    /// The template with each slot replaced by what `fill` writes for it (`None` if it
+    /// cannot), its pictures as PNG images and the debug drawing.
+    fn document(
+        &self,
+        fonts: &Fonts,
+        dpr: Dpr,
+        mut fill: impl FnMut(&Slot, &SlotLayout) -> Option<String>,
+    ) -> Option<String> {
+        let mut layouts = self.slots.iter();
+        let mut failed = false;
         let present = self.present(dpr);
         let mut svg = self.template.fill_slots(
             self.accent.as_deref(),
-            |_| slots.next().unwrap_or_default(),
+            |slot| {
+                let element = layouts.next().and_then(|layout| fill(slot, layout));
+                failed |= element.is_none();
+                element.unwrap_or_default()
+            },
             |slot| {
                 let i = self.template.pictures.iter().position(|p| p.name == slot.name)?;
                 if present & (1 << i) == 0 {
@@ -767,12 +810,15 @@ impl CardLayout<'_> {
                 ))
             },
         );
+        if failed {
+            return None;
+        }
         if let Some(texts) = &self.debug {
             if let Some(end) = svg.rfind("</svg>") {
                 svg.insert_str(end, &self.debug_element(fonts, texts));
             }
         }
-        svg
+        Some(svg)
     }
 
     pub fn report(&self, fonts: &Fonts, dpr: Dpr) -> LayoutReport {
@@ -893,17 +939,28 @@ pub fn card_with(
             json
         }
         Format::Svg => {
-            // Self-contained: usvg's writer turns text into outlines (and colour emoji
-            // into embedded images), so a browser without our fonts draws the same card.
-            let tree =
-                usvg::Tree::from_str(&layout.to_svg(&assets.fonts, req.dpr), &assets.options)
+            // Self-contained, so that a browser without our fonts draws the same card:
+            // our own glyphs as outlines, each written once; else usvg's writer turns the
+            // text into outlines (and colour emoji into embedded images).
+            let outlined = layout
+                .to_outlined_svg(&assets.fonts, req.dpr)
+                .and_then(|svg| with_pixel_size(svg, layout.template, req.dpr).ok());
+            let svg = match outlined {
+                Some(svg) => svg,
+                None => {
+                    let tree = usvg::Tree::from_str(
+                        &layout.to_svg(&assets.fonts, req.dpr),
+                        &assets.options,
+                    )
                     .map_err(|e| RenderError::Svg(e.to_string()))?;
-            let options = usvg::WriteOptions {
-                coordinates_precision: 3,
-                transforms_precision: 5,
-                ..usvg::WriteOptions::default()
+                    let options = usvg::WriteOptions {
+                        coordinates_precision: 3,
+                        transforms_precision: 5,
+                        ..usvg::WriteOptions::default()
+                    };
+                    with_pixel_size(tree.to_string(&options), layout.template, req.dpr)?
+                }
             };
-            let svg = with_pixel_size(tree.to_string(&options), layout.template, req.dpr)?;
             lap("svg", &mut timings);
             svg.into_bytes()
         }

@@ -13,6 +13,8 @@ import { check, finish, launch } from "./harness.mjs";
 const cards = process.argv[2];
 const title = "การปฏิวัติแบบโอเพนซอร์สของ DeepSeek";
 const card = (extra = "") => `${cards}/api/og?title=${encodeURIComponent(title)}${extra}`;
+const svgCard = "&template=article&tags=ai,thai&description=" +
+  encodeURIComponent("ข้อมูลเชิงลึกจากการประชุมสุดยอด AI 😀 東京");
 
 // The control: the same card's bytes, from an origin without the card's headers.
 const cardBytes = Buffer.from(await (await fetch(card())).arrayBuffer());
@@ -37,6 +39,12 @@ const pages = {
   "/canvas": {
     headers: {},
     body: `<img id="card" crossorigin="anonymous" src="${card("&template=light")}" alt="">`,
+  },
+  // The SVG card (glyphs as outlines written once) beside the PNG of the same card.
+  "/svg": {
+    headers: {},
+    body: `<img id="svg" crossorigin="anonymous" src="${card(svgCard + "&format=svg")}" alt="">
+           <img id="png" crossorigin="anonymous" src="${card(svgCard)}" alt="">`,
   },
 };
 const site = http.createServer((req, res) => {
@@ -109,6 +117,37 @@ try {
     check("a canvas draws the card without being tainted",
       ok && !drawn.error && drawn.url > 1000, JSON.stringify(drawn));
     check("and reads its pixels", Array.isArray(drawn.pixel), JSON.stringify(drawn));
+    await page.close();
+  }
+  {
+    const page = await browser.newPage();
+    await page.goto(origin + "/svg");
+    const ok = (await loaded(page, "svg")) && (await loaded(page, "png"));
+    const compared = await page.evaluate(() => {
+      const pixels = (id) => {
+        const img = document.getElementById(id);
+        const canvas = document.createElement("canvas");
+        canvas.width = 1200;
+        canvas.height = 630;
+        const ctx = canvas.getContext("2d");
+        ctx.drawImage(img, 0, 0, 1200, 630);
+        return ctx.getImageData(0, 0, 1200, 630).data;
+      };
+      const [a, b] = [pixels("svg"), pixels("png")];
+      let sum = 0;
+      let far = 0;
+      for (let i = 0; i < a.length; i += 4) {
+        const d = Math.max(Math.abs(a[i] - b[i]), Math.abs(a[i + 1] - b[i + 1]),
+          Math.abs(a[i + 2] - b[i + 2]));
+        sum += d;
+        if (d > 64) far++;
+      }
+      return { mean: sum / (a.length / 4), far };
+    });
+    // Glyph edges differ a little (the PNG places glyphs on a quarter-pixel grid);
+    // a missing or misplaced glyph would differ by hundreds of pixels.
+    check("Chromium draws the SVG card as the PNG",
+      ok && compared.mean < 1 && compared.far < 1200 * 630 / 500, JSON.stringify(compared));
     await page.close();
   }
 } catch (e) {

@@ -83,6 +83,10 @@ pub struct Template {
     pub static_layer: usvg::Tree,
     /// Picture slots (`<image data-slot>`), in document order.
     pub pictures: Vec<PictureSlot>,
+    /// Whether its own elements (all but the slots) may be served as they are in an SVG
+    /// card: shapes, paint and images only, nothing a browser would fetch or run, no text
+    /// of its own (`self_contained`).
+    pub self_contained: bool,
     /// Elements drawn only when a picture slot has no picture (`data-fallback`).
     fallbacks: Vec<Fallback>,
     /// The static part cut into layers around each set of present pictures, drawn when
@@ -244,6 +248,7 @@ impl Template {
             pictures: &pictures,
             fallbacks: &fallbacks,
         };
+        let self_contained = self_contained(&doc);
         let static_svg = compose_without(parts, &source, Vec::new());
         let static_layer = usvg::Tree::from_str(&static_svg, &fonts.usvg_options())
             .map_err(|e| invalid(format!("static layer: {e}")))?;
@@ -279,6 +284,7 @@ impl Template {
             layers: LayerCache::new(pictures.len()),
             pictures,
             fallbacks,
+            self_contained,
         };
         Ok(template)
     }
@@ -329,6 +335,92 @@ fn side(value: Option<&str>) -> Option<u32> {
 }
 
 /// Every template by name.
+/// The ids an SVG card gives its glyphs' definitions: this and a number. A template
+/// using such an id itself is not `self_contained`.
+pub const GLYPH_ID: &str = "o";
+
+/// Whether `doc`'s elements other than its slots are only shapes, paint and images that
+/// draw the same anywhere without fetching or running anything: the elements a browser
+/// draws alike from an SVG card served as written. References only inside the document
+/// (`#id`) or to embedded images (`data:image/…`); no event attributes, styles, scripts,
+/// links, foreign objects or text; no id a glyph's definition takes.
+fn self_contained(doc: &roxmltree::Document) -> bool {
+    const DRAWN: [&str; 28] = [
+        "svg",
+        "g",
+        "defs",
+        "rect",
+        "circle",
+        "ellipse",
+        "line",
+        "polyline",
+        "polygon",
+        "path",
+        "image",
+        "use",
+        "linearGradient",
+        "radialGradient",
+        "stop",
+        "clipPath",
+        "mask",
+        "pattern",
+        "title",
+        "desc",
+        "filter",
+        "feGaussianBlur",
+        "feOffset",
+        "feFlood",
+        "feComposite",
+        "feMerge",
+        "feMergeNode",
+        "feDropShadow",
+    ];
+    let inside_only = |value: &str| {
+        let value = value.trim();
+        value.starts_with('#') || value.starts_with("data:image/")
+    };
+    let mut nodes = doc.root().descendants();
+    while let Some(node) = nodes.next() {
+        if !node.is_element() {
+            continue;
+        }
+        if node.has_attribute("data-slot") {
+            // Replaced when a card is drawn: its content is never served.
+            let end = node.range().end;
+            while nodes.clone().next().is_some_and(|n| n.range().start < end) {
+                nodes.next();
+            }
+            continue;
+        }
+        if !DRAWN.contains(&node.tag_name().name()) {
+            return false;
+        }
+        // The ids the card's glyph definitions take.
+        let glyph_id = node
+            .attribute("id")
+            .and_then(|id| id.strip_prefix(GLYPH_ID))
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+        if glyph_id {
+            return false;
+        }
+        for attr in node.attributes() {
+            let name = attr.name();
+            let urls_inside = attr
+                .value()
+                .split("url(")
+                .skip(1)
+                .all(|rest| rest.trim_start_matches(['\'', '"', ' ']).starts_with('#'));
+            if name.starts_with("on")
+                || (name == "href" && !inside_only(attr.value()))
+                || !urls_inside
+            {
+                return false;
+            }
+        }
+    }
+    true
+}
+
 pub struct Templates {
     /// Each template's designs by size; every template has `og`.
     by_name: BTreeMap<String, BTreeMap<Size, Template>>,
@@ -577,4 +669,44 @@ fn name_and_size(stem: &str) -> Option<(&str, Size)> {
         Some((name, size)) => (name, Size::parse(size).filter(|s| *s != Size::Og)?),
     };
     is_template_name(name).then_some((name, size))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::self_contained;
+
+    fn judged(svg: &str) -> bool {
+        self_contained(&roxmltree::Document::parse(svg).unwrap())
+    }
+
+    #[test]
+    fn only_shapes_paint_and_embedded_images_are_served_as_written() {
+        let card = |inner: &str| {
+            format!(
+                "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\">{inner}\
+                 <text data-slot=\"title\" data-box=\"0 0 10 10\"><tspan>x</tspan></text></svg>"
+            )
+        };
+        for fine in [
+            "<rect width=\"10\" height=\"10\" fill=\"url(#g)\"/>",
+            "<defs><linearGradient id=\"g\"><stop offset=\"0\"/></linearGradient></defs>",
+            "<image href=\"data:image/png;base64,AAAA\" width=\"1\" height=\"1\"/>",
+            "<g filter=\"url( '#f')\"><circle r=\"1\"/></g>",
+        ] {
+            assert!(judged(&card(fine)), "{fine}");
+        }
+        for refused in [
+            "<text x=\"1\">static</text>",
+            "<style>rect { fill: url(https://x.example/a.png) }</style>",
+            "<image href=\"https://x.example/pixel.png\" width=\"1\" height=\"1\"/>",
+            "<rect width=\"1\" height=\"1\" onclick=\"alert(1)\"/>",
+            "<rect width=\"1\" height=\"1\" style=\"fill: url(https://x.example/)\"/>",
+            "<a href=\"#x\"><rect width=\"1\" height=\"1\"/></a>",
+            "<foreignObject/>",
+            "<script>alert(1)</script>",
+            "<rect id=\"o3\" width=\"1\" height=\"1\"/>",
+        ] {
+            assert!(!judged(&card(refused)), "{refused}");
+        }
+    }
 }
