@@ -153,7 +153,7 @@ fn phrase_rungs(text: &str, lang: Option<Lang>, rest: &mut Vec<usize>) -> Vec<Ve
 /// Whether a break between `before` and `after` would split a number (digits, ASCII or
 /// full-width, with `,` or `.` between them) or a Latin word.
 fn inside_number_or_word(before: &str, after: &str) -> bool {
-    let digit = |c: char| c.is_ascii_digit() || ('０'..='９').contains(&c);
+    let digit = cjk::is_digit;
     let separator = |c: char| matches!(c, ',' | '.' | '，' | '．');
     let latin = |c: char| {
         c.is_ascii_alphabetic()

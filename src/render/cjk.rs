@@ -88,8 +88,8 @@ static TRADITIONAL: LazyLock<Weights> =
 /// Chinese words and how often each was written: `data/chinese-words/words.txt` (HanLP's
 /// dictionaries, Apache-2.0), a header line `#<TAB>total<TAB>longest` (the counts' sum,
 /// the longest word in characters), then one `word<TAB>count` a line, sorted by their
-/// bytes. Looked up by binary search in the text compiled into the binary: nothing is
-/// parsed or allocated for it.
+/// bytes. Looked up by binary search in the text compiled into the binary, with only an
+/// index of where each first character's lines begin and end beside it.
 struct Lexicon {
     /// The word lines.
     text: &'static [u8],
@@ -343,23 +343,27 @@ fn japanese_scores(chars: &[char]) -> Vec<i64> {
 /// `三十五|岁`). Japanese numerals are digits and the powers of ten after them; Chinese
 /// ones any numeral character.
 fn number_binds(chars: &[char], k: usize, model: Model) -> bool {
-    let digit = |c: char| c.is_ascii_digit() || ('０'..='９').contains(&c);
     let chinese = model != Model::Japanese;
     let numeral = |k: usize| {
         let c = chars[k];
         if chinese {
-            digit(c) || "〇零一二三四五六七八九十百千万亿两".contains(c)
+            is_digit(c) || "〇零一二三四五六七八九十百千万亿两".contains(c)
         } else {
             // Digits, then 十 百 千 万 億 兆 after them (`１００万`).
             let mut j = k;
             while j > 0 && "十百千万億兆".contains(chars[j]) {
                 j -= 1;
             }
-            digit(chars[j])
+            is_digit(chars[j])
         }
     };
     let prefixes = if chinese { "第上下每前" } else { "第" };
     (numeral(k - 1) && is_cjk(chars[k])) || (prefixes.contains(chars[k - 1]) && numeral(k))
+}
+
+/// A digit, ASCII or full-width.
+pub fn is_digit(c: char) -> bool {
+    c.is_ascii_digit() || ('０'..='９').contains(&c)
 }
 
 /// Scores above this inside a phrase are a word's edge (a Chinese word the lexicon sees,
@@ -491,10 +495,7 @@ mod tests {
             }
         }
         assert_eq!(header, [total, longest]);
-        assert_eq!(
-            LEXICON.count("后端"),
-            LEXICON.count("后端").filter(|&c| c > 0)
-        );
+        assert!(LEXICON.count("后端").is_some_and(|c| c > 0));
         assert_eq!(LEXICON.count("端后端后"), None);
     }
 

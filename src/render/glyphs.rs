@@ -191,22 +191,43 @@ fn rasterise(fonts: &Fonts, key: Key) -> Option<GlyphMask> {
     })
 }
 
-/// A colour bitmap glyph at the given size and quarter-pixel offset, premultiplied RGBA:
-/// the strike's PNG placed as usvg places it (bottom-left at the bearing, scaled from the
-/// strike's pixels per em) and sampled as resvg samples it (bicubic).
-fn rasterise_bitmap(fonts: &Fonts, key: Key) -> Option<GlyphMask> {
-    let f = &fonts.faces[key.face];
-    let font = f.skrifa_ref()?;
+/// A colour glyph's PNG, from its font's bitmap strike, placed as usvg places one at a
+/// size: its top-left corner's offset from the pen (bottom-left at the bearing) and the
+/// px each of the strike's pixels takes.
+pub(crate) struct PngGlyph {
+    pub png: &'static [u8],
+    pub left: f32,
+    pub top: f32,
+    pub scale: f32,
+}
+
+/// Glyph `glyph` of face `face` as a PNG placed at `size` px, when the face draws it so.
+pub(crate) fn png_glyph(fonts: &Fonts, face: FaceIndex, glyph: u32, size: f32) -> Option<PngGlyph> {
+    let font = fonts.faces[face].skrifa_ref()?;
     let strikes = skrifa::bitmap::BitmapStrikes::new(&font);
-    let glyph = strikes.glyph_for_size(Size::unscaled(), skrifa::GlyphId::new(key.glyph))?;
-    let skrifa::bitmap::BitmapData::Png(png) = glyph.data else {
+    let bitmap = strikes.glyph_for_size(Size::unscaled(), skrifa::GlyphId::new(glyph))?;
+    let skrifa::bitmap::BitmapData::Png(png) = bitmap.data else {
         return None;
     };
-    let image = decode_png(png)?;
-    let k = f32::from_bits(key.size) / glyph.ppem_x;
+    let scale = size / bitmap.ppem_x;
+    Some(PngGlyph {
+        png,
+        left: scale * bitmap.inner_bearing_x,
+        top: -scale * bitmap.inner_bearing_y,
+        scale,
+    })
+}
+
+/// A colour bitmap glyph at the given size and quarter-pixel offset, premultiplied RGBA:
+/// the strike's PNG placed as usvg places it (`png_glyph`) and sampled as resvg samples
+/// it (bicubic).
+fn rasterise_bitmap(fonts: &Fonts, key: Key) -> Option<GlyphMask> {
+    let glyph = png_glyph(fonts, key.face, key.glyph, f32::from_bits(key.size))?;
+    let image = decode_png(glyph.png)?;
+    let k = glyph.scale;
     let (dx, dy) = (f32::from(key.qx) / SUBPIXELS, f32::from(key.qy) / SUBPIXELS);
-    let left_f = dx + k * glyph.inner_bearing_x;
-    let top_f = dy - k * glyph.inner_bearing_y;
+    let left_f = dx + glyph.left;
+    let top_f = dy + glyph.top;
     let left = left_f.floor() as i32 - 1;
     let top = top_f.floor() as i32 - 1;
     let right = (left_f + k * image.width() as f32).ceil() as i32 + 1;

@@ -790,7 +790,10 @@ impl CardLayout<'_> {
         let mut svg = self.template.fill_slots(
             self.accent.as_deref(),
             |slot| {
-                let element = layouts.next().and_then(|layout| fill(slot, layout));
+                let element = match layouts.next() {
+                    Some(layout) => fill(slot, layout),
+                    None => Some(String::new()),
+                };
                 failed |= element.is_none();
                 element.unwrap_or_default()
             },

@@ -221,38 +221,26 @@ impl std::fmt::Display for Num {
 }
 
 /// Writes a colour bitmap glyph (a PNG strike, as Noto Color Emoji has) at `size` px as
-/// an `<image>`, placed and scaled as usvg places one (bottom-left at the bearing, scaled
-/// from the strike's pixels per em); false when it has none.
+/// an `<image>`, placed and scaled as usvg places one (`glyphs::png_glyph`, as the PNG
+/// draws it); false when it has none.
 fn bitmap_element(out: &mut String, fonts: &Fonts, face: FaceIndex, glyph: u32, size: f32) -> bool {
-    let f = &fonts.faces[face];
-    let Some(font) = f.skrifa_ref() else {
-        return false;
-    };
-    let strikes = skrifa::bitmap::BitmapStrikes::new(&font);
-    let Some(bitmap) = strikes.glyph_for_size(
-        skrifa::instance::Size::unscaled(),
-        skrifa::GlyphId::new(glyph),
-    ) else {
-        return false;
-    };
-    let skrifa::bitmap::BitmapData::Png(png) = bitmap.data else {
+    let Some(glyph) = crate::render::glyphs::png_glyph(fonts, face, glyph, size) else {
         return false;
     };
     // The PNG's own size, from its header (IHDR: width and height after 16 bytes).
-    let Some(header) = png.get(16..24) else {
+    let Some(header) = glyph.png.get(16..24) else {
         return false;
     };
     let width = u32::from_be_bytes([header[0], header[1], header[2], header[3]]);
     let height = u32::from_be_bytes([header[4], header[5], header[6], header[7]]);
-    let k = size / bitmap.ppem_x;
     let _ = write!(
         out,
         "<image x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" preserveAspectRatio=\"none\" href=\"{}\"/>",
-        Num(k * bitmap.inner_bearing_x),
-        Num(-k * bitmap.inner_bearing_y),
-        Num(k * width as f32),
-        Num(k * height as f32),
-        crate::assets::xml::data_uri("image/png", png)
+        Num(glyph.left),
+        Num(glyph.top),
+        Num(glyph.scale * width as f32),
+        Num(glyph.scale * height as f32),
+        crate::assets::xml::data_uri("image/png", glyph.png)
     );
     true
 }
