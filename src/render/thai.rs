@@ -32,9 +32,15 @@
 //! meet between those two syllables (`ดิส|เพลย์`: `ดิส` begins 8 of its words and ends
 //! none), they are taken as one word the list lacks.
 //!
+//! Two listed words both spelt as only transliterations are (`รูฟ` + `ท็อป`: see
+//! `spelled_as_english`) are held together too: Thai spelling cannot tell an English
+//! compound written as one word from two English words side by side.
+//!
 //! For a word wider than its box (or a stretch held together for want of evidence),
-//! `ladder` gives the weaker places to break it: first between the dictionary's sub-words
-//! of a compound (`กีฬา|สถาน`), then between syllables where a word most likely ends and
+//! `ladder` gives the weaker places to break it: first between two listed words of two
+//! syllables or more held together (`ฮาร์ดแวร์|โอเพนซอร์ส`), then between the
+//! dictionary's sub-words of a compound (`กีฬา|สถาน`; not a loanword's open syllables
+//! that happen to be words, `แฟน|ตา|ซี`), then between syllables where a word most likely ends and
 //! the next begins, judged by where each syllable stands in the words of the word list
 //! (`data/thai-syllable-edges.tsv`: `ตี้` ends 27 words and begins none, `คาร์` begins 23,
 //! so `สปาเก็ตตี้|คาร์โบนารา`), then any syllable boundary.
@@ -307,8 +313,9 @@ pub fn syllable_edge_table() -> String {
 }
 
 /// Weaker places to break a run of Thai letters, for a word wider than its box, strongest
-/// first: the boundaries between the dictionary words a word is made of (a compound's
-/// parts, then their parts, …), then the syllable boundaries by how likely a word ends
+/// first: the boundaries between two listed words of two syllables or more that were held
+/// together, then between the dictionary words a word is made of (a compound's parts,
+/// then their parts, …), then the syllable boundaries by how likely a word ends
 /// there (`edge_odds`, in `EDGE_BANDS`; outside the words the dictionary can be trusted
 /// with before inside them), then any other syllable boundary (not inside a stretch no
 /// syllable covers). Each rung's character offsets ascending.
@@ -323,8 +330,26 @@ pub fn ladder(run: &[char]) -> Vec<Vec<usize>> {
         .into_iter()
         .filter(|&k| run.after_an_english_prefix(k))
         .collect()];
+    // Next, where two listed words of two syllables or more meet but the line was held
+    // for want of evidence (`ฮาร์ดแวร์|โอเพนซอร์ส`, `เฟซบุ๊ก|มาร์เก็ตเพลส`): between two
+    // whole words the list has is a better guess than inside either.
+    let whole_word = |p: Piece| run.strength(p) != Strength::Unknown && run.syllable_count(p) >= 2;
+    rungs.push(
+        run.words
+            .boundaries()
+            .into_iter()
+            .filter(|&k| {
+                run.pieces_at(k)
+                    .is_some_and(|(l, r)| whole_word(l) && whole_word(r))
+                    && !run.inside_a_word(k)
+                    && !run.inside_an_acronym(k)
+                    && !run.after_an_english_prefix(k)
+            })
+            .collect(),
+    );
+    let depth = rungs.len();
     for piece in run.words.pieces.iter().filter(|p| p.known) {
-        run.parts(piece.start, piece.end, 0, &mut rungs);
+        run.parts(piece.start, piece.end, depth, &mut rungs);
     }
     // Then the syllable boundaries outside the words the dictionary can be trusted with,
     // where a word most likely ends and another begins (`edge_odds`), the likelier first:
@@ -646,7 +671,17 @@ impl<'a> Analysed<'a> {
         }
         let split = self.segment(Choice::FewestWords, lo, hi, false);
         let cuts = split.boundaries();
+        // Syllables that happen to be words are no compound's parts: `แฟน|ตา|ซี`,
+        // `ซา|ลา|เปา` are a loanword's syllables, told from a native compound of
+        // one-syllable words (`ดาบ|สอง|คม`) by an open syllable among them, as
+        // transliterations have.
+        let syllables_only = split.pieces.iter().all(|p| self.syllable_count(*p) <= 1)
+            && split
+                .pieces
+                .iter()
+                .any(|p| is_open(&self.chars[p.start..p.end]));
         if split.unknown > 0
+            || syllables_only
             || cuts.is_empty()
             || cuts.iter().any(|&k| self.syllable_at(k).is_none())
         {
@@ -743,7 +778,13 @@ impl<'a> Analysed<'a> {
         // A weak piece (the shape of a transliteration's piece) holds on to a weak or rare
         // neighbour.
         let at_edge = l == Unknown || r == Unknown || left_taken || right_taken;
-        inside_unit
+        // Two words both spelt as only transliterations are (`รูฟ|ท็อป`, `ชีส|เค้ก`) may
+        // be one English compound written together; Thai spelling cannot tell
+        // `open source` from `platform e-commerce`, so neither breaks unless too wide
+        // (the ladder then cuts between the two first).
+        let foreign = |p: Piece| p.known && spelled_as_english(&self.chars[p.start..p.end]);
+        (foreign(left) && foreign(right))
+            || inside_unit
             || (at_edge && (l == Weak || r == Weak))
             || (!at_edge && ((l == Weak && matches!(r, Weak | Rare)) || (r == Weak && l == Rare)))
     }
@@ -895,6 +936,22 @@ fn silenced_as_english(s: &[char]) -> bool {
         ('ฟ' | 'ส' | 'ล', 'ต' | 'น', THANTHAKHAT) => true,
         _ => false,
     })
+}
+
+/// Whether a word is spelt as only transliterations are: a letter silenced the English
+/// way (`silenced_as_english`), a short `o` written `็อ` (`ท็อป`), `ฟ` or `ซ` closing a
+/// syllable (`รูฟ`, `ออฟฟิศ`, `ก๊าซ`: native words never end a syllable in either), or
+/// the third or fourth tone mark on a closed syllable (`ปลั๊ก`, `บุ๊ก`).
+fn spelled_as_english(s: &[char]) -> bool {
+    let vowel_or_mark = |c: char| matches!(c, '\u{0E30}'..='\u{0E4E}');
+    silenced_as_english(s)
+        || matches!(s.last(), Some('ฟ' | 'ซ'))
+        || s.windows(2).any(|w| match (w[0], w[1]) {
+            (MAITAIKHU, 'อ') => true,
+            ('ฟ' | 'ซ', next) => !vowel_or_mark(next) && !matches!(next, 'ร' | 'ล'),
+            ('\u{0E4A}' | '\u{0E4B}', next) => is_consonant(next) && next != 'อ',
+            _ => false,
+        })
 }
 
 /// How a piece of a Thai run looks next to a possible loanword.
@@ -1184,10 +1241,49 @@ mod tests {
     }
 
     #[test]
+    fn two_words_spelt_as_transliterations_are_held_and_cut_between_first() {
+        // `roof top`, `top form`: known words, each spelt as only loanwords are.
+        assert_eq!(split("บาร์บนรูฟท็อป"), "บาร์|บน|รูฟท็อป");
+        assert_eq!(split("ทีมท็อปฟอร์ม"), "ทีม|ท็อปฟอร์ม");
+        // Spelling cannot tell a compound from two English words side by side: held too,
+        // and too wide, cut between the two listed words before inside either.
+        assert_eq!(split("แพลตฟอร์มอีคอมเมิร์ซ"), "แพลตฟอร์มอีคอมเมิร์ซ");
+        assert_eq!(rungs("แพลตฟอร์มอีคอมเมิร์ซ")[0], "แพลตฟอร์ม|อีคอมเมิร์ซ");
+        // Native words are spelt otherwise and keep their boundaries.
+        assert_eq!(split("ร้านกาแฟริมทาง"), "ร้านกาแฟ|ริม|ทาง");
+        for (word, english) in [
+            ("รูฟ", true),
+            ("ท็อป", true),
+            ("ปลั๊ก", true),
+            ("ออฟฟิศ", true),
+            ("ก๊าซ", true),
+            ("ฟัน", false),
+            ("ซ่อม", false),
+            ("ฟ้า", false),
+            ("ก๋วย", true),
+            ("แก้ว", false),
+        ] {
+            let chars: Vec<char> = word.chars().collect();
+            assert_eq!(spelled_as_english(&chars), english, "{word}");
+        }
+    }
+
+    #[test]
+    fn a_held_stretch_is_cut_between_listed_words_not_inside_a_loanword() {
+        // `ฮาร์ดแวร์|โอเพนซอร์ส`: two listed words meet; `โอเพน|ซอร์ส` is inside one.
+        let ladder = rungs("ฮาร์ดแวร์โอเพนซอร์ส");
+        assert_eq!(ladder[0], "ฮาร์ดแวร์|โอเพนซอร์ส", "{ladder:?}");
+        // A loanword's syllables that happen to be Thai words (`แฟน`, `ตา`, `ซี`) are
+        // not its parts: no rung of compound parts cuts `แฟนตาซี` into all three; its
+        // syllable boundaries are ranked one by one by where words end.
+        let ladder = rungs("เกมแฟนตาซี");
+        assert!(ladder.iter().all(|r| !r.contains("แฟน|ตา|ซี")), "{ladder:?}");
+    }
+
+    #[test]
     fn silent_letters_of_pali_words_and_known_neighbours_glue_nothing() {
         assert_eq!(split("ภาษีคาร์บอน"), "ภาษี|คาร์บอน");
         assert_eq!(split("สร้างสรรค์ผลิตภัณฑ์ใหม่"), "สร้างสรรค์|ผลิตภัณฑ์|ใหม่");
-        assert_eq!(split("แพลตฟอร์มอีคอมเมิร์ซ"), "แพลตฟอร์ม|อีคอมเมิร์ซ");
         assert_eq!(split("และเซิร์ฟเวอร์"), "และ|เซิร์ฟเวอร์");
         // `-ing` doubles the consonant before it; a native word does not.
         assert_eq!(split("เกมมิ่ง"), "เกมมิ่ง");
