@@ -40,10 +40,10 @@
 //! `ladder` gives the weaker places to break it: first between two listed words of two
 //! syllables or more held together (`ฮาร์ดแวร์|โอเพนซอร์ส`), then between the
 //! dictionary's sub-words of a compound (`กีฬา|สถาน`; not a loanword's open syllables
-//! that happen to be words, `แฟน|ตา|ซี`), then between syllables where a word most likely ends and
-//! the next begins, judged by where each syllable stands in the words of the word list
-//! (`data/thai-syllable-edges.tsv`: `ตี้` ends 27 words and begins none, `คาร์` begins 23,
-//! so `สปาเก็ตตี้|คาร์โบนารา`), then any syllable boundary.
+//! that happen to be words, `แฟน|ตา|ซี`), then between syllables where a word most
+//! likely ends and the next begins, judged by where each syllable stands in the words of
+//! the word list (`data/thai-syllable-edges.tsv`: `ตี้` ends 27 words and begins none,
+//! `คาร์` begins 23, so `สปาเก็ตตี้|คาร์โบนารา`), then any syllable boundary.
 //!
 //! Data: PyThaiNLP's `words_th.txt` with Thai National Corpus frequencies and its
 //! `syllables_th.txt` (CC0-1.0), plus our own additions; see `data/README.md`.
@@ -778,7 +778,7 @@ impl<'a> Analysed<'a> {
         // A weak piece (the shape of a transliteration's piece) holds on to a weak or rare
         // neighbour.
         let at_edge = l == Unknown || r == Unknown || left_taken || right_taken;
-        // Two words both spelt as only transliterations are (`รูฟ|ท็อป`, `ชีส|เค้ก`) may
+        // Two words both spelt as only transliterations are (`รูฟ|ท็อป`, `ท็อป|ฟอร์ม`) may
         // be one English compound written together; Thai spelling cannot tell
         // `open source` from `platform e-commerce`, so neither breaks unless too wide
         // (the ladder then cuts between the two first).
@@ -1260,6 +1260,7 @@ mod tests {
             ("ฟัน", false),
             ("ซ่อม", false),
             ("ฟ้า", false),
+            // (a Teochew loan: `ก๋วยเตี๋ยว`)
             ("ก๋วย", true),
             ("แก้ว", false),
         ] {
