@@ -3,8 +3,9 @@
 //! A card is a few flat colours and the anti-aliased edges between them: it nearly always
 //! has at most 256 distinct colours. Then it is written as an exact (lossless) indexed PNG,
 //! one byte a pixel instead of three; otherwise RGB (or RGBA when some pixel is not
-//! opaque) through the `png` crate — unless that passes [`MAX_LOSSLESS_BYTES`] (a photo
-//! card), when the card is quantised to 256 colours instead (`quantize`).
+//! opaque) through the `png` crate — unless that passes [`MAX_LOSSLESS_BYTES`], when the
+//! card is quantised to 256 colours instead: from its exact histogram when it has at most
+//! `FEW_COLOURS` (`Histogram::quantize`), by NeuQuant when it is a photo (`quantize`).
 //!
 //! The indexed path is where the time goes, and it is shaped by what a card is: rows of
 //! the background colour, then a band of text, then background again. The background
@@ -38,8 +39,16 @@ pub fn encode_png(
             if rgb.len() <= MAX_LOSSLESS_BYTES {
                 return Ok(rgb);
             }
-            // A photo card: too large for WhatsApp's preview as a lossless PNG.
-            let (palette, data, _) = quantize(pixmap, 256);
+            // Too large for WhatsApp's preview as a lossless PNG: a text card with a
+            // few thousand colours (gradients, anti-aliased marks, emoji) is cut from its
+            // exact histogram; a photo card is learnt by NeuQuant.
+            let (palette, data) = match few_colours(pixmap) {
+                Some(histogram) => histogram.quantize(pixmap),
+                None => {
+                    let (palette, data, _) = quantize(pixmap, 256);
+                    (palette, data)
+                }
+            };
             let scanlines = Scanlines {
                 data,
                 zero: vec![false; height as usize],
@@ -174,6 +183,158 @@ pub(super) fn quantize(
         below.iter_mut().for_each(|e| *e = [0; 3]);
     }
     (palette, data, net)
+}
+
+/// The most distinct colours a card may have to be quantised from its exact histogram
+/// (`Histogram::quantize`) instead of by NeuQuant: a text card over gradients, with
+/// marks or emoji in every slot, has a few thousand; a photo has tens of thousands.
+const FEW_COLOURS: usize = 8192;
+
+/// The exact colours of an opaque pixmap with how many pixels have each, in an
+/// open-addressed table of twice `FEW_COLOURS` slots (key 0, alpha 0, is empty).
+struct Histogram {
+    keys: Vec<u32>,
+    counts: Vec<u32>,
+    /// Per slot, the palette index its colour is mapped to.
+    index: Vec<u8>,
+}
+
+impl Histogram {
+    const SLOTS: usize = 2 * FEW_COLOURS;
+    /// The longest probe: colours chosen to collide (a picture's pixels are a stranger's)
+    /// give up the histogram for NeuQuant rather than a search per pixel.
+    const MAX_PROBES: usize = 64;
+
+    /// The slot holding `key`, or the empty one it would take; `None` past `MAX_PROBES`.
+    fn slot(&self, key: u32) -> Option<usize> {
+        let mut slot = (key.wrapping_mul(0x9E37_79B1) >> 18) as usize;
+        for _ in 0..Histogram::MAX_PROBES {
+            if self.keys[slot] == key || self.keys[slot] == 0 {
+                return Some(slot);
+            }
+            slot = (slot + 1) % Histogram::SLOTS;
+        }
+        None
+    }
+
+    /// 256 colours by median cut over the histogram (the box with the most pixels times
+    /// its widest channel's range squared is split at its weighted median, until there are
+    /// 256),
+    /// each the mean of its box; every pixel takes its box's colour, so no colour moves
+    /// further than its box is wide, without dithering (a card's flat colours and edges
+    /// would only be speckled by it). Returns the palette (RGB triples) and the scanlines (filter byte 0,
+    /// then an index a pixel).
+    fn quantize(mut self, pixmap: &Pixmap) -> (Vec<u8>, Vec<u8>) {
+        let mut colours: Vec<(u32, u32)> = (0..Histogram::SLOTS)
+            .filter(|&s| self.keys[s] != 0)
+            .map(|s| (self.keys[s], self.counts[s]))
+            .collect();
+        let channel = |key: u32, c: usize| (key >> (8 * c)) as u8;
+        // Each box: its range of `colours`, its pixels, its widest channel and range.
+        let measure = |b: &[(u32, u32)]| {
+            let weight: u64 = b.iter().map(|&(_, n)| u64::from(n)).sum();
+            let (c, range) = (0..3)
+                .map(|c| {
+                    let (lo, hi) = b.iter().fold((255, 0), |(lo, hi), &(k, _)| {
+                        (channel(k, c).min(lo), channel(k, c).max(hi))
+                    });
+                    (c, hi - lo)
+                })
+                .max_by_key(|&(_, r)| r)
+                .expect("three channels");
+            (weight * u64::from(range) * u64::from(range), c)
+        };
+        let mut boxes = vec![(0..colours.len(), measure(&colours))];
+        while boxes.len() < 256 {
+            let Some((at, _)) = boxes
+                .iter()
+                .enumerate()
+                .filter(|(_, (r, (score, _)))| r.len() > 1 && *score > 0)
+                .max_by_key(|(_, (_, (score, _)))| *score)
+            else {
+                break;
+            };
+            let (range, (_, c)) = boxes.swap_remove(at);
+            let b = &mut colours[range.clone()];
+            b.sort_unstable_by_key(|&(k, _)| channel(k, c));
+            let half: u64 = b.iter().map(|&(_, n)| u64::from(n)).sum::<u64>() / 2;
+            let mut seen = 0;
+            let mut cut = b
+                .iter()
+                .position(|&(_, n)| {
+                    seen += u64::from(n);
+                    seen > half
+                })
+                .unwrap_or(0);
+            cut = cut.clamp(1, b.len() - 1);
+            let (lo, hi) = (range.start..range.start + cut, range.start + cut..range.end);
+            let (m_lo, m_hi) = (measure(&colours[lo.clone()]), measure(&colours[hi.clone()]));
+            boxes.push((lo, m_lo));
+            boxes.push((hi, m_hi));
+        }
+        let mut palette = Vec::with_capacity(boxes.len() * 3);
+        for (i, (range, _)) in boxes.iter().enumerate() {
+            let b = &colours[range.clone()];
+            let weight: u64 = b.iter().map(|&(_, n)| u64::from(n)).sum();
+            for c in 0..3 {
+                let sum: u64 = b
+                    .iter()
+                    .map(|&(k, n)| u64::from(channel(k, c)) * u64::from(n))
+                    .sum();
+                palette.push(((sum + weight / 2) / weight.max(1)) as u8);
+            }
+            for &(key, _) in b {
+                if let Some(slot) = self.slot(key) {
+                    self.index[slot] = i as u8;
+                }
+            }
+        }
+        let width = pixmap.width() as usize;
+        let mut data = Vec::with_capacity((width + 1) * pixmap.height() as usize);
+        let mut last = (0, 0);
+        for row in pixmap.data().chunks_exact(width.max(1) * 4) {
+            data.push(0);
+            data.extend(row.chunks_exact(4).map(|p| {
+                let key = pixel(p);
+                if key != last.0 {
+                    // Every pixel's colour was counted, so it has its slot.
+                    last = (key, self.slot(key).map_or(0, |s| self.index[s]));
+                }
+                last.1
+            }));
+        }
+        (palette, data)
+    }
+}
+
+/// The histogram of an opaque `pixmap`, or `None` past `FEW_COLOURS` colours.
+fn few_colours(pixmap: &Pixmap) -> Option<Histogram> {
+    let mut histogram = Histogram {
+        keys: vec![0; Histogram::SLOTS],
+        counts: vec![0; Histogram::SLOTS],
+        index: vec![0; Histogram::SLOTS],
+    };
+    let mut distinct = 0;
+    let mut last: Option<(u32, usize)> = None;
+    for p in pixmap.data().chunks_exact(4) {
+        let key = pixel(p);
+        if let Some((colour, slot)) = last.filter(|&(colour, _)| colour == key) {
+            debug_assert_eq!(colour, key);
+            histogram.counts[slot] += 1;
+            continue;
+        }
+        let slot = histogram.slot(key)?;
+        if histogram.keys[slot] == 0 {
+            distinct += 1;
+            if distinct > FEW_COLOURS || key >> 24 != 255 {
+                return None;
+            }
+            histogram.keys[slot] = key;
+        }
+        histogram.counts[slot] += 1;
+        last = Some((key, slot));
+    }
+    Some(histogram)
 }
 
 /// Whether `pixmap` is a photo card: opaque, more than 256 colours, and larger than
@@ -781,6 +942,84 @@ mod tests {
         let (color, pixels) = decode(&png);
         assert_eq!(color, png::ColorType::Rgb);
         assert_eq!(pixels, rgb_of(&pixmap));
+    }
+
+    /// A text card over a gradient with thousands of colours and a noisy band whose
+    /// lossless PNG passes `MAX_LOSSLESS_BYTES`: cut from its histogram, not by NeuQuant,
+    /// and close to the original.
+    #[test]
+    fn a_card_of_a_few_thousand_colours_is_cut_from_its_histogram() {
+        let (width, height) = (1200u32, 630u32);
+        let mut pixmap = Pixmap::new(width, height).unwrap();
+        let mut state = 7u32;
+        for (i, p) in pixmap.data_mut().chunks_exact_mut(4).enumerate() {
+            let (x, y) = (i % width as usize, i / width as usize);
+            // 1200 × 8 gradient steps, and a band of marks in 64 greys.
+            let mut rgb = [(x * 255 / 1199) as u8, (y / 80 * 30) as u8, 90];
+            if (200..420).contains(&y) {
+                state = state.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                let v = (state >> 16) as u8 & 0xFC;
+                rgb = [v, v, v];
+            }
+            p.copy_from_slice(&[rgb[0], rgb[1], rgb[2], 255]);
+        }
+        let histogram = few_colours(&pixmap).expect("a few thousand colours");
+        let distinct = histogram.keys.iter().filter(|&&k| k != 0).count();
+        assert!((300..=FEW_COLOURS).contains(&distinct), "{distinct}");
+        let png = encode_png(&pixmap, None, DEFAULT_LEVEL).unwrap();
+        let (color, pixels) = decode(&png);
+        assert_eq!(color, png::ColorType::Indexed, "quantised");
+        let original = rgb_of(&pixmap);
+        // Samples off by more than 16 (a box's rare colours: few pixels, wide box).
+        let far = pixels
+            .iter()
+            .zip(&original)
+            .filter(|(a, b)| a.abs_diff(**b) > 16)
+            .count();
+        let mean = pixels
+            .iter()
+            .zip(&original)
+            .map(|(a, b)| u64::from(a.abs_diff(*b)))
+            .sum::<u64>() as f64
+            / original.len() as f64;
+        // (2 000 colours spread evenly in 256 boxes: no box is narrow; a real card's
+        // colours crowd round a few, so far fewer are off: README, Performance.)
+        assert!(
+            far * 100 < original.len() && mean < 2.0,
+            "{far} far, mean {mean}"
+        );
+        // A photo (tens of thousands of colours) is left to NeuQuant.
+        let mut photo = Pixmap::new(256, 256).unwrap();
+        for (i, p) in photo.data_mut().chunks_exact_mut(4).enumerate() {
+            p.copy_from_slice(&[(i % 256) as u8, (i / 256) as u8, (i * 7 % 256) as u8, 255]);
+        }
+        assert!(few_colours(&photo).is_none());
+    }
+
+    /// Opaque colours whose hashes all fall on one slot (as a picture could be made of)
+    /// give the histogram up after `MAX_PROBES`, not one long search per pixel.
+    #[test]
+    fn colliding_colours_give_up_the_histogram() {
+        const A: u32 = 0x9E37_79B1;
+        let inverse = (0..5).fold(A, |x, _| {
+            x.wrapping_mul(2u32.wrapping_sub(A.wrapping_mul(x)))
+        });
+        assert_eq!(A.wrapping_mul(inverse), 1);
+        let colliding: Vec<u32> = (0..1u32 << 18)
+            .map(|low| low.wrapping_mul(inverse))
+            .filter(|key| key >> 24 == 255)
+            .take(Histogram::MAX_PROBES + 8)
+            .collect();
+        assert!(colliding.iter().all(|k| k.wrapping_mul(A) >> 18 == 0));
+        let mut pixmap = Pixmap::new(colliding.len() as u32, 4).unwrap();
+        for (p, key) in pixmap
+            .data_mut()
+            .chunks_exact_mut(4)
+            .zip(colliding.iter().cycle())
+        {
+            p.copy_from_slice(&key.to_le_bytes());
+        }
+        assert!(few_colours(&pixmap).is_none());
     }
 
     /// A zlib stream around `body` (raw deflate segments), as `deflate_rows` ends one.
