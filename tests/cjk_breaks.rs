@@ -230,3 +230,17 @@ fn third_held_out_headlines_break_between_phrases_at_every_width() {
     let (splits, breaks) = judge("held out 3, five widths", held_out, &FIVE_WIDTHS);
     assert!(splits <= 4, "{splits} of {breaks}");
 }
+
+/// The fourth set (30 Japanese headlines), written and set aside before a kanji rule (no
+/// break between two kanji, the first place to cut a phrase too wide) was tried: 58 of
+/// 2 308 line breaks at every width, 8 of 316 at the five, with the rule and without it
+/// alike (and no change on the development sets either), so the rule was not kept. Its
+/// splits print only with `--nocapture` or when a bound fails: not read so far.
+#[test]
+fn fourth_held_out_headlines_break_between_phrases_at_every_width() {
+    let held_out = include_str!("data/cjk-phrases-heldout-4.txt");
+    let (splits, breaks) = judge("held out 4", held_out, &every_width());
+    assert!(splits <= 58, "{splits} of {breaks}");
+    let (splits, breaks) = judge("held out 4, five widths", held_out, &FIVE_WIDTHS);
+    assert!(splits <= 8, "{splits} of {breaks}");
+}
