@@ -225,17 +225,18 @@ impl Histogram {
     /// would only be speckled by it). Returns the palette (RGB triples) and the scanlines (filter byte 0,
     /// then an index a pixel).
     fn quantize(mut self, pixmap: &Pixmap) -> (Vec<u8>, Vec<u8>) {
-        let mut colours: Vec<(u32, u32)> = (0..Histogram::SLOTS)
+        // (colour, pixels, slot) of every colour counted.
+        let mut colours: Vec<(u32, u32, usize)> = (0..Histogram::SLOTS)
             .filter(|&s| self.keys[s] != 0)
-            .map(|s| (self.keys[s], self.counts[s]))
+            .map(|s| (self.keys[s], self.counts[s], s))
             .collect();
         let channel = |key: u32, c: usize| (key >> (8 * c)) as u8;
         // Each box: its range of `colours`, its pixels, its widest channel and range.
-        let measure = |b: &[(u32, u32)]| {
-            let weight: u64 = b.iter().map(|&(_, n)| u64::from(n)).sum();
+        let measure = |b: &[(u32, u32, usize)]| {
+            let weight: u64 = b.iter().map(|&(_, n, _)| u64::from(n)).sum();
             let (c, range) = (0..3)
                 .map(|c| {
-                    let (lo, hi) = b.iter().fold((255, 0), |(lo, hi), &(k, _)| {
+                    let (lo, hi) = b.iter().fold((255, 0), |(lo, hi), &(k, _, _)| {
                         (channel(k, c).min(lo), channel(k, c).max(hi))
                     });
                     (c, hi - lo)
@@ -256,12 +257,12 @@ impl Histogram {
             };
             let (range, (_, c)) = boxes.swap_remove(at);
             let b = &mut colours[range.clone()];
-            b.sort_unstable_by_key(|&(k, _)| channel(k, c));
-            let half: u64 = b.iter().map(|&(_, n)| u64::from(n)).sum::<u64>() / 2;
+            b.sort_unstable_by_key(|&(k, _, _)| channel(k, c));
+            let half: u64 = b.iter().map(|&(_, n, _)| u64::from(n)).sum::<u64>() / 2;
             let mut seen = 0;
             let mut cut = b
                 .iter()
-                .position(|&(_, n)| {
+                .position(|&(_, n, _)| {
                     seen += u64::from(n);
                     seen > half
                 })
@@ -275,18 +276,16 @@ impl Histogram {
         let mut palette = Vec::with_capacity(boxes.len() * 3);
         for (i, (range, _)) in boxes.iter().enumerate() {
             let b = &colours[range.clone()];
-            let weight: u64 = b.iter().map(|&(_, n)| u64::from(n)).sum();
+            let weight: u64 = b.iter().map(|&(_, n, _)| u64::from(n)).sum();
             for c in 0..3 {
                 let sum: u64 = b
                     .iter()
-                    .map(|&(k, n)| u64::from(channel(k, c)) * u64::from(n))
+                    .map(|&(k, n, _)| u64::from(channel(k, c)) * u64::from(n))
                     .sum();
                 palette.push(((sum + weight / 2) / weight.max(1)) as u8);
             }
-            for &(key, _) in b {
-                if let Some(slot) = self.slot(key) {
-                    self.index[slot] = i as u8;
-                }
+            for &(_, _, slot) in b {
+                self.index[slot] = i as u8;
             }
         }
         let width = pixmap.width() as usize;
@@ -318,8 +317,7 @@ fn few_colours(pixmap: &Pixmap) -> Option<Histogram> {
     let mut last: Option<(u32, usize)> = None;
     for p in pixmap.data().chunks_exact(4) {
         let key = pixel(p);
-        if let Some((colour, slot)) = last.filter(|&(colour, _)| colour == key) {
-            debug_assert_eq!(colour, key);
+        if let Some((_, slot)) = last.filter(|&(colour, _)| colour == key) {
             histogram.counts[slot] += 1;
             continue;
         }
