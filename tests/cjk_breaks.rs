@@ -210,11 +210,17 @@ fn second_development_headlines_break_between_phrases_at_every_width() {
         ("dev 2", include_str!("data/cjk-phrases-dev-2.txt"), (5, 1)),
         ("dev 3", include_str!("data/cjk-phrases-dev-3.txt"), (27, 4)),
     ] {
-        let (splits, breaks) = judge(file, text, &every_width());
-        assert!(splits <= bounds.0, "{file}: {splits} of {breaks}");
-        let (splits, breaks) = judge(&format!("{file}, five widths"), text, &FIVE_WIDTHS);
-        assert!(splits <= bounds.1, "{file}: {splits} of {breaks}");
+        held_to(file, text, bounds);
     }
+}
+
+/// Judges `text` at every width and at the five, each against its bound (splits inside
+/// a phrase or word that fits).
+fn held_to(file: &str, text: &str, (every, five): (usize, usize)) {
+    let (splits, breaks) = judge(file, text, &every_width());
+    assert!(splits <= every, "{file}: {splits} of {breaks}");
+    let (splits, breaks) = judge(&format!("{file}, five widths"), text, &FIVE_WIDTHS);
+    assert!(splits <= five, "{file}: {splits} of {breaks}");
 }
 
 /// The third set, written and set aside before the second round of rules, measured once
@@ -225,10 +231,7 @@ fn second_development_headlines_break_between_phrases_at_every_width() {
 #[test]
 fn third_held_out_headlines_break_between_phrases_at_every_width() {
     let held_out = include_str!("data/cjk-phrases-heldout-3.txt");
-    let (splits, breaks) = judge("held out 3", held_out, &every_width());
-    assert!(splits <= 32, "{splits} of {breaks}");
-    let (splits, breaks) = judge("held out 3, five widths", held_out, &FIVE_WIDTHS);
-    assert!(splits <= 4, "{splits} of {breaks}");
+    held_to("held out 3", held_out, (32, 4));
 }
 
 /// The fourth set (30 Japanese headlines), written and set aside before a kanji rule (no
@@ -239,8 +242,5 @@ fn third_held_out_headlines_break_between_phrases_at_every_width() {
 #[test]
 fn fourth_held_out_headlines_break_between_phrases_at_every_width() {
     let held_out = include_str!("data/cjk-phrases-heldout-4.txt");
-    let (splits, breaks) = judge("held out 4", held_out, &every_width());
-    assert!(splits <= 58, "{splits} of {breaks}");
-    let (splits, breaks) = judge("held out 4, five widths", held_out, &FIVE_WIDTHS);
-    assert!(splits <= 8, "{splits} of {breaks}");
+    held_to("held out 4", held_out, (58, 8));
 }
