@@ -473,6 +473,14 @@ mod tests {
         let text = "全国の水族館ベスト20";
         let first = &ladder(text, Some(Lang::Japanese)).rungs[0];
         assert!(first.contains(&text.find("ベスト").unwrap()), "{first:?}");
+        // A number's edges likewise, before any other place (`者|会議`), and a
+        // place inside a word of ICU's that starts with a kanji comes last (`暮ら|す`).
+        let text = "第３回開発者会議の登壇資料";
+        let first = &ladder(text, Some(Lang::Japanese)).rungs[0];
+        assert!(first.contains(&text.find("開発").unwrap()), "{first:?}");
+        let text = "猫と暮らすための部屋";
+        let first = &ladder(text, Some(Lang::Japanese)).rungs[0];
+        assert!(first.contains(&text.find("ための").unwrap()), "{first:?}");
     }
 
     #[test]

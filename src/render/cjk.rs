@@ -251,13 +251,7 @@ pub fn scores(chars: &[char], model: Model) -> Vec<i64> {
         Model::SimplifiedChinese => &SIMPLIFIED,
         Model::TraditionalChinese => &TRADITIONAL,
     };
-    let text: String = chars.iter().collect();
-    let mut char_at = Vec::with_capacity(text.len() + 1);
-    for (k, c) in chars.iter().enumerate() {
-        char_at.extend(std::iter::repeat_n(k, c.len_utf8()));
-    }
-    char_at.push(chars.len());
-    let words: Vec<usize> = WORDS.segment_str(&text).map(|b| char_at[b]).collect();
+    let words = word_starts(chars);
     let listed = if model == Model::TraditionalChinese {
         let simplified: Vec<char> = chars
             .iter()
@@ -270,7 +264,7 @@ pub fn scores(chars: &[char], model: Model) -> Vec<i64> {
     let mut scores = budoux_scores(chars, weights);
     for (k, score) in scores.iter_mut().enumerate().take(chars.len()).skip(1) {
         let budoux = (*score).clamp(-SCALE / 2, SCALE / 2);
-        let votes = i64::from(budoux > 0) + i64::from(words.binary_search(&k).is_ok());
+        let votes = i64::from(budoux > 0) + i64::from(words[k]);
         // A word starts where the lexicon's segmentation and both segmenters see one.
         // Inside one, the lexicon's word edges rank first (with more votes higher), then
         // the others by their votes.
@@ -287,11 +281,32 @@ pub fn scores(chars: &[char], model: Model) -> Vec<i64> {
     scores
 }
 
-/// Japanese: BudouX's scores; inside a phrase, the edges of a katakana word (a loanword)
-/// or of a Latin one rank above every other place (`水族館|ベスト20`), since kanji
-/// followed by hiragana is often one word (`検証|して`: a stem and its ending).
+/// Where ICU's dictionary segmenter starts a word, for each character (index
+/// `chars.len()` too).
+fn word_starts(chars: &[char]) -> Vec<bool> {
+    let text: String = chars.iter().collect();
+    let mut char_at = Vec::with_capacity(text.len() + 1);
+    for (k, c) in chars.iter().enumerate() {
+        char_at.extend(std::iter::repeat_n(k, c.len_utf8()));
+    }
+    char_at.push(chars.len());
+    let mut starts = vec![false; chars.len() + 1];
+    for b in WORDS.segment_str(&text) {
+        starts[char_at[b]] = true;
+    }
+    starts
+}
+
+/// Japanese: BudouX's scores, except inside a word of ICU's dictionary that starts with a
+/// kanji (a stem with its okurigana, a compound verb: `暮ら|す`, `燃え|尽きる`), where a
+/// phrase never starts and a phrase too wide is cut last; ICU's words of kana alone are
+/// not trusted (`迷|わな|いため`). Inside a phrase, the edges of a katakana word (a
+/// loanword), of a Latin one and of a number with what binds to it rank above every other
+/// place (`水族館|ベスト20`, `第３回|開発者会議の`), since kanji followed by hiragana is
+/// often one word (`検証|して`: a stem and its ending).
 fn japanese_scores(chars: &[char]) -> Vec<i64> {
     let mut scores = budoux_scores(chars, &JAPANESE);
+    let words = word_starts(chars);
     let kind = |c: char| {
         if ('\u{30A0}'..='\u{30FF}').contains(&c) || ('\u{FF66}'..='\u{FF9F}').contains(&c) {
             1 // katakana, with ー
@@ -301,15 +316,38 @@ fn japanese_scores(chars: &[char]) -> Vec<i64> {
             0
         }
     };
+    let binds = |k: usize| k >= 1 && k < chars.len() && number_binds(chars, k, Model::Japanese);
+    // The first or last character of a number with what binds to it.
+    let ends_number = |k: usize| is_digit(chars[k - 1]) || binds(k - 1);
+    let starts_number = |k: usize| is_digit(chars[k]) || binds(k + 1);
+    // `inside_word`: inside a word of ICU's that starts with a kanji (a stem with its
+    // okurigana, a compound verb); a word of kana alone may join a particle to the next
+    // word (`は|な`). (One pass: the current word's first character carried along.)
+    let mut word_start = 0;
     for (k, score) in scores.iter_mut().enumerate().take(chars.len()).skip(1) {
         let (a, b) = (kind(chars[k - 1]), kind(chars[k]));
-        if number_binds(chars, k, Model::Japanese) {
-            *score = (*score).clamp(-SCALE / 2, 0) - 6 * SCALE;
-        } else if *score <= 0 && a != b && (a != 0 || b != 0) {
-            *score = (*score).clamp(-SCALE / 2, 0) / 2;
-        } else if *score <= 0 {
-            *score = (*score).clamp(-SCALE / 2, 0) - 4 * SCALE;
+        if words[k] {
+            word_start = k;
         }
+        let inside_word = !words[k] && is_han(chars[word_start]);
+        let edge =
+            a != b && (a != 0 || b != 0) || ends_number(k) != starts_number(k) && !inside_word;
+        let budoux = (*score).clamp(-SCALE / 2, 0);
+        *score = if binds(k) {
+            budoux - 6 * SCALE
+        } else if inside_word {
+            budoux - 5 * SCALE
+        } else if *score > 0 && is_han(chars[k - 1]) && is_han(chars[k]) {
+            // Between two kanji a phrase rarely starts (`全国|大会で`); where BudouX says
+            // one does is the first place to cut a phrase too wide.
+            -1
+        } else if *score > 0 {
+            *score
+        } else if edge {
+            budoux / 2
+        } else {
+            budoux - 4 * SCALE
+        };
     }
     // A phrase is never one hiragana alone: it is the ending or particle of the phrase
     // before it, or, after an opening bracket or at the start, the first letter of the
@@ -522,6 +560,28 @@ mod tests {
         assert!(ja.iter().all(|p| !p.ends_with('万')), "{ja:?}");
         let zh = phrases("国产大模型的下一个突破口", Model::SimplifiedChinese);
         assert!(zh.iter().all(|p| !p.ends_with('下')), "{zh:?}");
+    }
+
+    #[test]
+    fn no_phrase_starts_inside_a_word_of_icu_that_starts_with_a_kanji() {
+        // A stem and its okurigana, a compound verb: BudouX starts a phrase inside both.
+        for (text, word) in [
+            ("猫と暮らすための部屋づくり", "暮らす"),
+            ("メンテナーが燃え尽きる前に", "燃え尽きる"),
+        ] {
+            let ja = phrases(text, Model::Japanese);
+            assert!(ja.iter().any(|p| p.contains(word)), "{ja:?}");
+        }
+        // ICU's words of kana alone are not trusted: `なぜ` still starts a phrase, though
+        // ICU reads `はな` (a flower) across the boundary.
+        let ja = phrases("大規模言語モデルはなぜ嘘をつくのか", Model::Japanese);
+        assert!(ja.iter().any(|p| p.starts_with("なぜ")), "{ja:?}");
+    }
+
+    #[test]
+    fn no_phrase_starts_between_two_kanji() {
+        let ja = phrases("高校生が開発したアプリが全国大会で優勝", Model::Japanese);
+        assert!(ja.iter().any(|p| p.starts_with("全国大会")), "{ja:?}");
     }
 
     #[test]
