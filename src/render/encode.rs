@@ -111,8 +111,6 @@ impl Known<'_> {
     }
 }
 
-/// Encodes `pixmap` as a baseline JPEG at `quality` (1–100). JPEG has no alpha: pixels
-/// are composited over black, as their premultiplied values already are.
 /// Encodes `pixmap` as a lossless WebP (RGB, or RGBA when some pixel is translucent).
 pub fn encode_webp(pixmap: &Pixmap) -> Result<Vec<u8>, RenderError> {
     let opaque = pixmap.pixels().iter().all(|p| p.alpha() == 255);
