@@ -481,6 +481,10 @@ mod tests {
         let text = "猫と暮らすための部屋";
         let first = &ladder(text, Some(Lang::Japanese)).rungs[0];
         assert!(first.contains(&text.find("ための").unwrap()), "{first:?}");
+        // After a て-form, where a helping verb starts a phrase of its own.
+        let text = "仕様書を書かせてみたら";
+        let first = &ladder(text, Some(Lang::Japanese)).rungs[0];
+        assert!(first.contains(&text.find("みたら").unwrap()), "{first:?}");
     }
 
     #[test]
