@@ -38,8 +38,8 @@
 //!
 //! For a word wider than its box (or a stretch held together for want of evidence),
 //! `ladder` gives the weaker places to break it: first between two listed words of two
-//! syllables or more held together (`ฮาร์ดแวร์|โอเพนซอร์ส`), then between the
-//! dictionary's sub-words of a compound (`กีฬา|สถาน`; not a loanword's open syllables
+//! syllables or more held together (`ฮาร์ดแวร์|โอเพนซอร์ส`), then beside a word no list
+//! has (`ของ|ควอลคอมม์|แรง`), then between the dictionary's sub-words of a compound (`กีฬา|สถาน`; not a loanword's open syllables
 //! that happen to be words, `แฟน|ตา|ซี`), then between syllables where a word most
 //! likely ends and the next begins, judged by where each syllable stands in the words of
 //! the word list (`data/thai-syllable-edges.tsv`: `ตี้` ends 27 words and begins none,
@@ -314,7 +314,8 @@ pub fn syllable_edge_table() -> String {
 
 /// Weaker places to break a run of Thai letters, for a word wider than its box, strongest
 /// first: the boundaries between two listed words of two syllables or more that were held
-/// together, then between the dictionary words a word is made of (a compound's parts,
+/// together, then the edges of a word no list has beside a word that can be trusted,
+/// then between the dictionary words a word is made of (a compound's parts,
 /// then their parts, …), then the syllable boundaries by how likely a word ends
 /// there (`edge_odds`, in `EDGE_BANDS`; outside the words the dictionary can be trusted
 /// with before inside them), then any other syllable boundary (not inside a stretch no
@@ -342,6 +343,37 @@ pub fn ladder(run: &[char]) -> Vec<Vec<usize>> {
                 run.pieces_at(k)
                     .is_some_and(|(l, r)| whole_word(l) && whole_word(r))
                     && !run.inside_a_word(k)
+                    && !run.inside_an_acronym(k)
+                    && !run.after_an_english_prefix(k)
+            })
+            .collect(),
+    );
+    // Next, the edges of a stretch no word covers (`ของ|ควอลคอมม์|แรง`): a line that
+    // must break inside a held stretch breaks beside what it does not know before
+    // inside it.
+    let unknown = |p: Piece| run.strength(p) == Strength::Unknown;
+    rungs.push(
+        run.words
+            .boundaries()
+            .into_iter()
+            .filter(|&k| {
+                run.pieces_at(k).is_some_and(|(l, r)| {
+                    // Beside a whole word not shaped as a transliteration's piece, or a
+                    // common word of native shape: not a piece of the unknown word that
+                    // the list happens to have, which is rare (`ดา` of `ดาต้า`), spelt as
+                    // English (`เซมิ` of `เซมินาร์`) or open with no tone mark (`ยา` of
+                    // `ไฮยาลูรอน`).
+                    let native = |p: Piece| {
+                        let chars = &run.chars[p.start..p.end];
+                        !is_open(chars) || chars.iter().any(|&c| is_tone_mark(c))
+                    };
+                    let sure = |p: Piece| match run.strength(p) {
+                        Strength::Common => whole_word(p) || native(p),
+                        Strength::Rare => whole_word(p),
+                        Strength::Weak | Strength::Unknown => false,
+                    };
+                    (unknown(l) && sure(r)) || (sure(l) && unknown(r))
+                }) && !run.inside_a_word(k)
                     && !run.inside_an_acronym(k)
                     && !run.after_an_english_prefix(k)
             })
@@ -1194,6 +1226,17 @@ mod tests {
         assert!(!rungs[0].contains("ซู|โด"), "{rungs:?}");
         assert!(rungs[1..].iter().any(|r| r.contains("ซู|โด")), "{rungs:?}");
         assert_eq!(rungs.last().unwrap(), "วิ|ธีเล่นซูโดกุ");
+    }
+
+    #[test]
+    fn a_held_stretch_is_cut_beside_the_word_it_does_not_know_before_inside_it() {
+        // `ควอลคอมม์` (Qualcomm) is in no list: the stretch `ของควอลคอมม์แรง` is held,
+        // and too wide it is cut at the name's edges, beside the common words, first.
+        let ladder = rungs("ของควอลคอมม์แรง");
+        assert_eq!(ladder[0], "ของ|ควอลคอมม์|แรง", "{ladder:?}");
+        // (Not beside a piece the list has by chance, `ยา` of `ไฮยาลูรอน`, `เซมิ` of
+        // `เซมินาร์`: `loanwords_no_list_has_are_not_split_at_five_widths` holds those
+        // titles to their counts.)
     }
 
     #[test]
