@@ -469,22 +469,24 @@ mod tests {
 
     #[test]
     fn a_phrase_wider_than_its_box_is_cut_where_a_word_starts_first() {
-        // `水族館ベスト20` is one phrase to the model: its katakana word's edge comes first.
-        let text = "全国の水族館ベスト20";
-        let first = &ladder(text, Some(Lang::Japanese)).rungs[0];
-        assert!(first.contains(&text.find("ベスト").unwrap()), "{first:?}");
-        // A number's edges likewise, before any other place (`者|会議`), and a
-        // place inside a word of ICU's that starts with a kanji comes last (`暮ら|す`).
-        let text = "第３回開発者会議の登壇資料";
-        let first = &ladder(text, Some(Lang::Japanese)).rungs[0];
-        assert!(first.contains(&text.find("開発").unwrap()), "{first:?}");
-        let text = "猫と暮らすための部屋";
-        let first = &ladder(text, Some(Lang::Japanese)).rungs[0];
-        assert!(first.contains(&text.find("ための").unwrap()), "{first:?}");
-        // After a て-form, where a helping verb starts a phrase of its own.
-        let text = "仕様書を書かせてみたら";
-        let first = &ladder(text, Some(Lang::Japanese)).rungs[0];
-        assert!(first.contains(&text.find("みたら").unwrap()), "{first:?}");
+        // Where the first cut goes, before the part of `text` it starts.
+        for (text, starts) in [
+            // `水族館ベスト20` is one phrase to the model: its katakana word's edge.
+            ("全国の水族館ベスト20", "ベスト"),
+            // A number's edges likewise, before any other place (`者|会議`).
+            ("第３回開発者会議の登壇資料", "開発"),
+            // A place inside a word of ICU's that starts with a kanji comes last
+            // (`暮ら|す`).
+            ("猫と暮らすための部屋", "ための"),
+            // After a て-form, where a helping verb starts a phrase of its own.
+            ("仕様書を書かせてみたら", "みたら"),
+        ] {
+            let first = &ladder(text, Some(Lang::Japanese)).rungs[0];
+            assert!(
+                first.contains(&text.find(starts).unwrap()),
+                "{text}: {first:?}"
+            );
+        }
     }
 
     #[test]
