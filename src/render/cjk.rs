@@ -299,12 +299,13 @@ fn word_starts(chars: &[char]) -> Vec<bool> {
 
 /// Japanese: BudouX's scores, except inside a word of ICU's dictionary that starts with a
 /// kanji (a stem with its okurigana, a compound verb: `暮ら|す`, `燃え|尽きる`), where a
-/// phrase never starts and a phrase too wide is cut last; ICU's words of kana alone are
-/// not trusted (`迷|わな|いため`). Inside a phrase, the edges of a katakana word (a
-/// loanword), of a Latin one and of a number with what binds to it, and the end of a
-/// て-form, rank above every other place (`水族館|ベスト20`, `第３回|開発者会議の`,
-/// `書かせて|みたら`), since kanji followed by hiragana is often one word (`検証|して`: a
-/// stem and its ending).
+/// phrase never starts and a phrase too wide is cut late (only a number is cut from its
+/// counter later); ICU's words of kana alone are not trusted (`迷|わな|いため`), and
+/// between two kanji no phrase starts (`全国|大会`). Inside a phrase, the edges of a
+/// katakana word (a loanword), of a Latin one and of a number with what binds to it, and
+/// the end of a て-form, rank above every other place (`水族館|ベスト20`,
+/// `第３回|開発者会議の`, `書かせて|みたら`), since kanji followed by hiragana is often
+/// one word (`検証|して`: a stem and its ending).
 fn japanese_scores(chars: &[char]) -> Vec<i64> {
     let mut scores = budoux_scores(chars, &JAPANESE);
     let words = word_starts(chars);

@@ -39,11 +39,12 @@
 //! For a word wider than its box (or a stretch held together for want of evidence),
 //! `ladder` gives the weaker places to break it: first between two listed words of two
 //! syllables or more held together (`ฮาร์ดแวร์|โอเพนซอร์ส`), then beside a word no list
-//! has (`ของ|ควอลคอมม์|แรง`), then between the dictionary's sub-words of a compound (`กีฬา|สถาน`; not a loanword's open syllables
-//! that happen to be words, `แฟน|ตา|ซี`), then between syllables where a word most
-//! likely ends and the next begins, judged by where each syllable stands in the words of
-//! the word list (`data/thai-syllable-edges.tsv`: `ตี้` ends 27 words and begins none,
-//! `คาร์` begins 23, so `สปาเก็ตตี้|คาร์โบนารา`), then any syllable boundary.
+//! has (`ของ|ควอลคอมม์|แรง`), then between the dictionary's sub-words of a compound
+//! (`กีฬา|สถาน`; not a loanword's open syllables that happen to be words, `แฟน|ตา|ซี`),
+//! then between syllables where a word most likely ends and the next begins, judged by
+//! where each syllable stands in the words of the word list
+//! (`data/thai-syllable-edges.tsv`: `ตี้` ends 27 words and begins none, `คาร์` begins
+//! 23, so `สปาเก็ตตี้|คาร์โบนารา`), then any syllable boundary.
 //!
 //! Data: PyThaiNLP's `words_th.txt` with Thai National Corpus frequencies and its
 //! `syllables_th.txt` (CC0-1.0), plus our own additions; see `data/README.md`.
@@ -352,28 +353,27 @@ pub fn ladder(run: &[char]) -> Vec<Vec<usize>> {
     // must break inside a held stretch breaks beside what it does not know before
     // inside it.
     let unknown = |p: Piece| run.strength(p) == Strength::Unknown;
+    // Beside a whole word not shaped as a transliteration's piece, or a common word of
+    // native shape: not a piece of the unknown word that the list happens to have, which
+    // is rare (`ดา` of `ดาต้า`), spelt as English (`เซมิ` of `เซมินาร์`) or open with no
+    // tone mark (`ยา` of `ไฮยาลูรอน`).
+    let native = |p: Piece| {
+        let chars = &run.chars[p.start..p.end];
+        !is_open(chars) || chars.iter().any(|&c| is_tone_mark(c))
+    };
+    let sure = |p: Piece| match run.strength(p) {
+        Strength::Common => whole_word(p) || native(p),
+        Strength::Rare => whole_word(p),
+        Strength::Weak | Strength::Unknown => false,
+    };
     rungs.push(
         run.words
             .boundaries()
             .into_iter()
             .filter(|&k| {
-                run.pieces_at(k).is_some_and(|(l, r)| {
-                    // Beside a whole word not shaped as a transliteration's piece, or a
-                    // common word of native shape: not a piece of the unknown word that
-                    // the list happens to have, which is rare (`ดา` of `ดาต้า`), spelt as
-                    // English (`เซมิ` of `เซมินาร์`) or open with no tone mark (`ยา` of
-                    // `ไฮยาลูรอน`).
-                    let native = |p: Piece| {
-                        let chars = &run.chars[p.start..p.end];
-                        !is_open(chars) || chars.iter().any(|&c| is_tone_mark(c))
-                    };
-                    let sure = |p: Piece| match run.strength(p) {
-                        Strength::Common => whole_word(p) || native(p),
-                        Strength::Rare => whole_word(p),
-                        Strength::Weak | Strength::Unknown => false,
-                    };
-                    (unknown(l) && sure(r)) || (sure(l) && unknown(r))
-                }) && !run.inside_a_word(k)
+                run.pieces_at(k)
+                    .is_some_and(|(l, r)| (unknown(l) && sure(r)) || (sure(l) && unknown(r)))
+                    && !run.inside_a_word(k)
                     && !run.inside_an_acronym(k)
                     && !run.after_an_english_prefix(k)
             })
