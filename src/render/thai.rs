@@ -323,32 +323,34 @@ pub fn syllable_edge_table() -> String {
 /// syllable covers). Each rung's character offsets ascending.
 pub fn ladder(run: &[char]) -> Vec<Vec<usize>> {
     let run = Analysed::new(run);
+    let boundaries = run.words.boundaries();
     // Strongest: the parts of the compounds the dictionary knows, level by level; an
     // English prefix and the word it was held to are such parts too
     // (`ซูเปอร์|คอมพิวเตอร์`).
-    let mut rungs: Vec<Vec<usize>> = vec![run
-        .words
-        .boundaries()
-        .into_iter()
+    let mut rungs: Vec<Vec<usize>> = vec![boundaries
+        .iter()
+        .copied()
         .filter(|&k| run.after_an_english_prefix(k))
         .collect()];
-    // Next, where two listed words of two syllables or more meet but the line was held
-    // for want of evidence (`ฮาร์ดแวร์|โอเพนซอร์ส`, `เฟซบุ๊ก|มาร์เก็ตเพลส`): between two
-    // whole words the list has is a better guess than inside either.
-    let whole_word = |p: Piece| run.strength(p) != Strength::Unknown && run.syllable_count(p) >= 2;
-    rungs.push(
-        run.words
-            .boundaries()
-            .into_iter()
+    // The word boundaries between two pieces that pass `pair`, where no loanword,
+    // acronym or English prefix runs across.
+    let between = |pair: &dyn Fn(Piece, Piece) -> bool| -> Vec<usize> {
+        boundaries
+            .iter()
+            .copied()
             .filter(|&k| {
-                run.pieces_at(k)
-                    .is_some_and(|(l, r)| whole_word(l) && whole_word(r))
+                run.pieces_at(k).is_some_and(|(l, r)| pair(l, r))
                     && !run.inside_a_word(k)
                     && !run.inside_an_acronym(k)
                     && !run.after_an_english_prefix(k)
             })
-            .collect(),
-    );
+            .collect()
+    };
+    // Next, where two listed words of two syllables or more meet but the line was held
+    // for want of evidence (`ฮาร์ดแวร์|โอเพนซอร์ส`, `เฟซบุ๊ก|มาร์เก็ตเพลส`): between two
+    // whole words the list has is a better guess than inside either.
+    let whole_word = |p: Piece| run.strength(p) != Strength::Unknown && run.syllable_count(p) >= 2;
+    rungs.push(between(&|l, r| whole_word(l) && whole_word(r)));
     // Next, the edges of a stretch no word covers (`ของ|ควอลคอมม์|แรง`): a line that
     // must break inside a held stretch breaks beside what it does not know before
     // inside it.
@@ -366,19 +368,9 @@ pub fn ladder(run: &[char]) -> Vec<Vec<usize>> {
         Strength::Rare => whole_word(p),
         Strength::Weak | Strength::Unknown => false,
     };
-    rungs.push(
-        run.words
-            .boundaries()
-            .into_iter()
-            .filter(|&k| {
-                run.pieces_at(k)
-                    .is_some_and(|(l, r)| (unknown(l) && sure(r)) || (sure(l) && unknown(r)))
-                    && !run.inside_a_word(k)
-                    && !run.inside_an_acronym(k)
-                    && !run.after_an_english_prefix(k)
-            })
-            .collect(),
-    );
+    rungs.push(between(&|l, r| {
+        (unknown(l) && sure(r)) || (sure(l) && unknown(r))
+    }));
     let depth = rungs.len();
     for piece in run.words.pieces.iter().filter(|p| p.known) {
         run.parts(piece.start, piece.end, depth, &mut rungs);
