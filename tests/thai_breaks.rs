@@ -346,6 +346,16 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
             include_str!("data/thai-news-heldout-8.txt"),
             [26, 11, 18],
         ),
+        (
+            "thai-news-dev-9.txt",
+            include_str!("data/thai-news-dev-9.txt"),
+            [6, 2, 5],
+        ),
+        (
+            "thai-news-heldout-9.txt",
+            include_str!("data/thai-news-heldout-9.txt"),
+            [12, 7, 13],
+        ),
     ] {
         for ((name, slot, assets), bound) in [
             ("card title", &title, &card),
