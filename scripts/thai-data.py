@@ -4,9 +4,9 @@
     pip download --no-deps pythainlp==5.4.0 -d /tmp/pythainlp
     python3 scripts/thai-data.py /tmp/pythainlp/pythainlp-5.4.0-py3-none-any.whl
 
-thai-words.tsv: `word<TAB>class`, every entry of words_th.txt (plus data/thai-words-extra.txt)
-made only of Thai letters, with class = round(log2(1 + frequency in the Thai National
-Corpus, tnc_freq.txt)); the segmenter uses it only to choose between segmentations with the
+thai-words.tsv: `word<TAB>class`, every entry of words_th.txt (plus data/thai-words-extra.txt
+and data/transliterations/words.txt) made only of Thai letters, with class =
+round(log2(1 + frequency in the Thai National Corpus, tnc_freq.txt)); the segmenter uses it only to choose between segmentations with the
 """
 import math
 import re
@@ -30,7 +30,12 @@ for line in corpus("tnc_freq.txt"):
         freq[word] = freq.get(word, 0) + int(n)
 
 extra = [l.strip() for l in (root / "data/thai-words-extra.txt").read_text().splitlines()]
-words = sorted({w.strip() for w in corpus("words_th.txt") + extra if THAI.match(w.strip())})
+# The words of the Thai-English transliteration dictionary (CC-BY 4.0) of two syllables or
+# more: data/transliterations/words.txt, which `cargo run --example thai-loanwords` writes.
+transliterations = (root / "data/transliterations/words.txt").read_text().splitlines()
+words = sorted(
+    {w.strip() for w in corpus("words_th.txt") + extra + transliterations if THAI.match(w.strip())}
+)
 with open(root / "data/thai-words.tsv", "w", encoding="utf-8") as out:
     for w in words:
         out.write(f"{w}\t{round(math.log2(1 + freq.get(w, 0)))}\n")

@@ -98,6 +98,36 @@ fn edge_odds(a: &str, b: &str) -> f32 {
     share(counts(a), 1) * share(counts(b), 0)
 }
 
+/// The Thai-English transliteration dictionary (`th<TAB>en<TAB>check` lines after a
+/// header; CC-BY 4.0, see `data/transliterations/README.md`). Its Thai words are in the
+/// word list too (`scripts/thai-data.py`); here it tells which words are an English word
+/// spelt in Thai.
+const TRANSLITERATIONS: &str = include_str!("../../data/transliterations/dict.tsv");
+
+/// Words that spell one English word in Thai (`คาร์โบนารา`, `ชีสเค้ก`; each word of a name
+/// written with a space, `บิล เกตส์`): their Thai pieces are no compound's parts. `กวาร์กัม`
+/// (guar gum) is two English words, so not one.
+static LOANWORDS: LazyLock<Lexicon<()>> = LazyLock::new(|| {
+    let mut one_word = std::collections::BTreeMap::new();
+    for line in TRANSLITERATIONS.lines().skip(1) {
+        let mut fields = line.split('\t');
+        let (Some(thai), Some(english)) = (fields.next(), fields.next()) else {
+            continue;
+        };
+        let words: Vec<&str> = thai.split(' ').filter(|w| !w.is_empty()).collect();
+        let single = words.len() > 1 || !english.trim().contains(' ');
+        for word in words {
+            *one_word.entry(word).or_insert(false) |= single;
+        }
+    }
+    Lexicon::new(
+        one_word
+            .into_iter()
+            .filter(|&(w, single)| single && w.chars().all(is_thai_letter))
+            .map(|(w, _)| (w, ())),
+    )
+});
+
 /// The class of a syllable that is no word on its own.
 const NOT_A_WORD: u8 = u8::MAX;
 
@@ -164,6 +194,7 @@ pub fn preload() {
     LazyLock::force(&WORD_LIST);
     LazyLock::force(&SYLLABLE_LIST);
     LazyLock::force(&EDGE_TABLE);
+    LazyLock::force(&LOANWORDS);
 }
 
 /// Whether `c` belongs to a Thai run that this module segments.
@@ -233,7 +264,8 @@ pub fn boundaries(run: &[char], icu: &[usize]) -> Vec<usize> {
     if icu.iter().any(|b| out.binary_search(b).is_err()) {
         let likely = run.segment(Choice::MostLikely, 0, run.chars.len(), true);
         let likely = likely.boundaries();
-        // A compound of two syllables (`มือถือ`, `ได้ผล`) stays whole where both
+        // An English word spelt in Thai stays whole (`ชีส|เค้ก` are two words of the list,
+        // and ICU's), and a compound of two syllables (`มือถือ`, `ได้ผล`) where both
         // segmentations agree on its edges; where they do not (`ต่อหัว|ใจจริง` against
         // `ต่อ|หัวใจ|จริง`), the fewest-words one is the doubtful one.
         let n = run.chars.len();
@@ -242,7 +274,9 @@ pub fn boundaries(run: &[char], icu: &[usize]) -> Vec<usize> {
         let whole = |k: usize| {
             let at = pieces.partition_point(|p| p.end <= k);
             pieces.get(at).is_some_and(|p| {
-                p.start < k && run.syllable_count(*p) <= 2 && agreed(p.start) && agreed(p.end)
+                p.start < k
+                    && (run.is_loanword(p.start, p.end)
+                        || (run.syllable_count(*p) <= 2 && agreed(p.start) && agreed(p.end)))
             })
         };
         out.extend(
@@ -311,6 +345,38 @@ pub fn syllable_edge_table() -> String {
         .into_iter()
         .map(|(s, [b, e, i])| format!("{s}\t{b}\t{e}\t{i}\n"))
         .collect()
+}
+
+/// The words of the transliteration dictionary (`data/transliterations/dict.tsv`) that the
+/// word list takes: each word of its Thai column made only of Thai letters and of two
+/// syllables or more, one a line, sorted. A one-syllable English word spelt in Thai
+/// (`บราว`, brow) is mostly a piece of a longer loanword (`บราวนี่`) in titles, and as a
+/// word of its own it would let a line break inside that one. This is
+/// `data/transliterations/words.txt` (`cargo run --example thai-loanwords` writes it; a test
+/// checks the committed file).
+pub fn loanword_list() -> String {
+    let mut words: Vec<&str> = TRANSLITERATIONS
+        .lines()
+        .skip(1)
+        .filter_map(|line| line.split('\t').next())
+        .flat_map(|thai| thai.split(' '))
+        .filter(|w| !w.is_empty() && w.chars().all(is_thai_letter))
+        .filter(|w| {
+            let chars: Vec<char> = w.chars().collect();
+            let mut run = Analysed::new(&chars);
+            // Syllabified as one word, whatever the list holds.
+            run.words.pieces = vec![Piece {
+                start: 0,
+                end: chars.len(),
+                known: true,
+                class: None,
+            }];
+            run.syllabify().len() >= 2
+        })
+        .collect();
+    words.sort_unstable();
+    words.dedup();
+    words.iter().map(|w| format!("{w}\n")).collect()
 }
 
 /// Weaker places to break a run of Thai letters, for a word wider than its box, strongest
@@ -690,7 +756,9 @@ impl<'a> Analysed<'a> {
     /// the next rung, and so on: `ศาล|ยุติธรรม`, then `ยุติ|ธรรม`. Words of two syllables
     /// or fewer are left to the syllables.
     fn parts(&self, lo: usize, hi: usize, depth: usize, rungs: &mut Vec<Vec<usize>>) {
-        if self.syllables_in(lo, hi).len() < 3 {
+        // An English word spelt in Thai has syllables, not parts: `คาร์|โบ|นารา` are words
+        // of the list by chance.
+        if self.syllables_in(lo, hi).len() < 3 || self.is_loanword(lo, hi) {
             return;
         }
         let split = self.segment(Choice::FewestWords, lo, hi, false);
@@ -792,12 +860,17 @@ impl<'a> Analysed<'a> {
         // An unknown stretch takes in a one-syllable word on either side (`เรน` + `เดอริ่ง`,
         // `ยา` + `กิ` of `ทาโกยากิ`, `ซา` + `ญ่า` of `ลาซาญ่า`): what Thai writing glues to
         // an unknown syllable is most often part of the same word.
+        // So does a chain of open syllables with no tone mark between them
+        // (`โอ` + `มา` + `กา` + `เสะ`, `ปา` + `ตา` + `โก` + `เนีย`, `คุ` + `มา` + `โม` + `โตะ`):
+        // Japanese, Spanish and Italian names are spelt so, and native words that are open
+        // and unmarked seldom stand three in a row before what no list knows.
         let one = |piece: Piece| self.syllable_count(piece) <= 1;
-        let unknown = |piece: Option<Piece>| piece.is_some_and(|p| self.strength(p) == Unknown);
-        let left_taken = one(left) && unknown(self.pieces_at(left.start).map(|(p, _)| p));
-        let right_taken = one(right) && unknown(self.pieces_at(right.end).map(|(_, p)| p));
-        let inside_unit =
-            (l == Unknown && (r == Unknown || one(right))) || (r == Unknown && one(left));
+        let left_taken = one(left) && self.glued(left, false);
+        let right_taken = one(right) && self.glued(right, true);
+        let inside_unit = (l == Unknown && (r == Unknown || one(right)))
+            || (r == Unknown && one(left))
+            || (self.open_syllable(left) && self.open_syllable(right) && right_taken)
+            || (self.open_syllable(left) && self.open_syllable(right) && left_taken);
         // At the edge of such a unit the boundary stands, unless the other side is weak too.
         // A weak piece (the shape of a transliteration's piece) holds on to a weak or rare
         // neighbour.
@@ -811,6 +884,32 @@ impl<'a> Analysed<'a> {
             || inside_unit
             || (at_edge && (l == Weak || r == Weak))
             || (!at_edge && ((l == Weak && matches!(r, Weak | Rare)) || (r == Weak && l == Rare)))
+    }
+
+    /// Whether `piece` meets a stretch no word covers on its right (`rightwards`) or left,
+    /// directly or through open one-syllable words with no tone mark (`open_syllable`).
+    fn glued(&self, piece: Piece, rightwards: bool) -> bool {
+        let mut at = piece;
+        // Bounded: a chain of open syllables longer than a name is no name.
+        for _ in 0..6 {
+            let next = if rightwards {
+                self.pieces_at(at.end).map(|(_, r)| r)
+            } else {
+                self.pieces_at(at.start).map(|(l, _)| l)
+            };
+            match next {
+                Some(p) if self.strength(p) == Strength::Unknown => return true,
+                Some(p) if self.open_syllable(p) => at = p,
+                _ => return false,
+            }
+        }
+        false
+    }
+
+    /// Whether `piece` is one open syllable with no tone mark (`มา`, `โอ`, `ตา`).
+    fn open_syllable(&self, piece: Piece) -> bool {
+        let chars = &self.chars[piece.start..piece.end];
+        self.syllable_count(piece) == 1 && is_open(chars) && !chars.iter().any(|&c| is_tone_mark(c))
     }
 
     /// Whether the boundary at `k` lies between two words neither of which is common, where
@@ -869,6 +968,11 @@ impl<'a> Analysed<'a> {
         left.known
             && ENGLISH_PREFIXES.contains(&self.piece(left.start, left.end))
             && matches!(self.strength(right), Strength::Weak | Strength::Rare)
+    }
+
+    /// Whether characters `lo..hi` spell one English word (`LOANWORDS`).
+    fn is_loanword(&self, lo: usize, hi: usize) -> bool {
+        LOANWORDS.get(self.piece(lo, hi)).is_some()
     }
 
     /// The syllables lying inside `lo..hi`.
@@ -1202,6 +1306,41 @@ mod tests {
         }
         // Native words, rare ones too, still break where the dictionary says.
         assert_eq!(split("ลำโพงสปีกเกอร์ไร้สาย"), "ลำโพง|สปีกเกอร์|ไร้สาย");
+    }
+
+    #[test]
+    fn an_english_word_spelt_in_thai_stays_whole() {
+        // Two words of the list and of ICU's (`ชีส|เค้ก`), but the transliteration
+        // dictionary knows one English word: no line breaks inside it, even where ICU and
+        // the likeliest segmentation both would.
+        let chars: Vec<char> = "ชีสเค้ก".chars().collect();
+        assert_eq!(boundaries(&chars, &[3]), Vec::<usize>::new());
+        // Too wide for its box, it is cut between its syllables by where words end, not
+        // first into the list's words it happens to hold (`คาร์|โบ|นารา`).
+        let ladder = rungs("คาร์โบนารา");
+        assert!(!ladder[0].contains("คาร์|โบ"), "{ladder:?}");
+        // A one-syllable English word is not taken from it: `บราว` (brow) stays unknown,
+        // held with `นี่` as the piece of `บราวนี่` it is in titles.
+        assert!(LOANWORDS.get("บราว").is_some());
+        assert!(WORD_LIST.get("บราว").is_none());
+        assert!(WORD_LIST.get("คาร์โบนารา").is_some());
+    }
+
+    #[test]
+    fn open_syllables_glued_to_an_unknown_one_are_one_word() {
+        for (title, word) in [
+            ("ร้านซูชิโอมากาเสะราคาเป็นมิตร", "โอมากาเสะ"),
+            ("ตั้งโรงงานใหม่ที่คุมาโมโตะ", "คุมาโมโตะ"),
+            ("แชร์ทริปปาตาโกเนีย", "ปาตาโกเนีย"),
+        ] {
+            let parts = split(title);
+            assert!(
+                parts.split('|').any(|p| p.contains(word)),
+                "{word} split: {parts}"
+            );
+        }
+        // Not a closed syllable, nor open ones with no unknown stretch after them.
+        assert_eq!(split("จะมาหาที่บ้าน"), "จะ|มาหา|ที่|บ้าน");
     }
 
     #[test]
