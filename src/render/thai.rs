@@ -25,6 +25,12 @@
 //! before them, `-เตอร์` and `-ชั่น` end a word. So `มิเรอร์เลส` stays whole although only
 //! its pieces are known.
 //!
+//! English words as Thai spells them come from a transliteration dictionary too
+//! (`data/transliterations`, CC-BY 4.0); one that spells one English word is no compound of
+//! the Thai words it happens to hold (`คาร์|โบ|นารา`). A stretch no word covers takes in
+//! the one-syllable word beside it and a chain of open syllables with no tone mark leading
+//! to it (`โอ`+`มา`+`กา`+`เสะ`): names are spelt so.
+//!
 //! An acronym spelt out in Thai (`ทีเอสเอ็มซี`, `โอแอลอีดี`: the names of Latin letters, at
 //! least one of them no Thai word) is one word.
 //!
@@ -47,7 +53,8 @@
 //! 23, so `สปาเก็ตตี้|คาร์โบนารา`), then any syllable boundary.
 //!
 //! Data: PyThaiNLP's `words_th.txt` with Thai National Corpus frequencies and its
-//! `syllables_th.txt` (CC0-1.0), plus our own additions; see `data/README.md`.
+//! `syllables_th.txt` (CC0-1.0), a Thai-English transliteration dictionary (CC-BY 4.0),
+//! plus our own additions; see `data/README.md`.
 
 use std::sync::LazyLock;
 
@@ -99,9 +106,9 @@ fn edge_odds(a: &str, b: &str) -> f32 {
 }
 
 /// The Thai-English transliteration dictionary (`th<TAB>en<TAB>check` lines after a
-/// header; CC-BY 4.0, see `data/transliterations/README.md`). Its Thai words are in the
-/// word list too (`scripts/thai-data.py`); here it tells which words are an English word
-/// spelt in Thai.
+/// header; CC-BY 4.0, see `data/transliterations/README.md`). Its Thai words of two
+/// syllables or more are in the word list too (`loanword_list`, `scripts/thai-data.py`);
+/// here it tells which words spell one English word.
 const TRANSLITERATIONS: &str = include_str!("../../data/transliterations/dict.tsv");
 
 /// Words that spell one English word in Thai (`คาร์โบนารา`, `ชีสเค้ก`; each word of a name
@@ -859,15 +866,16 @@ impl<'a> Analysed<'a> {
         // an unknown syllable is most often part of the same word.
         // So does a chain of open syllables with no tone mark between them
         // (`โอ` + `มา` + `กา` + `เสะ`, `ปา` + `ตา` + `โก` + `เนีย`, `คุ` + `มา` + `โม` + `โตะ`):
-        // Japanese, Spanish and Italian names are spelt so, and native words that are open
-        // and unmarked seldom stand three in a row before what no list knows.
+        // Japanese, Spanish and Italian names are spelt so; native words taken in by mistake
+        // cost a break opportunity, not a split word.
         let one = |piece: Piece| self.syllable_count(piece) <= 1;
         let left_taken = one(left) && self.glued(left, false);
         let right_taken = one(right) && self.glued(right, true);
         let inside_unit = (l == Unknown && (r == Unknown || one(right)))
             || (r == Unknown && one(left))
-            || (self.open_syllable(left) && self.open_syllable(right) && right_taken)
-            || (self.open_syllable(left) && self.open_syllable(right) && left_taken);
+            || (self.open_syllable(left)
+                && self.open_syllable(right)
+                && (left_taken || right_taken));
         // At the edge of such a unit the boundary stands, unless the other side is weak too.
         // A weak piece (the shape of a transliteration's piece) holds on to a weak or rare
         // neighbour.
