@@ -6,7 +6,8 @@
 
 thai-words.tsv: `word<TAB>class`, every entry of words_th.txt (plus data/thai-words-extra.txt
 and data/transliterations/words.txt) made only of Thai letters, with class =
-round(log2(1 + frequency in the Thai National Corpus, tnc_freq.txt)); the segmenter uses it only to choose between segmentations with the
+round(log2(1 + frequency in the Thai National Corpus, tnc_freq.txt)); the segmenter uses
+the class only to choose between segmentations with as many unknown characters and words.
 """
 import math
 import re

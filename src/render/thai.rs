@@ -116,24 +116,33 @@ const TRANSLITERATIONS: &str = include_str!("../../data/transliterations/dict.ts
 /// (guar gum) is two English words, so not one.
 static LOANWORDS: LazyLock<Lexicon<()>> = LazyLock::new(|| {
     let mut one_word = std::collections::BTreeMap::new();
-    for line in TRANSLITERATIONS.lines().skip(1) {
-        let mut fields = line.split('\t');
-        let (Some(thai), Some(english)) = (fields.next(), fields.next()) else {
-            continue;
-        };
-        let words: Vec<&str> = thai.split(' ').filter(|w| !w.is_empty()).collect();
-        let single = words.len() > 1 || !english.trim().contains(' ');
-        for word in words {
-            *one_word.entry(word).or_insert(false) |= single;
-        }
+    for (word, single) in transliterated_words() {
+        *one_word.entry(word).or_insert(false) |= single;
     }
     Lexicon::new(
         one_word
             .into_iter()
-            .filter(|&(w, single)| single && w.chars().all(is_thai_letter))
+            .filter(|&(_, single)| single)
             .map(|(w, _)| (w, ())),
     )
 });
+
+/// Each Thai word of the transliteration dictionary made only of Thai letters (each word
+/// of a name written with a space), and whether its entry spells one English word (a
+/// name's words each do).
+fn transliterated_words() -> impl Iterator<Item = (&'static str, bool)> {
+    TRANSLITERATIONS.lines().skip(1).flat_map(|line| {
+        let mut fields = line.split('\t');
+        let thai = fields.next().unwrap_or("");
+        let english = fields.next().unwrap_or("");
+        let words: Vec<&str> = thai.split(' ').filter(|w| !w.is_empty()).collect();
+        let single = words.len() > 1 || !english.trim().contains(' ');
+        words
+            .into_iter()
+            .filter(|w| w.chars().all(is_thai_letter))
+            .map(move |w| (w, single))
+    })
+}
 
 /// The class of a syllable that is no word on its own.
 const NOT_A_WORD: u8 = u8::MAX;
@@ -359,12 +368,8 @@ pub fn syllable_edge_table() -> String {
 /// `data/transliterations/words.txt` (`cargo run --example thai-loanwords` writes it; a test
 /// checks the committed file).
 pub fn loanword_list() -> String {
-    let mut words: Vec<&str> = TRANSLITERATIONS
-        .lines()
-        .skip(1)
-        .filter_map(|line| line.split('\t').next())
-        .flat_map(|thai| thai.split(' '))
-        .filter(|w| !w.is_empty() && w.chars().all(is_thai_letter))
+    let mut words: Vec<&str> = transliterated_words()
+        .map(|(w, _)| w)
         .filter(|w| {
             let chars: Vec<char> = w.chars().collect();
             let mut run = Analysed::new(&chars);
@@ -429,10 +434,7 @@ pub fn ladder(run: &[char]) -> Vec<Vec<usize>> {
     // native shape: not a piece of the unknown word that the list happens to have, which
     // is rare (`ดา` of `ดาต้า`), spelt as English (`เซมิ` of `เซมินาร์`) or open with no
     // tone mark (`ยา` of `ไฮยาลูรอน`).
-    let native = |p: Piece| {
-        let chars = &run.chars[p.start..p.end];
-        !is_open(chars) || chars.iter().any(|&c| is_tone_mark(c))
-    };
+    let native = |p: Piece| !is_open_unmarked(&run.chars[p.start..p.end]);
     let sure = |p: Piece| match run.strength(p) {
         Strength::Common => whole_word(p) || native(p),
         Strength::Rare => whole_word(p),
@@ -913,8 +915,7 @@ impl<'a> Analysed<'a> {
 
     /// Whether `piece` is one open syllable with no tone mark (`มา`, `โอ`, `ตา`).
     fn open_syllable(&self, piece: Piece) -> bool {
-        let chars = &self.chars[piece.start..piece.end];
-        self.syllable_count(piece) == 1 && is_open(chars) && !chars.iter().any(|&c| is_tone_mark(c))
+        self.syllable_count(piece) == 1 && is_open_unmarked(&self.chars[piece.start..piece.end])
     }
 
     /// Whether the boundary at `k` lies between two words neither of which is common, where
@@ -1039,11 +1040,7 @@ impl<'a> Analysed<'a> {
             .syllables
             .get(first)
             .is_some_and(|y| y.end >= piece.end);
-        if one_syllable
-            && is_open(s)
-            && !s.iter().any(|&c| is_tone_mark(c))
-            && class.is_none_or(|c| c < COMMON)
-        {
+        if one_syllable && is_open_unmarked(s) && class.is_none_or(|c| c < COMMON) {
             Kind::Light
         } else if !word && class.is_none() {
             Kind::Foreign
@@ -1210,6 +1207,12 @@ const COMMON: u8 = 14;
 
 fn is_tone_mark(c: char) -> bool {
     matches!(c, '\u{0E48}'..='\u{0E4B}')
+}
+
+/// Whether a syllable ends in its vowel and carries no tone mark: `มา`, `โอ`, `ซู`, not
+/// `ที่` or `มาก`.
+fn is_open_unmarked(s: &[char]) -> bool {
+    is_open(s) && !s.iter().any(|&c| is_tone_mark(c))
 }
 
 /// Whether a syllable ends in its vowel (no final consonant): `มิ`, `ฟี`, `เค`, `แฟ`.
