@@ -236,12 +236,13 @@ fn third_held_out_headlines_break_between_phrases_at_every_width() {
 /// break between two kanji, the first place to cut a phrase too wide) was tried: 58 of
 /// 2 308 line breaks at every width, 8 of 316 at the five, with the rule and without it
 /// alike (and no change on the development sets either), so the rule was not kept. After
-/// the third round (built without it): 44 and 6 of 315. Its splits print only with
-/// `--nocapture` or when a bound fails: not read so far.
+/// the third round (built without it): 44 and 6 of 315. Its splits were read for the
+/// fourth round (a number in kanji keeps its counter, `五十号`; a one-kanji suffix stays
+/// with its word, `外国人|観光客`): 11 and 1 left, a phrase too wide cut `東京|都知事選`.
 #[test]
 fn fourth_held_out_headlines_break_between_phrases_at_every_width() {
     let held_out = include_str!("data/cjk-phrases-heldout-4.txt");
-    held_to("held out 4", held_out, (44, 6));
+    held_to("held out 4", held_out, (11, 1));
 }
 
 /// The fifth set (30 Japanese and 10 Chinese headlines), written and set aside before the
@@ -253,17 +254,19 @@ fn fourth_held_out_headlines_break_between_phrases_at_every_width() {
 /// five: 233 of 357 by default, Japanese with `word-break: auto-phrase` 21 of 349). Its
 /// splits were read for the fourth round: 28 and 4 of them were marks that differed from
 /// every other set's (`続けるための` whole where the rest mark `続ける|ための`), mended in
-/// the file (3 and 1 left, `温泉ベスト|10`).
+/// the file (3 and 1 left, `温泉ベスト|10`; none since a name keeps the number it ends
+/// with).
 #[test]
 fn fifth_held_out_headlines_break_between_phrases_at_every_width() {
     let held_out = include_str!("data/cjk-phrases-heldout-5.txt");
-    held_to("held out 5", held_out, (3, 1));
+    held_to("held out 5", held_out, (0, 0));
 }
 
 /// The sixth set (30 Japanese and 12 Chinese headlines), written and set aside before the
 /// fourth round of rules, which was built from the fourth and fifth sets (their splits
 /// read for it). Before it: 52 of 2 383 line breaks at every width, 8 of 332 at the
-/// five (Japanese 8 of 274, Chinese 0 of 58). Its splits print only with `--nocapture` or when a bound fails.
+/// five (Japanese 8 of 274, Chinese 0 of 58); after it, measured once, the same. Its
+/// splits print only with `--nocapture` or when a bound fails.
 #[test]
 fn sixth_held_out_headlines_break_between_phrases_at_every_width() {
     let held_out = include_str!("data/cjk-phrases-heldout-6.txt");

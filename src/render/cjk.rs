@@ -310,7 +310,7 @@ fn japanese_scores(chars: &[char]) -> Vec<i64> {
     let mut scores = budoux_scores(chars, &JAPANESE);
     let words = word_starts(chars);
     let kind = |c: char| {
-        if ('\u{30A0}'..='\u{30FF}').contains(&c) || ('\u{FF66}'..='\u{FF9F}').contains(&c) {
+        if is_katakana(c) {
             1 // katakana, with ー
         } else if c.is_ascii_alphabetic() || ('\u{FF21}'..='\u{FF5A}').contains(&c) {
             2 // Latin letters, ASCII or full-width (digits stay with their counter)
@@ -325,13 +325,27 @@ fn japanese_scores(chars: &[char]) -> Vec<i64> {
     // `inside_word`: inside a word of ICU's that starts with a kanji (a stem with its
     // okurigana, a compound verb); a word of kana alone may join a particle to the next
     // word (`は|な`). (One pass: the current word's first character carried along.)
+    // A word of ICU's that is one kanji, after a kanji, is a suffix of the word before
+    // it (`外国|人`, `観光|客が`, `知事|選`, `投票|率は`): ICU cuts it off, but a line
+    // never should. Not when it is a prefix of a kanji after it (`再|利用`, `新|機能`), nor
+    // a stem whose ending follows (`10年|使った`, `年間|続けて`: any hiragana but a
+    // particle).
+    let kanji_suffix = |k: usize| {
+        let next = chars.get(k + 1).copied();
+        words[k]
+            && is_han(chars[k - 1])
+            && is_han(chars[k])
+            && words.get(k + 1).copied().unwrap_or(true)
+            && !(KANJI_PREFIXES.contains(chars[k]) && next.is_some_and(is_han))
+            && !next.is_some_and(|c| is_hiragana(c) && !"がをのはにでともへや".contains(c))
+    };
     let mut word_start = 0;
     for (k, score) in scores.iter_mut().enumerate().take(chars.len()).skip(1) {
         let (a, b) = (kind(chars[k - 1]), kind(chars[k]));
         if words[k] {
             word_start = k;
         }
-        let inside_word = !words[k] && is_han(chars[word_start]);
+        let inside_word = !words[k] && is_han(chars[word_start]) || kanji_suffix(k);
         // After a verb's て-form, a helping verb makes a phrase of its own (`書かせて|みたら`,
         // `読まれて|いる`).
         let after_te = chars[k - 1] == 'て' && ('\u{3041}'..='\u{309F}').contains(&chars[k]);
@@ -397,11 +411,51 @@ fn number_binds(chars: &[char], k: usize, model: Model) -> bool {
             while j > 0 && "十百千万億兆".contains(chars[j]) {
                 j -= 1;
             }
-            is_digit(chars[j])
+            is_digit(chars[j]) || in_kanji_number(chars, k)
         }
     };
     let prefixes = if chinese { "第上下每前" } else { "第" };
-    (numeral(k - 1) && is_cjk(chars[k])) || (prefixes.contains(chars[k - 1]) && numeral(k))
+    // A name ending in a number: `ベスト10`, `ウィンドウズ11`.
+    let named = !chinese && is_digit(chars[k]) && is_katakana(chars[k - 1]);
+    (numeral(k - 1) && is_cjk(chars[k])) || (prefixes.contains(chars[k - 1]) && numeral(k)) || named
+}
+
+/// Kanji that begin a compound as a prefix (`再利用`, `新機能`, `全日程`, `第一`), so a
+/// one-kanji word of ICU's among them starts the word after it, not ends the one before.
+const KANJI_PREFIXES: &str =
+    "再新旧大小全各非不無未超第前元副総最高低約毎同本当両初真反被準現諸翌昨今明次他別半多異純主原";
+
+/// The characters Japanese writes numbers with in kanji.
+const KANJI_NUMERALS: &str = "〇一二三四五六七八九十百千万億兆";
+
+/// Whether `chars[k]` is inside a number written in kanji: a run of two to sixteen kanji
+/// numerals with a power of ten or a zero among them (`五十`, `十五`, `二〇二六`). One
+/// alone is too often part of a word (`一緒`, `万博`, `十分`) to be read as a number.
+fn in_kanji_number(chars: &[char], k: usize) -> bool {
+    const LONGEST: usize = 16;
+    let numeral = |c: &char| KANJI_NUMERALS.contains(*c);
+    if !numeral(&chars[k]) {
+        return false;
+    }
+    let before = chars[k.saturating_sub(LONGEST)..k]
+        .iter()
+        .rev()
+        .take_while(|c| numeral(c));
+    let after = chars[k..chars.len().min(k + LONGEST)]
+        .iter()
+        .take_while(|c| numeral(c));
+    let run: Vec<char> = before.chain(after).copied().collect();
+    (2..=LONGEST).contains(&run.len()) && run.iter().any(|&c| "十百千万億兆〇".contains(c))
+}
+
+/// Hiragana.
+fn is_hiragana(c: char) -> bool {
+    ('\u{3041}'..='\u{309F}').contains(&c)
+}
+
+/// Katakana, with ー, full-width or half-width.
+fn is_katakana(c: char) -> bool {
+    ('\u{30A0}'..='\u{30FF}').contains(&c) || ('\u{FF66}'..='\u{FF9F}').contains(&c)
 }
 
 /// A digit, ASCII or full-width.
@@ -565,6 +619,47 @@ mod tests {
         assert!(ja.iter().all(|p| !p.ends_with('万')), "{ja:?}");
         let zh = phrases("国产大模型的下一个突破口", Model::SimplifiedChinese);
         assert!(zh.iter().all(|p| !p.ends_with('下')), "{zh:?}");
+    }
+
+    #[test]
+    fn a_number_in_kanji_keeps_its_counter_and_a_name_its_number() {
+        let text = "大谷選手が今季五十号本塁打";
+        let ja = phrases(text, Model::Japanese);
+        assert!(ja.iter().any(|p| p.contains("五十号")), "{ja:?}");
+        // Its edges are where a phrase too wide is cut first, as a number in digits.
+        let chars: Vec<char> = text.chars().collect();
+        assert!(
+            scores(&chars, Model::Japanese)[7] > WORD_EDGE,
+            "今季|五十号"
+        );
+        let ja = phrases("東日本大震災から十五年、復興のいま", Model::Japanese);
+        assert!(ja.iter().any(|p| p.contains("十五年")), "{ja:?}");
+        let ja = phrases("温泉ベスト10", Model::Japanese);
+        assert!(ja.iter().all(|p| !p.ends_with('ト')), "{ja:?}");
+        // One kanji numeral alone is no number: `万博` may follow a word of its own.
+        assert!(!in_kanji_number(&['大', '阪', '万', '博'], 2));
+        assert!(in_kanji_number(&['二', '〇', '二', '六'], 3));
+    }
+
+    #[test]
+    fn a_phrase_too_wide_is_not_cut_before_a_one_kanji_suffix() {
+        let cut_rank = |text: &str, at: &str| {
+            let chars: Vec<char> = text.chars().collect();
+            let k = text.find(at).map(|b| text[..b].chars().count()).unwrap();
+            scores(&chars, Model::Japanese)[k]
+        };
+        let text = "円安で訪日外国人観光客が急増";
+        // ICU reads `外国/人` and `観光/客`; the suffix stays with its word.
+        assert!(cut_rank(text, "人観光") < cut_rank(text, "外国人"));
+        assert!(cut_rank(text, "人観光") < cut_rank(text, "観光客"));
+        assert!(cut_rank(text, "客が") < cut_rank(text, "観光客"));
+        // A stem with its ending is no suffix (ICU reads `使/った`): the number's edge
+        // `10年|使った` stays the first place to cut.
+        let text = "10年使ったVimから";
+        assert!(cut_rank(text, "使った") > cut_rank(text, "った"));
+        // A prefix starts the word after it.
+        let text = "北京冬季五輪会場の再利用";
+        assert!(cut_rank(text, "再利用") > cut_rank(text, "利用"));
     }
 
     #[test]
