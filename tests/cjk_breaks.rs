@@ -225,11 +225,12 @@ fn held_to(file: &str, text: &str, (every, five): (usize, usize)) {
 /// (Chinese 55 → 0 and 7 → 0; Japanese unchanged, 32 and 4: kanji compounds BudouX
 /// splits, `全国|大会`, `確定|申告`). Those two were printed by mistake while the rules
 /// were built, so the third round was built with them in view, as development: 5 and 1
-/// (`確定|申告入門`, a phrase too wide cut at the wrong one of two word edges).
+/// (`確定|申告入門`, a phrase too wide cut at the wrong one of two word edges); none since
+/// the fourth round cuts a run of kanji at its last word edge first.
 #[test]
 fn third_held_out_headlines_break_between_phrases_at_every_width() {
     let held_out = include_str!("data/cjk-phrases-heldout-3.txt");
-    held_to("held out 3", held_out, (5, 1));
+    held_to("held out 3", held_out, (0, 0));
 }
 
 /// The fourth set (30 Japanese headlines), written and set aside before a kanji rule (no
@@ -266,32 +267,37 @@ fn fifth_held_out_headlines_break_between_phrases_at_every_width() {
 /// fourth round of rules, which was built from the fourth and fifth sets (their splits
 /// read for it). Before it: 52 of 2 383 line breaks at every width, 8 of 332 at the
 /// five (Japanese 8 of 274, Chinese 0 of 58); after it, measured once, the same. Its
-/// splits print only with `--nocapture` or when a bound fails.
+/// splits were then read, and rules built from them (a compound verb, `飲み|比べる`; no
+/// phrase at `づ`, `もの|づくり`; `三か月`; a run of kanji cut at its last word edge first,
+/// `確定拠出|年金`): none left. Its splits print only with `--nocapture` or when a bound fails.
 #[test]
 fn sixth_held_out_headlines_break_between_phrases_at_every_width() {
     let held_out = include_str!("data/cjk-phrases-heldout-6.txt");
-    held_to("held out 6", held_out, (52, 8));
+    held_to("held out 6", held_out, (0, 0));
 }
 
 /// The seventh set (30 Japanese and 10 Chinese headlines), written and set aside after
 /// the sixth's splits were read and before the rules built from them. Before them: 10 of
 /// 2 584 line breaks at every width, 2 of 355 at the five (Japanese 2 of 309, Chinese 0
-/// of 46; Chromium at the five, Japanese with `word-break: auto-phrase`: 15 of 307). Its
-/// splits print only with `--nocapture` or when a bound fails.
+/// of 46; Chromium at the five, Japanese with `word-break: auto-phrase`: 15 of 307). A
+/// test filter printed its splits while those rules were built, so it was development
+/// from then on (the eighth set was written to be held out instead): 3 and 1 after them
+/// (`その|後`, BudouX's phrase start inside an adverb).
 #[test]
 fn seventh_held_out_headlines_break_between_phrases_at_every_width() {
     let held_out = include_str!("data/cjk-phrases-heldout-7.txt");
-    held_to("held out 7", held_out, (10, 2));
+    held_to("held out 7", held_out, (3, 1));
 }
 
 /// The eighth set (30 Japanese and 10 Chinese headlines), written and set aside when a
 /// test filter printed the seventh's splits while the fourth round was being built.
 /// Before the rules built from the sixth set: 56 of 2 373 line breaks at every width, 7
 /// of 325 at the five (Japanese 5 of 285, Chinese 2 of 40; Chromium at the five,
-/// Japanese with `word-break: auto-phrase`: 17 of 275). Its splits print only with
-/// `--nocapture` or when a bound fails.
+/// Japanese with `word-break: auto-phrase`: 17 of 275). After them, measured once: 35 of
+/// 2 379, 5 of 326 at the five (Japanese 42 → 21 and 5 → 3; Chinese unchanged, 14 and 2).
+/// Its splits print only with `--nocapture` or when a bound fails: not read.
 #[test]
 fn eighth_held_out_headlines_break_between_phrases_at_every_width() {
     let held_out = include_str!("data/cjk-phrases-heldout-8.txt");
-    held_to("held out 8", held_out, (56, 7));
+    held_to("held out 8", held_out, (35, 5));
 }

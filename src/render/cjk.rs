@@ -322,14 +322,11 @@ fn japanese_scores(chars: &[char]) -> Vec<i64> {
     // The first or last character of a number with what binds to it.
     let ends_number = |k: usize| is_digit(chars[k - 1]) || binds(k - 1);
     let starts_number = |k: usize| is_digit(chars[k]) || binds(k + 1);
-    // `inside_word`: inside a word of ICU's that starts with a kanji (a stem with its
-    // okurigana, a compound verb); a word of kana alone may join a particle to the next
-    // word (`は|な`). (One pass: the current word's first character carried along.)
     // A word of ICU's that is one kanji, after a kanji, is a suffix of the word before
     // it (`外国|人`, `観光|客が`, `知事|選`, `投票|率は`): ICU cuts it off, but a line
     // never should. Not when it is a prefix of a kanji after it (`再|利用`, `新|機能`), nor
     // a stem whose ending follows (`10年|使った`, `年間|続けて`: any hiragana but a
-    // particle).
+    // particle or `する`'s, as in `実用|化される`).
     let kanji_suffix = |k: usize| {
         let next = chars.get(k + 1).copied();
         words[k]
@@ -337,15 +334,49 @@ fn japanese_scores(chars: &[char]) -> Vec<i64> {
             && is_han(chars[k])
             && words.get(k + 1).copied().unwrap_or(true)
             && !(KANJI_PREFIXES.contains(chars[k]) && next.is_some_and(is_han))
-            && !next.is_some_and(|c| is_hiragana(c) && !"がをのはにでともへや".contains(c))
+            && !next.is_some_and(|c| is_hiragana(c) && !"がをのはにでともへやさしすせ".contains(c))
     };
+    // A word of ICU's of four kanji is mostly two of two (`羽田空港`, `人手不足`): its
+    // middle is a word's edge.
+    let four_kanji_middle = |k: usize| {
+        k >= 2
+            && words[k - 2]
+            && chars
+                .get(k - 2..k + 2)
+                .is_some_and(|w| w.iter().all(|&c| is_han(c)))
+            && !words[k - 1]
+            && !words[k]
+            && !words[k + 1]
+            && words.get(k + 2).copied().unwrap_or(true)
+    };
+    // A verb's stem before a second verb makes one compound verb, which ICU may cut
+    // (`飲み|比べる`, `書き|込む`): a kanji after a kanji with one hiragana of a stem's
+    // ending (not a particle, not an adjective's `い`).
+    let compound_verb = |k: usize| {
+        k >= 2
+            && is_han(chars[k])
+            && "みきしちりぎびひえけせべめれげ".contains(chars[k - 1])
+            && is_han(chars[k - 2])
+    };
+    // `づ` and `ぢ` are `つ` and `ち` voiced inside a compound (`もの|づくり`, `手|づくり`):
+    // no word starts with them.
+    let voiced_inside = |k: usize| "づぢ".contains(chars[k]);
+    // `inside_word`: inside a word of ICU's that starts with a kanji (a stem with its
+    // okurigana, a compound verb); a word of kana alone may join a particle to the next
+    // word (`は|な`). (One pass: the current word's first character carried along.)
+    // Places between two kanji that are no edge of another kind: where the pass after
+    // this loop ranks a run of kanji's cuts.
+    let mut between_kanji = vec![false; chars.len() + 1];
     let mut word_start = 0;
     for (k, score) in scores.iter_mut().enumerate().take(chars.len()).skip(1) {
         let (a, b) = (kind(chars[k - 1]), kind(chars[k]));
         if words[k] {
             word_start = k;
         }
-        let inside_word = !words[k] && is_han(chars[word_start]) || kanji_suffix(k);
+        let inside_word = !words[k] && is_han(chars[word_start]) && !four_kanji_middle(k)
+            || kanji_suffix(k)
+            || compound_verb(k)
+            || voiced_inside(k);
         // After a verb's て-form, a helping verb makes a phrase of its own (`書かせて|みたら`,
         // `読まれて|いる`).
         let after_te = chars[k - 1] == 'て' && ('\u{3041}'..='\u{309F}').contains(&chars[k]);
@@ -359,14 +390,43 @@ fn japanese_scores(chars: &[char]) -> Vec<i64> {
         } else if *score > 0 && is_han(chars[k - 1]) && is_han(chars[k]) {
             // Between two kanji a phrase rarely starts (`全国|大会で`); where BudouX says
             // one does is the first place to cut a phrase too wide.
+            between_kanji[k] = true;
             -1
         } else if *score > 0 {
             *score
         } else if edge {
             budoux / 2
+        } else if is_han(chars[k - 1]) && is_han(chars[k]) {
+            // Two words of a compound: a word's edge, above a kanji's ending or particle
+            // (`羽田|空港の`, not `羽田空港|の`).
+            between_kanji[k] = true;
+            budoux - 2 * SCALE
         } else {
             budoux - 4 * SCALE
         };
+    }
+    // A run of kanji too wide is cut at its last word edge first (`確定申告|入門`,
+    // `確定拠出|年金`, `訪日外国人|観光客`): a compound is mostly a head word with words
+    // before it that qualify it. Not after a one-kanji prefix (`東日本|大震災`), and
+    // never above a number's edge (`第３回|開発者会議`).
+    let mut start = 0;
+    for end in 1..=chars.len() {
+        if end < chars.len() && is_han(chars[end]) && is_han(chars[end - 1]) {
+            continue;
+        }
+        let cuts: Vec<usize> = (start + 1..end).filter(|&k| between_kanji[k]).collect();
+        let prefix = |k: usize| words[k - 1] && KANJI_PREFIXES.contains(chars[k - 1]);
+        if let Some(&last) = cuts.iter().rev().find(|&&k| !prefix(k)) {
+            let top = cuts.iter().map(|&k| scores[k]).max().unwrap_or(0);
+            for &k in &cuts {
+                scores[k] = if k == last {
+                    top
+                } else {
+                    scores[k].min(top - 1)
+                };
+            }
+        }
+        start = end;
     }
     // A phrase is never one hiragana alone: it is the ending or particle of the phrase
     // before it, or, after an opening bracket or at the start, the first letter of the
@@ -417,7 +477,17 @@ fn number_binds(chars: &[char], k: usize, model: Model) -> bool {
     let prefixes = if chinese { "第上下每前" } else { "第" };
     // A name ending in a number: `ベスト10`, `ウィンドウズ11`.
     let named = !chinese && is_digit(chars[k]) && is_katakana(chars[k - 1]);
-    (numeral(k - 1) && is_cjk(chars[k])) || (prefixes.contains(chars[k - 1]) && numeral(k)) || named
+    // `か月` `ヶ所` and their kin count after any numeral, one kanji too (`三か月`).
+    let ka_counter = |k: usize| {
+        "かヶカケ".contains(chars[k])
+            && chars.get(k + 1).is_some_and(|&c| "月所国条".contains(c))
+            && (is_digit(chars[k - 1]) || KANJI_NUMERALS.contains(chars[k - 1]))
+    };
+    let counted = !chinese && (ka_counter(k) || k >= 2 && ka_counter(k - 1));
+    (numeral(k - 1) && is_cjk(chars[k]))
+        || (prefixes.contains(chars[k - 1]) && numeral(k))
+        || named
+        || counted
 }
 
 /// Kanji that begin a compound as a prefix (`再利用`, `新機能`, `全日程`, `第一`), so a
@@ -641,13 +711,44 @@ mod tests {
         assert!(in_kanji_number(&['二', '〇', '二', '六'], 3));
     }
 
+    /// The score of the place before `at` in `text` (Japanese): where a phrase too wide
+    /// is cut first, the highest.
+    fn cut_rank(text: &str, at: &str) -> i64 {
+        let chars: Vec<char> = text.chars().collect();
+        let k = text.find(at).map(|b| text[..b].chars().count()).unwrap();
+        scores(&chars, Model::Japanese)[k]
+    }
+
+    #[test]
+    fn a_compound_verb_a_voiced_kana_and_a_count_of_months_start_no_phrase() {
+        for (text, whole) in [
+            ("東北の日本酒を飲み比べる旅", "飲み比べる"),
+            ("伝統工芸の職人が語るものづくり", "ものづくり"),
+            ("家計簿を三か月続けてわかったこと", "三か月"),
+        ] {
+            let ja = phrases(text, Model::Japanese);
+            assert!(ja.iter().any(|p| p.contains(whole)), "{ja:?}");
+        }
+    }
+
+    #[test]
+    fn a_run_of_kanji_too_wide_is_cut_at_its_last_word_edge_first() {
+        let text = "はじめての確定拠出年金";
+        assert!(cut_rank(text, "年金") > cut_rank(text, "拠出"));
+        let text = "エンジニアのための確定申告入門";
+        assert!(cut_rank(text, "入門") > cut_rank(text, "申告"));
+        // Not after a prefix, not above a number's edge.
+        let text = "東日本大震災から";
+        assert!(cut_rank(text, "大震災") > cut_rank(text, "震災"));
+        let text = "第３回開発者会議の資料";
+        assert!(cut_rank(text, "開発者") > cut_rank(text, "会議"));
+        // A word of ICU's of four kanji is cut in its middle before its particle.
+        let text = "羽田空港の新しい国際線";
+        assert!(cut_rank(text, "空港") > cut_rank(text, "の新"));
+    }
+
     #[test]
     fn a_phrase_too_wide_is_not_cut_before_a_one_kanji_suffix() {
-        let cut_rank = |text: &str, at: &str| {
-            let chars: Vec<char> = text.chars().collect();
-            let k = text.find(at).map(|b| text[..b].chars().count()).unwrap();
-            scores(&chars, Model::Japanese)[k]
-        };
         let text = "円安で訪日外国人観光客が急増";
         // ICU reads `外国/人` and `観光/客`; the suffix stays with its word.
         assert!(cut_rank(text, "人観光") < cut_rank(text, "外国人"));
@@ -657,6 +758,9 @@ mod tests {
         // `10年|使った` stays the first place to cut.
         let text = "10年使ったVimから";
         assert!(cut_rank(text, "使った") > cut_rank(text, "った"));
+        // `する`'s forms after a one-kanji word make it a suffix again (ICU: `実用/化`).
+        let text = "量子コンピューターはいつ実用化されるのか";
+        assert!(cut_rank(text, "化され") < WORD_EDGE);
         // A prefix starts the word after it.
         let text = "北京冬季五輪会場の再利用";
         assert!(cut_rank(text, "再利用") > cut_rank(text, "利用"));
