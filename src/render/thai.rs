@@ -391,7 +391,8 @@ pub fn loanword_list() -> String {
 /// Weaker places to break a run of Thai letters, for a word wider than its box, strongest
 /// first: the boundaries between two listed words of two syllables or more that were held
 /// together, then the edges of a word no list has beside a word that can be trusted,
-/// then between the dictionary words a word is made of (a compound's parts,
+/// then where such a word meets a listed word of native shape, then between the
+/// dictionary words a word is made of (a compound's parts,
 /// then their parts, …), then the syllable boundaries by how likely a word ends
 /// there (`edge_odds`, in `EDGE_BANDS`; outside the words the dictionary can be trusted
 /// with before inside them), then any other syllable boundary (not inside a stretch no
@@ -442,6 +443,13 @@ pub fn ladder(run: &[char]) -> Vec<Vec<usize>> {
     };
     rungs.push(between(&|l, r| {
         (unknown(l) && sure(r)) || (sure(l) && unknown(r))
+    }));
+    // Next, where a whole word meets a listed word of native shape, held for want of
+    // evidence (`ลาวา|ขาย`, `รูฟท็อป|ติด`): before cutting the whole word into its parts
+    // or syllables (`ลา|วา`).
+    let native_word = |p: Piece| matches!(run.strength(p), Strength::Common | Strength::Rare);
+    rungs.push(between(&|l, r| {
+        (whole_word(l) && native_word(r)) || (native_word(l) && whole_word(r))
     }));
     let depth = rungs.len();
     for piece in run.words.pieces.iter().filter(|p| p.known) {
@@ -827,10 +835,13 @@ impl<'a> Analysed<'a> {
             _ => kind != Kind::Native,
         };
         let (sa, sb) = (&self.chars[a.start..a.end], &self.chars[b.start..b.end]);
+        // An `-er` ends a word: not one the dictionary knows going on past it
+        // (`แอนดรอยด์|เวอร์ชัน`, version).
+        let ends_right = !right.known || b.end >= right.end;
         (ka == Kind::Silenced && holds(kb))
             || (kb == Kind::Silenced && holds(ka))
             || spelled_suffix(sa, sb)
-            || (ka == Kind::Silenced && er_suffix(sb).is_some())
+            || (ka == Kind::Silenced && er_suffix(sb).is_some() && ends_right)
     }
 
     /// The dictionary's pieces meeting at `k`; one cut in two when `k` falls inside it (a
@@ -1441,6 +1452,13 @@ mod tests {
         // `ฮาร์ดแวร์|โอเพนซอร์ส`: two listed words meet; `โอเพน|ซอร์ส` is inside one.
         let ladder = rungs("ฮาร์ดแวร์โอเพนซอร์ส");
         assert_eq!(ladder[0], "ฮาร์ดแวร์|โอเพนซอร์ส", "{ladder:?}");
+        // `เวอร์` begins `เวอร์ชัน` (version) here, not an `-er` ending `แอนดรอยด์เวอร์`.
+        let ladder = rungs("ในแอนดรอยด์เวอร์ชัน");
+        assert_eq!(ladder[0], "ในแอนดรอยด์|เวอร์ชัน", "{ladder:?}");
+        // A held stretch meets a native word (`ไส้`, a filling) before its loanword
+        // (`ลาวา`) is cut.
+        let ladder = rungs("ซาลาเปาไส้ลาวา");
+        assert_eq!(ladder[0], "ซาลาเปา|ไส้|ลาวา", "{ladder:?}");
         // A loanword's syllables that happen to be Thai words (`แฟน`, `ตา`, `ซี`) are
         // not its parts: no rung of compound parts cuts `แฟนตาซี` into all three; its
         // syllable boundaries are ranked one by one by where words end.
