@@ -60,6 +60,9 @@ pub fn inputs() -> Vec<(&'static str, String)> {
                 .take(1000)
                 .collect(),
         ),
+        // Japanese numbers in kanji with no end (each character looks both ways for
+        // its number) and one run of kanji, its word edges ranked in one pass.
+        ("japanese-kanji-numbers", "十五".repeat(499) + "の"),
         (
             "chinese-words",
             "开源模型的崛起中国团队"
