@@ -299,7 +299,8 @@ fn fourth_round_headlines_break_between_phrases_at_every_width() {
 /// of 325 at the five (Japanese 5 of 285, Chinese 2 of 40; Chromium at the five,
 /// Japanese with `word-break: auto-phrase`: 17 of 275). After them, measured once: 35 of
 /// 2 379, 5 of 326 at the five (Japanese 42 → 21 and 5 → 3; Chinese unchanged, 14 and 2).
-/// Its splits print only with `--nocapture` or when a bound fails: not read.
+/// Its splits were read after that (`ノー|コードツールで`, `ノーコードツール|で`, `多|地`,
+/// `越|开越多`, `创新|高`): not tuned on since.
 #[test]
 fn eighth_held_out_headlines_break_between_phrases_at_every_width() {
     let held_out = include_str!("data/cjk-phrases-heldout-8.txt");
