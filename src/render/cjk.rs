@@ -16,7 +16,8 @@
 //! the lexicon keeps them whole.
 //!
 //! A number keeps what binds to it in both: its counter or unit (`三十五岁`, `2026年`,
-//! `１００万桁`) and an ordinal prefix (`第３回`, `下一个`). A Japanese phrase is never one
+//! `１００万桁`, Japanese in kanji too: `五十号`, `三か月`), an ordinal prefix (`第３回`,
+//! `下一个`) and a Japanese name it ends (`ベスト10`). A Japanese phrase is never one
 //! hiragana alone.
 
 use std::collections::HashMap;
@@ -305,7 +306,9 @@ fn word_starts(chars: &[char]) -> Vec<bool> {
 /// katakana word (a loanword), of a Latin one and of a number with what binds to it, and
 /// the end of a て-form, rank above every other place (`水族館|ベスト20`,
 /// `第３回|開発者会議の`, `書かせて|みたら`), since kanji followed by hiragana is often
-/// one word (`検証|して`: a stem and its ending).
+/// one word (`検証|して`: a stem and its ending). A one-kanji suffix ICU cuts off
+/// (`外国/人`), a compound verb's second verb (`飲み比べる`) and `づ` join what is before
+/// them; a run of kanji too wide is cut at its last word edge first (`確定申告|入門`).
 fn japanese_scores(chars: &[char]) -> Vec<i64> {
     let mut scores = budoux_scores(chars, &JAPANESE);
     let words = word_starts(chars);
@@ -361,12 +364,13 @@ fn japanese_scores(chars: &[char]) -> Vec<i64> {
     // `づ` and `ぢ` are `つ` and `ち` voiced inside a compound (`もの|づくり`, `手|づくり`):
     // no word starts with them.
     let voiced_inside = |k: usize| "づぢ".contains(chars[k]);
-    // `inside_word`: inside a word of ICU's that starts with a kanji (a stem with its
-    // okurigana, a compound verb); a word of kana alone may join a particle to the next
-    // word (`は|な`). (One pass: the current word's first character carried along.)
     // Places between two kanji that are no edge of another kind: where the pass after
     // this loop ranks a run of kanji's cuts.
     let mut between_kanji = vec![false; chars.len() + 1];
+    // `inside_word`: inside a word of ICU's that starts with a kanji (a stem with its
+    // okurigana, a compound verb), or one of the places above; a word of kana alone may
+    // join a particle to the next word (`は|な`). (One pass: the current word's first
+    // character carried along.)
     let mut word_start = 0;
     for (k, score) in scores.iter_mut().enumerate().take(chars.len()).skip(1) {
         let (a, b) = (kind(chars[k - 1]), kind(chars[k]));
