@@ -325,18 +325,25 @@ fn japanese_scores(chars: &[char]) -> Vec<i64> {
     // The first or last character of a number with what binds to it.
     let ends_number = |k: usize| is_digit(chars[k - 1]) || binds(k - 1);
     let starts_number = |k: usize| is_digit(chars[k]) || binds(k + 1);
+    // A word of ICU's that is one kanji and a prefix of the kanji after it (`再|利用`,
+    // `新|機能`): it starts the word after it.
+    let kanji_prefix = |j: usize| {
+        words[j]
+            && words[j + 1]
+            && KANJI_PREFIXES.contains(chars[j])
+            && chars.get(j + 1).is_some_and(|&c| is_han(c))
+    };
     // A word of ICU's that is one kanji, after a kanji, is a suffix of the word before
     // it (`外国|人`, `観光|客が`, `知事|選`, `投票|率は`): ICU cuts it off, but a line
-    // never should. Not when it is a prefix of a kanji after it (`再|利用`, `新|機能`), nor
-    // a stem whose ending follows (`10年|使った`, `年間|続けて`: any hiragana but a
-    // particle or `する`'s, as in `実用|化される`).
+    // never should. Not when it is a prefix, nor a stem whose ending follows (`10年|使った`,
+    // `年間|続けて`: any hiragana but a particle or `する`'s, as in `実用|化される`).
     let kanji_suffix = |k: usize| {
         let next = chars.get(k + 1).copied();
         words[k]
             && is_han(chars[k - 1])
             && is_han(chars[k])
             && words.get(k + 1).copied().unwrap_or(true)
-            && !(KANJI_PREFIXES.contains(chars[k]) && next.is_some_and(is_han))
+            && !kanji_prefix(k)
             && !next.is_some_and(|c| is_hiragana(c) && !"がをのはにでともへやさしすせ".contains(c))
     };
     // A word of ICU's of four kanji is mostly two of two (`羽田空港`, `人手不足`): its
@@ -383,7 +390,7 @@ fn japanese_scores(chars: &[char]) -> Vec<i64> {
             || voiced_inside(k);
         // After a verb's て-form, a helping verb makes a phrase of its own (`書かせて|みたら`,
         // `読まれて|いる`).
-        let after_te = chars[k - 1] == 'て' && ('\u{3041}'..='\u{309F}').contains(&chars[k]);
+        let after_te = chars[k - 1] == 'て' && is_hiragana(chars[k]);
         let edge = a != b && (a != 0 || b != 0)
             || (ends_number(k) != starts_number(k) || after_te) && !inside_word;
         let budoux = (*score).clamp(-SCALE / 2, 0);
@@ -414,13 +421,14 @@ fn japanese_scores(chars: &[char]) -> Vec<i64> {
     // before it that qualify it. Not after a one-kanji prefix (`東日本|大震災`), and
     // never above a number's edge (`第３回|開発者会議`).
     let mut start = 0;
+    let mut cuts = Vec::new();
     for end in 1..=chars.len() {
         if end < chars.len() && is_han(chars[end]) && is_han(chars[end - 1]) {
             continue;
         }
-        let cuts: Vec<usize> = (start + 1..end).filter(|&k| between_kanji[k]).collect();
-        let prefix = |k: usize| words[k - 1] && KANJI_PREFIXES.contains(chars[k - 1]);
-        if let Some(&last) = cuts.iter().rev().find(|&&k| !prefix(k)) {
+        cuts.clear();
+        cuts.extend((start + 1..end).filter(|&k| between_kanji[k]));
+        if let Some(&last) = cuts.iter().rev().find(|&&k| !kanji_prefix(k - 1)) {
             let top = cuts.iter().map(|&k| scores[k]).max().unwrap_or(0);
             for &k in &cuts {
                 scores[k] = if k == last {
@@ -446,7 +454,7 @@ fn japanese_scores(chars: &[char]) -> Vec<i64> {
             .copied()
             .filter(|&c| !starts_a_phrase(c) && !ends_a_phrase(c))
             .collect();
-        if letters.len() != 1 || !('\u{3041}'..='\u{309F}').contains(&letters[0]) {
+        if letters.len() != 1 || !is_hiragana(letters[0]) {
             continue;
         }
         let opens = pair[0] == 0 || starts_a_phrase(piece[0]);
@@ -511,15 +519,18 @@ fn in_kanji_number(chars: &[char], k: usize) -> bool {
     if !numeral(&chars[k]) {
         return false;
     }
-    let before = chars[k.saturating_sub(LONGEST)..k]
+    let before = chars[..k]
         .iter()
         .rev()
+        .take(LONGEST)
         .take_while(|c| numeral(c));
-    let after = chars[k..chars.len().min(k + LONGEST)]
-        .iter()
-        .take_while(|c| numeral(c));
-    let run: Vec<char> = before.chain(after).copied().collect();
-    (2..=LONGEST).contains(&run.len()) && run.iter().any(|&c| "十百千万億兆〇".contains(c))
+    let after = chars[k..].iter().take(LONGEST).take_while(|c| numeral(c));
+    let (mut len, mut power) = (0, false);
+    for &c in before.chain(after) {
+        len += 1;
+        power |= "十百千万億兆〇".contains(c);
+    }
+    (2..=LONGEST).contains(&len) && power
 }
 
 /// Hiragana.

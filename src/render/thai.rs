@@ -391,12 +391,12 @@ pub fn loanword_list() -> String {
 /// Weaker places to break a run of Thai letters, for a word wider than its box, strongest
 /// first: the boundaries between two listed words of two syllables or more that were held
 /// together, then the edges of a word no list has beside a word that can be trusted,
-/// then where such a word meets a listed word of native shape, then between the
-/// dictionary words a word is made of (a compound's parts,
-/// then their parts, …), then the syllable boundaries by how likely a word ends
-/// there (`edge_odds`, in `EDGE_BANDS`; outside the words the dictionary can be trusted
-/// with before inside them), then any other syllable boundary (not inside a stretch no
-/// syllable covers). Each rung's character offsets ascending.
+/// then where a listed word of two syllables or more meets one of native shape, then
+/// between the dictionary words a word is made of (a compound's parts, then their parts,
+/// …), then the syllable boundaries by how likely a word ends there (`edge_odds`, in
+/// `EDGE_BANDS`; outside the words the dictionary can be trusted with before inside
+/// them), then any other syllable boundary (not inside a stretch no syllable covers).
+/// Each rung's character offsets ascending.
 pub fn ladder(run: &[char]) -> Vec<Vec<usize>> {
     let run = Analysed::new(run);
     let boundaries = run.words.boundaries();
