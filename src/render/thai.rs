@@ -42,10 +42,20 @@
 //! `spelled_as_english`) are held together too: Thai spelling cannot tell an English
 //! compound written as one word from two English words side by side.
 //!
+//! Spelling is not the only evidence: `ชิป`, `โฮม`, `อิน` are spelt as Thai words may be, but
+//! the words their syllables stand in mostly spell English (`english_share`, counted over
+//! the word list and the transliteration dictionary: `data/thai-syllable-origins.tsv`).
+//! Two listed words, neither common, whose syllables all stand in English words more often
+//! than the average syllable (`ปลั๊ก` + `อิน`, `สมาร์ต` + `โฮม`) are held together like two
+//! spelt as transliterations.
+//!
 //! For a word wider than its box (or a stretch held together for want of evidence),
 //! `ladder` gives the weaker places to break it: first between two listed words of two
 //! syllables or more held together (`ฮาร์ดแวร์|โอเพนซอร์ส`), then beside a word no list
-//! has (`ของ|ควอลคอมม์|แรง`), then between the dictionary's sub-words of a compound
+//! has (`ของ|ควอลคอมม์|แรง`), then where a whole word meets a listed word of native
+//! shape (`ลาวา|ขาย`), then where a Thai word meets one whose syllables are English ones
+//! (`ยาน|สตาร์ชิป`), then after an English prefix (`ซูเปอร์|คอมพิวเตอร์`), then between
+//! the dictionary's sub-words of a compound
 //! (`กีฬา|สถาน`; not a loanword's open syllables that happen to be words, `แฟน|ตา|ซี`),
 //! then between syllables where a word most likely ends and the next begins, judged by
 //! where each syllable stands in the words of the word list
@@ -104,6 +114,48 @@ fn edge_odds(a: &str, b: &str) -> f32 {
         |c: [u32; 3], slot: usize| (c[slot] as f32 + 0.5) / (c.iter().sum::<u32>() as f32 + 1.5);
     share(counts(a), 1) * share(counts(b), 0)
 }
+
+/// `syllable<TAB>english<TAB>other` lines sorted by syllable (byte order): in how many
+/// words spelling English and in how many others each syllable stands
+/// (`syllable_origin_table`).
+const ORIGINS: &str = include_str!("../../data/thai-syllable-origins.tsv");
+
+/// The origin table, and the share of all its counts that are English (0.09).
+static ORIGIN_TABLE: LazyLock<(Lexicon<[u32; 2]>, f32)> = LazyLock::new(|| {
+    let table = Lexicon::new(ORIGINS.lines().filter_map(|l| {
+        let mut f = l.split('\t');
+        let s = f.next()?;
+        let mut n = || f.next()?.parse().ok();
+        Some((s, [n()?, n()?]))
+    }));
+    let (e, o) = table
+        .entries
+        .iter()
+        .fold((0u64, 0u64), |(e, o), (_, [a, b])| {
+            (e + u64::from(*a), o + u64::from(*b))
+        });
+    let base = if e + o == 0 {
+        0.0
+    } else {
+        e as f32 / (e + o) as f32
+    };
+    (table, base)
+});
+
+/// The share of the words a syllable stands in that spell English, pulled towards the
+/// share over all syllables (the base, 0.09) when it stands in few: `ไฮ` 0.61, `ชิป`
+/// 0.42, `อิน` 0.41, `ไทย` 0.05, `ยาน` 0.00. A syllable the table lacks is no listed one,
+/// and gets the base share.
+fn english_share(syllable: &str) -> f32 {
+    const PULL: f32 = 4.0;
+    let (table, base) = &*ORIGIN_TABLE;
+    let [e, o] = table.get(syllable).unwrap_or([0; 2]);
+    (e as f32 + PULL * base) / ((e + o) as f32 + PULL)
+}
+
+/// A syllable whose `english_share` is below this (about half the base: one word in
+/// twenty it stands in spells English) is a Thai one: `ยาน`, `ใจ`, `สำ`, `ไทย`.
+const THAI_LIKE: f32 = 0.05;
 
 /// The Thai-English transliteration dictionary (`th<TAB>en<TAB>check` lines after a
 /// header; CC-BY 4.0, see `data/transliterations/README.md`). Its Thai words of two
@@ -360,6 +412,48 @@ pub fn syllable_edge_table() -> String {
         .collect()
 }
 
+/// Where each syllable is found: for every syllable of a word of the word list or of the
+/// transliteration dictionary (all of its syllables listed), in how many words that spell
+/// English (the dictionary's) and in how many others it stands; as
+/// `syllable<TAB>english<TAB>other` lines, sorted. This is
+/// `data/thai-syllable-origins.tsv` (`cargo run --example thai-syllable-origins` writes
+/// it; a test checks the committed file is what the lists and the syllabifier give).
+pub fn syllable_origin_table() -> String {
+    let english: std::collections::BTreeSet<&str> =
+        transliterated_words().map(|(w, _)| w).collect();
+    let listed = WORDS.lines().filter_map(|l| Some(l.split_once('\t')?.0));
+    let mut counts: std::collections::BTreeMap<&str, [u32; 2]> = Default::default();
+    let mut seen = std::collections::BTreeSet::new();
+    for word in listed.chain(english.iter().copied()) {
+        if !seen.insert(word) {
+            continue;
+        }
+        let chars: Vec<char> = word.chars().collect();
+        let mut run = Analysed::new(&chars);
+        run.words.pieces = vec![Piece {
+            start: 0,
+            end: chars.len(),
+            known: true,
+            class: None,
+        }];
+        let cut = run.syllabify();
+        if cut.iter().any(|y| !y.known) {
+            continue;
+        }
+        // The word list holds loanwords the dictionary lacks; those spelt as only
+        // transliterations are (`อิงแลนด์`) count as English too.
+        let slot = usize::from(!english.contains(word) && !spelled_as_english(&chars));
+        for y in &cut {
+            let at = (run.byte_at[y.start], run.byte_at[y.end]);
+            counts.entry(&word[at.0..at.1]).or_default()[slot] += 1;
+        }
+    }
+    counts
+        .into_iter()
+        .map(|(s, [e, o])| format!("{s}\t{e}\t{o}\n"))
+        .collect()
+}
+
 /// The words of the transliteration dictionary (`data/transliterations/dict.tsv`) that the
 /// word list takes: each word of its Thai column made only of Thai letters and of two
 /// syllables or more, one a line, sorted. A one-syllable English word spelt in Thai
@@ -392,7 +486,8 @@ pub fn loanword_list() -> String {
 /// first: the boundaries between two listed words of two syllables or more that were held
 /// together, then the edges of a word no list has beside a word that can be trusted,
 /// then where a listed word of two syllables or more meets one of native shape, then
-/// between the dictionary words a word is made of (a compound's parts, then their parts,
+/// where a Thai word meets an English one (`english_like`), then after an English prefix,
+/// then between the dictionary words a word is made of (a compound's parts, then their parts,
 /// …), then the syllable boundaries by how likely a word ends there (`edge_odds`, in
 /// `EDGE_BANDS`; outside the words the dictionary can be trusted with before inside
 /// them), then any other syllable boundary (not inside a stretch no syllable covers).
@@ -400,14 +495,7 @@ pub fn loanword_list() -> String {
 pub fn ladder(run: &[char]) -> Vec<Vec<usize>> {
     let run = Analysed::new(run);
     let boundaries = run.words.boundaries();
-    // Strongest: the parts of the compounds the dictionary knows, level by level; an
-    // English prefix and the word it was held to are such parts too
-    // (`ซูเปอร์|คอมพิวเตอร์`).
-    let mut rungs: Vec<Vec<usize>> = vec![boundaries
-        .iter()
-        .copied()
-        .filter(|&k| run.after_an_english_prefix(k))
-        .collect()];
+    let mut rungs: Vec<Vec<usize>> = Vec::new();
     // The word boundaries between two pieces that pass `pair`, where no loanword,
     // acronym or English prefix runs across.
     let between = |pair: &dyn Fn(Piece, Piece) -> bool| -> Vec<usize> {
@@ -451,6 +539,28 @@ pub fn ladder(run: &[char]) -> Vec<Vec<usize>> {
     rungs.push(between(&|l, r| {
         (whole_word(l) && native_word(r)) || (native_word(l) && whole_word(r))
     }));
+    // Next, where a word of Thai origin meets one spelling English, held for want of
+    // evidence (`ยาน|สตาร์ชิป`): a Thai word glued to an English one is likelier two words
+    // than the English one is two.
+    let thai_word = |p: Piece| {
+        matches!(run.strength(p), Strength::Common | Strength::Rare)
+            && run.thai_like(p)
+            && !spelled_as_english(&run.chars[p.start..p.end])
+    };
+    let english_word = |p: Piece| p.known && !thai_word(p) && run.english_like(p);
+    rungs.push(between(&|l, r| {
+        (thai_word(l) && english_word(r)) || (english_word(l) && thai_word(r))
+    }));
+    // Next, an English prefix and the word it was held to (`ซูเปอร์|คอมพิวเตอร์`): one
+    // English word, but cut there before inside either; after the places between words
+    // (`เกม|มัลติแพลตฟอร์ม` before `มัลติ|แพลตฟอร์ม`).
+    rungs.push(
+        boundaries
+            .iter()
+            .copied()
+            .filter(|&k| run.after_an_english_prefix(k))
+            .collect(),
+    );
     let depth = rungs.len();
     for piece in run.words.pieces.iter().filter(|p| p.known) {
         run.parts(piece.start, piece.end, depth, &mut rungs);
@@ -893,11 +1003,16 @@ impl<'a> Analysed<'a> {
         // A weak piece (the shape of a transliteration's piece) holds on to a weak or rare
         // neighbour.
         let at_edge = l == Unknown || r == Unknown || left_taken || right_taken;
-        // Two words both spelt as only transliterations are (`รูฟ|ท็อป`, `ท็อป|ฟอร์ม`) may
-        // be one English compound written together; Thai spelling cannot tell
-        // `open source` from `platform e-commerce`, so neither breaks unless too wide
-        // (the ladder then cuts between the two first).
-        let foreign = |p: Piece| p.known && spelled_as_english(&self.chars[p.start..p.end]);
+        // Two words both spelt as only transliterations are (`รูฟ|ท็อป`, `ท็อป|ฟอร์ม`), or
+        // not common and made of syllables that stand mostly in English words
+        // (`ปลั๊ก|อิน`, `สมาร์ต|โฮม`: `english_like`), may be one English compound written
+        // together; Thai spelling cannot tell `open source` from `platform e-commerce`, so
+        // neither breaks unless too wide (the ladder then cuts between the two first).
+        let foreign = |p: Piece| {
+            p.known
+                && (spelled_as_english(&self.chars[p.start..p.end])
+                    || (self.strength(p) != Strength::Common && self.english_like(p)))
+        };
         (foreign(left) && foreign(right))
             || inside_unit
             || (at_edge && (l == Weak || r == Weak))
@@ -922,6 +1037,23 @@ impl<'a> Analysed<'a> {
             }
         }
         false
+    }
+
+    /// Whether every syllable of `piece` stands in words spelling English at least as
+    /// often as the average syllable does (`english_share`): `ปลั๊ก` `อิน`, `สมาร์ต`
+    /// `โฮม`, not `ไฟ`.
+    fn english_like(&self, piece: Piece) -> bool {
+        let base = ORIGIN_TABLE.1;
+        self.syllables_in(piece.start, piece.end)
+            .iter()
+            .all(|y| english_share(self.piece(y.start, y.end)) >= base)
+    }
+
+    /// Whether every syllable of `piece` is a Thai one (`THAI_LIKE`): `ยาน`, `สำเร็จ`.
+    fn thai_like(&self, piece: Piece) -> bool {
+        self.syllables_in(piece.start, piece.end)
+            .iter()
+            .all(|y| english_share(self.piece(y.start, y.end)) < THAI_LIKE)
     }
 
     /// Whether `piece` is one open syllable with no tone mark (`มา`, `โอ`, `ตา`).
@@ -1300,8 +1432,9 @@ mod tests {
             ("ฟีเจอร์ใหม่ของบริการสตรีมมิ่งเพลง", "ฟีเจอร์"),
             ("ฟีเจอร์ใหม่ของบริการสตรีมมิ่งเพลง", "สตรีมมิ่ง"),
         ] {
+            // Whole, if held with an English neighbour (`โมเดลทรานส์ฟอร์เมอร์`).
             let parts = split(title);
-            assert!(parts.split('|').any(|p| p == word), "{parts}");
+            assert!(parts.split('|').any(|p| p.contains(word)), "{parts}");
         }
     }
 
@@ -1416,7 +1549,10 @@ mod tests {
     #[test]
     fn an_english_prefix_begins_one_word_with_what_follows() {
         assert_eq!(split("ซูเปอร์คอมพิวเตอร์ใหม่"), "ซูเปอร์คอมพิวเตอร์|ใหม่");
-        assert_eq!(split("เกมมัลติแพลตฟอร์ม"), "เกม|มัลติแพลตฟอร์ม");
+        // Two words of English origin (`english_like`) side by side are held too, and
+        // cut between them before after the prefix.
+        assert_eq!(split("เกมมัลติแพลตฟอร์ม"), "เกมมัลติแพลตฟอร์ม");
+        assert_eq!(rungs("เกมมัลติแพลตฟอร์ม")[0], "เกม|มัลติแพลตฟอร์ม");
         // Too wide, it is cut after the prefix first.
         assert_eq!(rungs("ซูเปอร์คอมพิวเตอร์")[0], "ซูเปอร์|คอมพิวเตอร์");
         // Before a common word the prefix is a word of its own.
@@ -1427,7 +1563,10 @@ mod tests {
     fn two_words_spelt_as_transliterations_are_held_and_cut_between_first() {
         // `roof top`, `top form`: known words, each spelt as only loanwords are.
         assert_eq!(split("บาร์บนรูฟท็อป"), "บาร์|บน|รูฟท็อป");
-        assert_eq!(split("ทีมท็อปฟอร์ม"), "ทีม|ท็อปฟอร์ม");
+        // `ทีม` (team) is spelt as a Thai word would be, but its syllable stands mostly in
+        // English words (`english_like`): held, and cut there first.
+        assert_eq!(split("ทีมท็อปฟอร์ม"), "ทีมท็อปฟอร์ม");
+        assert_eq!(rungs("ทีมท็อปฟอร์ม")[0], "ทีม|ท็อปฟอร์ม");
         // Spelling cannot tell a compound from two English words side by side: held too,
         // and too wide, cut between the two listed words before inside either.
         assert_eq!(split("แพลตฟอร์มอีคอมเมิร์ซ"), "แพลตฟอร์มอีคอมเมิร์ซ");
@@ -1450,6 +1589,36 @@ mod tests {
             let chars: Vec<char> = word.chars().collect();
             assert_eq!(spelled_as_english(&chars), english, "{word}");
         }
+    }
+
+    #[test]
+    fn words_whose_syllables_stand_in_english_words_are_held_together() {
+        // `อิน`, `โฮม`, `คีย์` are spelt as Thai words may be, but the words their syllables
+        // stand in mostly spell English: two such words, or one beside a word spelt as only
+        // transliterations are, are one English compound as likely as two words.
+        assert_eq!(split("ติดตั้งปลั๊กอินใหม่"), "ติดตั้ง|ปลั๊กอิน|ใหม่");
+        assert_eq!(split("ระบบสมาร์ตโฮมใหม่"), "ระบบ|สมาร์ตโฮม|ใหม่");
+        assert_eq!(split("ใช้พาสคีย์แทน"), "ใช้|พาสคีย์|แทน");
+        // A Thai word keeps its boundary with one (`ไทย`, `ชาติ`).
+        assert_eq!(split("ทีมชาติไทย"), "ทีม|ชาติ|ไทย");
+        for (syllable, english) in [
+            ("อิน", true),
+            ("โฮม", true),
+            ("ชิป", true),
+            ("ไทย", false),
+            ("ยาน", false),
+            ("ใจ", false),
+        ] {
+            assert_eq!(
+                english_share(syllable) >= ORIGIN_TABLE.1,
+                english,
+                "{syllable}"
+            );
+        }
+        assert!(english_share("ยาน") < THAI_LIKE && english_share("ใจ") < THAI_LIKE);
+        // Too wide, such a stretch is cut where a Thai word meets an English one
+        // (`ยาน`, a craft) before between the English ones.
+        assert_eq!(rungs("ยานสตาร์ชิป")[0], "ยาน|สตาร์ชิป");
     }
 
     #[test]
