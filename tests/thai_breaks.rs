@@ -302,7 +302,7 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
         (
             "thai-news-heldout.txt",
             include_str!("data/thai-news-heldout.txt"),
-            [10, 7, 12],
+            [8, 5, 9],
         ),
         (
             "thai-news-heldout-2.txt",
@@ -317,7 +317,7 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
         (
             "thai-news-heldout-4.txt",
             include_str!("data/thai-news-heldout-4.txt"),
-            [12, 2, 8],
+            [11, 2, 6],
         ),
         (
             "thai-news-heldout-5.txt",

@@ -45,9 +45,9 @@
 //! Spelling is not the only evidence: `ชิป`, `โฮม`, `อิน` are spelt as Thai words may be, but
 //! the words their syllables stand in mostly spell English (`english_share`, counted over
 //! the word list and the transliteration dictionary: `data/thai-syllable-origins.tsv`).
-//! Two listed words, neither common, whose syllables all stand in English words more often
-//! than the average syllable (`ปลั๊ก` + `อิน`, `สมาร์ต` + `โฮม`) are held together like two
-//! spelt as transliterations.
+//! Two listed words, neither frequent in the corpus, whose syllables all stand in English
+//! words more often than the average syllable (`ปลั๊ก` + `อิน`, `สมาร์ต` + `โฮม`) are held
+//! together like two spelt as transliterations.
 //!
 //! For a word wider than its box (or a stretch held together for want of evidence),
 //! `ladder` gives the weaker places to break it: first between two listed words of two
@@ -1004,14 +1004,15 @@ impl<'a> Analysed<'a> {
         // neighbour.
         let at_edge = l == Unknown || r == Unknown || left_taken || right_taken;
         // Two words both spelt as only transliterations are (`รูฟ|ท็อป`, `ท็อป|ฟอร์ม`), or
-        // not common and made of syllables that stand mostly in English words
+        // neither frequent in the corpus (a loanword listed with no count, `ไบโอ`, is
+        // not) and made of syllables that stand mostly in English words
         // (`ปลั๊ก|อิน`, `สมาร์ต|โฮม`: `english_like`), may be one English compound written
         // together; Thai spelling cannot tell `open source` from `platform e-commerce`, so
         // neither breaks unless too wide (the ladder then cuts between the two first).
         let foreign = |p: Piece| {
             p.known
                 && (spelled_as_english(&self.chars[p.start..p.end])
-                    || (self.strength(p) != Strength::Common && self.english_like(p)))
+                    || (p.class.unwrap_or(0) < COMMON && self.english_like(p)))
         };
         (foreign(left) && foreign(right))
             || inside_unit
@@ -1599,6 +1600,9 @@ mod tests {
         assert_eq!(split("ติดตั้งปลั๊กอินใหม่"), "ติดตั้ง|ปลั๊กอิน|ใหม่");
         assert_eq!(split("ระบบสมาร์ตโฮมใหม่"), "ระบบ|สมาร์ตโฮม|ใหม่");
         assert_eq!(split("ใช้พาสคีย์แทน"), "ใช้|พาสคีย์|แทน");
+        // A loanword listed with no corpus count is no common word (`ไบโอ`, `ดิสนีย์`).
+        assert_eq!(split("กินโปรไบโอติก"), "กิน|โปรไบโอติก");
+        assert_eq!(split("ดิสนีย์ซีเปิด"), "ดิสนีย์ซี|เปิด");
         // A Thai word keeps its boundary with one (`ไทย`, `ชาติ`).
         assert_eq!(split("ทีมชาติไทย"), "ทีม|ชาติ|ไทย");
         for (syllable, english) in [
