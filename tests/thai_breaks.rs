@@ -447,15 +447,13 @@ fn the_readmes_breaks_command_shows_the_ladder() {
 /// list) is what the dictionary and the syllabifier give, and every word of it is listed.
 #[test]
 fn the_loanword_list_is_up_to_date() {
-    let built = ogcard::render::thai::loanword_list();
     let committed = include_str!("../data/transliterations/words.txt");
-    assert!(
-        built == committed,
-        "data/transliterations/words.txt is stale ({} lines built, {} committed): cargo \
-         run --release --example thai-loanwords > data/transliterations/words.txt, then \
-         scripts/thai-data.py",
-        built.lines().count(),
-        committed.lines().count()
+    assert_current(
+        &ogcard::render::thai::loanword_list(),
+        committed,
+        "data/transliterations/words.txt",
+        "cargo run --release --example thai-loanwords > data/transliterations/words.txt, \
+         then scripts/thai-data.py",
     );
     let words = include_str!("../data/thai-words.tsv");
     let listed: std::collections::HashSet<&str> =
@@ -471,7 +469,8 @@ fn the_syllable_edge_table_is_up_to_date() {
     assert_current(
         &ogcard::render::thai::syllable_edge_table(),
         include_str!("../data/thai-syllable-edges.tsv"),
-        "thai-syllable-edges",
+        "data/thai-syllable-edges.tsv",
+        "cargo run --release --example thai-syllable-edges > data/thai-syllable-edges.tsv",
     );
 }
 
@@ -482,13 +481,14 @@ fn the_syllable_origin_table_is_up_to_date() {
     assert_current(
         &ogcard::render::thai::syllable_origin_table(),
         include_str!("../data/thai-syllable-origins.tsv"),
-        "thai-syllable-origins",
+        "data/thai-syllable-origins.tsv",
+        "cargo run --release --example thai-syllable-origins > data/thai-syllable-origins.tsv",
     );
 }
 
-/// Fails unless `data/{name}.tsv` (`committed`) is what `cargo run --example {name}`
-/// writes (`built`).
-fn assert_current(built: &str, committed: &str, name: &str) {
+/// Fails unless the committed file at `path` (`committed`) is what its generator writes
+/// (`built`), naming the command that regenerates it.
+fn assert_current(built: &str, committed: &str, path: &str, regenerate: &str) {
     let stale: Vec<_> = built
         .lines()
         .zip(committed.lines())
@@ -497,8 +497,8 @@ fn assert_current(built: &str, committed: &str, name: &str) {
         .collect();
     assert!(
         built == committed,
-        "data/{name}.tsv is stale ({} lines built, {} committed; first differences \
-         {stale:?}): cargo run --release --example {name} > data/{name}.tsv",
+        "{path} is stale ({} lines built, {} committed; first differences {stale:?}): \
+         {regenerate}",
         built.lines().count(),
         committed.lines().count()
     );

@@ -262,6 +262,7 @@ pub fn preload() {
     LazyLock::force(&WORD_LIST);
     LazyLock::force(&SYLLABLE_LIST);
     LazyLock::force(&EDGE_TABLE);
+    LazyLock::force(&ORIGIN_TABLE);
     LazyLock::force(&LOANWORDS);
 }
 
