@@ -300,11 +300,15 @@ fn fourth_round_headlines_break_between_phrases_at_every_width() {
 /// Japanese with `word-break: auto-phrase`: 17 of 275). After them, measured once: 35 of
 /// 2 379, 5 of 326 at the five (Japanese 42 → 21 and 5 → 3; Chinese unchanged, 14 and 2).
 /// Its splits were read after that (`ノー|コードツールで`, `ノーコードツール|で`, `多|地`,
-/// `越|开越多`, `创新|高`): not tuned on since.
+/// `越|开越多`, `创新|高`), and the fifth round built from them: a katakana compound too
+/// wide is cut between its words, the last first, never before its particle (SudachiDict's
+/// katakana words): 14 of 2 363, 2 of 322 at the five, all Chinese words the lexicon
+/// lacks. One mark was mended then, to the other sets' (`整えるべき|こと`, not
+/// `整える|べき|こと`: `べき` is an auxiliary, as in `見るべき|ポイント` of the same set).
 #[test]
 fn eighth_held_out_headlines_break_between_phrases_at_every_width() {
     let held_out = include_str!("data/cjk-phrases-heldout-8.txt");
-    held_to("held out 8", held_out, (35, 5));
+    held_to("held out 8", held_out, (14, 2));
 }
 
 /// The ninth set (30 Japanese and 12 Chinese headlines), written and set aside after the
@@ -312,9 +316,29 @@ fn eighth_held_out_headlines_break_between_phrases_at_every_width() {
 /// before anything built from the eighth: 50 of 2 362 line breaks at every width, 8 of
 /// 329 at the five (Japanese 8 of 287, Chinese 0 of 42; Chromium at the five, Japanese
 /// with `word-break: auto-phrase`: 17 of 281, by default 162 of 242, Chinese 25 of 40).
-/// Its splits print only with `--nocapture` or when a bound fails.
+/// After the katakana words (built from the eighth), measured once: 26 of 2 351, 4 of 328
+/// at the five (Japanese 4 of 286). Its splits were then read (`始める|べきか`,
+/// `受け|入れ拡大へ`, `受け入れ拡大|へ`, `名古屋め|しを`) and two rules built from them
+/// (`べき` joins its verb; a compound verb's second kanji has its own ending, so
+/// `受け入れ|拡大` is a word edge): 5 and 1 left (`名古屋め|し`).
 #[test]
 fn ninth_held_out_headlines_break_between_phrases_at_every_width() {
     let held_out = include_str!("data/cjk-phrases-heldout-9.txt");
-    held_to("held out 9", held_out, (50, 8));
+    held_to("held out 9", held_out, (5, 1));
+}
+
+/// The tenth set (32 Japanese and 13 Chinese headlines), written and set aside after the
+/// katakana words were added and before the ninth set's splits were read, leaning on
+/// katakana compounds (marked between their parts): held out from the rules built from
+/// the ninth. Without the katakana words: 442 of 3 849 line breaks at every width, 64 of
+/// 525 at the five (all Japanese; Chromium at the five, Japanese with
+/// `word-break: auto-phrase`: 70 of 427, by default 261 of 384, Chinese 35 of 54). With
+/// them, before the ninth's rules: 33 of 3 771, 4 of 454. After the whole fifth round
+/// (one mark mended first, `通わせるべきか` as the other sets mark `べき`): 33 of 3 781, 4
+/// of 513 at the five (Japanese 4 of 455; Chinese 0 of 58). Its splits print only with
+/// `--nocapture` or when a bound fails.
+#[test]
+fn tenth_held_out_headlines_break_between_phrases_at_every_width() {
+    let held_out = include_str!("data/cjk-phrases-heldout-10.txt");
+    held_to("held out 10", held_out, (33, 4));
 }

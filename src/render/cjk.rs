@@ -86,29 +86,31 @@ static SIMPLIFIED: LazyLock<Weights> =
 static TRADITIONAL: LazyLock<Weights> =
     LazyLock::new(|| load(include_str!("../../data/budoux/zh-hant.json")));
 
-/// Chinese words and how often each was written: `data/chinese-words/words.txt` (HanLP's
-/// dictionaries, Apache-2.0), a header line `#<TAB>total<TAB>longest` (the counts' sum,
-/// the longest word in characters), then one `word<TAB>count` a line, sorted by their
-/// bytes. Looked up by binary search in the text compiled into the binary, with only an
-/// index of where each first character's lines begin and end beside it.
-struct Lexicon {
+/// A sorted word list compiled into the binary: one `word<TAB>value` a line, sorted by
+/// their bytes, looked up by binary search in the text itself, with only an index of where
+/// each first character's lines begin and end beside it.
+struct WordList {
     /// The word lines.
     text: &'static [u8],
     /// Each first character's lines: where they start and end in `text`.
     by_first: HashMap<char, (u32, u32)>,
-    /// The natural log of the counts' sum: a word's cost is this less its count's log.
-    log_total: f64,
-    /// The longest word, in characters.
-    longest: usize,
 }
 
-impl Lexicon {
-    fn new(file: &'static str) -> Lexicon {
+/// What a word list says of a string.
+#[derive(Debug, PartialEq)]
+enum Listed<'a> {
+    /// It is listed, with this value.
+    Word(&'a str),
+    /// It is not listed, but begins a listed word.
+    Prefix,
+    /// No listed word begins with it.
+    Nothing,
+}
+
+impl WordList {
+    /// The list of `file`'s lines after its header line, which it returns.
+    fn new(file: &'static str) -> (&'static str, WordList) {
         let (header, words) = file.split_once('\n').expect("a header line");
-        let mut fields = header.split('\t').skip(1).map(|f| f.parse::<u64>());
-        let (Some(Ok(total)), Some(Ok(longest))) = (fields.next(), fields.next()) else {
-            panic!("the lexicon's header is #<TAB>total<TAB>longest");
-        };
         let mut by_first: HashMap<char, (u32, u32)> = HashMap::new();
         let mut at = 0;
         for line in words.split_inclusive('\n') {
@@ -117,21 +119,18 @@ impl Lexicon {
             by_first.entry(first).or_insert((at as u32, end)).1 = end;
             at += line.len();
         }
-        Lexicon {
+        let list = WordList {
             text: words.as_bytes(),
             by_first,
-            log_total: (total as f64).ln(),
-            longest: longest as usize,
-        }
+        };
+        (header, list)
     }
 
-    /// How often `word` was written (`Some(0)` when it is not listed but begins a listed
-    /// word; `None` when no listed word begins with it).
-    fn count(&self, word: &str) -> Option<u64> {
+    fn get(&self, word: &str) -> Listed<'static> {
         let text = self.text;
         let (mut lo, mut hi) = match word.chars().next().and_then(|c| self.by_first.get(&c)) {
             Some(&(start, end)) => (start as usize, end as usize),
-            None => return None,
+            None => return Listed::Nothing,
         };
         let word = word.as_bytes();
         let line_at = |start: usize| {
@@ -151,17 +150,57 @@ impl Lexicon {
                 .iter()
                 .rposition(|&b| b == b'\n')
                 .map_or(lo, |at| lo + at + 1);
-            let (listed, count, end) = line_at(start);
+            let (listed, value, end) = line_at(start);
             match listed.cmp(word) {
                 std::cmp::Ordering::Less => lo = end + 1,
                 std::cmp::Ordering::Greater => hi = start,
                 std::cmp::Ordering::Equal => {
-                    return std::str::from_utf8(count).ok()?.parse().ok();
+                    return std::str::from_utf8(value).map_or(Listed::Nothing, Listed::Word);
                 }
             }
         }
         // Not listed: the words it begins, if any, follow where it would be.
-        (lo < block_end && line_at(lo).0.starts_with(word)).then_some(0)
+        if lo < block_end && line_at(lo).0.starts_with(word) {
+            Listed::Prefix
+        } else {
+            Listed::Nothing
+        }
+    }
+}
+
+/// Chinese words and how often each was written: `data/chinese-words/words.txt` (HanLP's
+/// dictionaries, Apache-2.0), a header line `#<TAB>total<TAB>longest` (the counts' sum,
+/// the longest word in characters), then one `word<TAB>count` a line.
+struct Lexicon {
+    words: WordList,
+    /// The natural log of the counts' sum: a word's cost is this less its count's log.
+    log_total: f64,
+    /// The longest word, in characters.
+    longest: usize,
+}
+
+impl Lexicon {
+    fn new(file: &'static str) -> Lexicon {
+        let (header, words) = WordList::new(file);
+        let mut fields = header.split('\t').skip(1).map(|f| f.parse::<u64>());
+        let (Some(Ok(total)), Some(Ok(longest))) = (fields.next(), fields.next()) else {
+            panic!("the lexicon's header is #<TAB>total<TAB>longest");
+        };
+        Lexicon {
+            words,
+            log_total: (total as f64).ln(),
+            longest: longest as usize,
+        }
+    }
+
+    /// How often `word` was written (`Some(0)` when it is not listed but begins a listed
+    /// word; `None` when no listed word begins with it).
+    fn count(&self, word: &str) -> Option<u64> {
+        match self.words.get(word) {
+            Listed::Word(count) => count.parse().ok(),
+            Listed::Prefix => Some(0),
+            Listed::Nothing => None,
+        }
     }
 
     /// Where words start in the most likely segmentation of `chars` (each word's
@@ -214,6 +253,92 @@ impl Lexicon {
     }
 }
 
+/// Katakana words and their costs: `data/katakana-words/words.txt` (SudachiDict's, Apache-2.0),
+/// a header line `#<TAB>connection<TAB>longest` (the cost of one noun after another, the
+/// longest word in characters), then one `word<TAB>cost` a line.
+struct KatakanaWords {
+    words: WordList,
+    connection: i64,
+    longest: usize,
+}
+
+/// What a stretch of katakana no listed word covers costs, a character: more than most
+/// listed words (a listed word is taken when one covers the stretch).
+const UNKNOWN_KATAKANA: i64 = 4000;
+
+impl KatakanaWords {
+    fn new(file: &'static str) -> KatakanaWords {
+        let (header, words) = WordList::new(file);
+        let mut fields = header.split('\t').skip(1).map(|f| f.parse::<i64>());
+        let (Some(Ok(connection)), Some(Ok(longest))) = (fields.next(), fields.next()) else {
+            panic!("the katakana words' header is #<TAB>connection<TAB>longest");
+        };
+        KatakanaWords {
+            words,
+            connection,
+            longest: longest as usize,
+        }
+    }
+
+    /// The cheapest segmentation of a run of katakana into listed words (Sudachi's cost of
+    /// each word and of one noun after another), a character no listed word covers
+    /// costing `UNKNOWN_KATAKANA`. For each place in `chars` (0..=len): `Some(true)` where
+    /// two listed words meet, `Some(false)` inside a listed word or inside a stretch no
+    /// listed word covers (never split what is not known), `None` at the run's ends and at
+    /// the edges of such a stretch.
+    fn edges(&self, chars: &[char]) -> Vec<Option<bool>> {
+        let n = chars.len();
+        let mut best = vec![i64::MAX; n + 1];
+        let mut from = vec![(0, false); n + 1];
+        best[0] = 0;
+        let mut word = String::new();
+        for start in 0..n {
+            if best[start] == i64::MAX {
+                continue;
+            }
+            let unknown = best[start] + UNKNOWN_KATAKANA;
+            if unknown < best[start + 1] {
+                best[start + 1] = unknown;
+                from[start + 1] = (start, false);
+            }
+            word.clear();
+            word.push(chars[start]);
+            for end in start + 2..=n.min(start + self.longest) {
+                word.push(chars[end - 1]);
+                let cost = match self.words.get(&word) {
+                    Listed::Word(cost) => cost.parse::<i64>().unwrap_or(UNKNOWN_KATAKANA),
+                    Listed::Prefix => continue,
+                    Listed::Nothing => break,
+                };
+                let total = best[start] + cost + self.connection;
+                if total < best[end] {
+                    best[end] = total;
+                    from[end] = (start, true);
+                }
+            }
+        }
+        let mut edges = vec![None; n + 1];
+        let (mut at, mut after_listed) = (n, false);
+        while at > 0 {
+            let (start, listed) = from[at];
+            if listed {
+                edges[start + 1..at].fill(Some(false));
+                if after_listed {
+                    edges[at] = Some(true);
+                }
+            } else if at < n && !after_listed {
+                // Inside a stretch no listed word covers: one character after another.
+                edges[at] = Some(false);
+            }
+            (at, after_listed) = (start, listed);
+        }
+        edges
+    }
+}
+
+static KATAKANA: LazyLock<KatakanaWords> =
+    LazyLock::new(|| KatakanaWords::new(include_str!("../../data/katakana-words/words.txt")));
+
 /// Traditional characters and their Simplified forms (`data/chinese-words/t2s.txt`, from
 /// HanLP, Apache-2.0): Traditional text is looked up in the lexicon through them.
 static SIMPLIFIED_FORMS: LazyLock<HashMap<char, char>> = LazyLock::new(|| {
@@ -240,6 +365,7 @@ pub fn preload() {
     LazyLock::force(&TRADITIONAL);
     LazyLock::force(&WORDS);
     LazyLock::force(&LEXICON);
+    LazyLock::force(&KATAKANA);
     LazyLock::force(&SIMPLIFIED_FORMS);
 }
 
@@ -361,19 +487,29 @@ fn japanese_scores(chars: &[char]) -> Vec<i64> {
     };
     // A verb's stem before a second verb makes one compound verb, which ICU may cut
     // (`飲み|比べる`, `書き|込む`): a kanji after a kanji with one hiragana of a stem's
-    // ending (not a particle, not an adjective's `い`).
+    // ending (not a particle, not an adjective's `い`), with its own ending after it (a
+    // verb: not `受け入れ|拡大`, where a noun follows).
     let compound_verb = |k: usize| {
         k >= 2
             && is_han(chars[k])
             && "みきしちりぎびひえけせべめれげ".contains(chars[k - 1])
             && is_han(chars[k - 2])
+            && chars.get(k + 1).is_some_and(|&c| is_hiragana(c))
+    };
+    // `べき` (`べし`, `べく`) is an auxiliary: it ends the verb's phrase before it
+    // (`始めるべきか`, `見るべき|ポイント`).
+    let auxiliary = |k: usize| {
+        chars[k] == 'べ'
+            && is_hiragana(chars[k - 1])
+            && chars.get(k + 1).is_some_and(|&c| "きくし".contains(c))
     };
     // `づ` and `ぢ` are `つ` and `ち` voiced inside a compound (`もの|づくり`, `手|づくり`):
     // no word starts with them.
     let voiced_inside = |k: usize| "づぢ".contains(chars[k]);
     // Places between two kanji that are no edge of another kind: where the pass after
     // this loop ranks a run of kanji's cuts.
-    let mut between_kanji = vec![false; chars.len() + 1];
+    let mut between_parts = vec![false; chars.len() + 1];
+    let katakana = katakana_words(chars);
     // `inside_word`: inside a word of ICU's that starts with a kanji (a stem with its
     // okurigana, a compound verb), or one of the places above; a word of kana alone may
     // join a particle to the next word (`は|な`). (One pass: the current word's first
@@ -385,13 +521,17 @@ fn japanese_scores(chars: &[char]) -> Vec<i64> {
             word_start = k;
         }
         let inside_word = !words[k] && is_han(chars[word_start]) && !four_kanji_middle(k)
+            || katakana[k] == Some(false)
             || kanji_suffix(k)
             || compound_verb(k)
+            || auxiliary(k)
             || voiced_inside(k);
         // After a verb's て-form, a helping verb makes a phrase of its own (`書かせて|みたら`,
         // `読まれて|いる`).
         let after_te = chars[k - 1] == 'て' && is_hiragana(chars[k]);
-        let edge = a != b && (a != 0 || b != 0)
+        // A katakana or Latin word's edge, but not before the hiragana after it: its
+        // particle or ending (`ツールで`, `Rustで`, `ログインする`).
+        let edge = a != b && (a != 0 || b != 0) && !(a != 0 && is_hiragana(chars[k]))
             || (ends_number(k) != starts_number(k) || after_te) && !inside_word;
         let budoux = (*score).clamp(-SCALE / 2, 0);
         *score = if binds(k) {
@@ -401,33 +541,36 @@ fn japanese_scores(chars: &[char]) -> Vec<i64> {
         } else if *score > 0 && is_han(chars[k - 1]) && is_han(chars[k]) {
             // Between two kanji a phrase rarely starts (`全国|大会で`); where BudouX says
             // one does is the first place to cut a phrase too wide.
-            between_kanji[k] = true;
+            between_parts[k] = true;
             -1
         } else if *score > 0 {
             *score
         } else if edge {
             budoux / 2
-        } else if is_han(chars[k - 1]) && is_han(chars[k]) {
+        } else if is_han(chars[k - 1]) && is_han(chars[k]) || katakana[k] == Some(true) {
             // Two words of a compound: a word's edge, above a kanji's ending or particle
-            // (`羽田|空港の`, not `羽田空港|の`).
-            between_kanji[k] = true;
+            // (`羽田|空港の`, not `羽田空港|の`; `ノーコード|ツールで`, not `ノーコードツール|で`).
+            between_parts[k] = true;
             budoux - 2 * SCALE
         } else {
             budoux - 4 * SCALE
         };
     }
-    // A run of kanji too wide is cut at its last word edge first (`確定申告|入門`,
-    // `確定拠出|年金`, `訪日外国人|観光客`): a compound is mostly a head word with words
-    // before it that qualify it. Not after a one-kanji prefix (`東日本|大震災`), and
-    // never above a number's edge (`第３回|開発者会議`).
+    // A run of kanji or of katakana too wide is cut at its last word edge first
+    // (`確定申告|入門`, `確定拠出|年金`, `訪日外国人|観光客`, `ノーコード|ツール`): a
+    // compound is mostly a head word with words before it that qualify it. Not after a
+    // one-kanji prefix (`東日本|大震災`), and never above a number's edge
+    // (`第３回|開発者会議`).
+    let same_run =
+        |a: char, b: char| is_han(a) && is_han(b) || is_katakana_letter(a) && is_katakana_letter(b);
     let mut start = 0;
     let mut cuts = Vec::new();
     for end in 1..=chars.len() {
-        if end < chars.len() && is_han(chars[end]) && is_han(chars[end - 1]) {
+        if end < chars.len() && same_run(chars[end - 1], chars[end]) {
             continue;
         }
         cuts.clear();
-        cuts.extend((start + 1..end).filter(|&k| between_kanji[k]));
+        cuts.extend((start + 1..end).filter(|&k| between_parts[k]));
         if let Some(&last) = cuts.iter().rev().find(|&&k| !kanji_prefix(k - 1)) {
             let top = cuts.iter().map(|&k| scores[k]).max().unwrap_or(0);
             for &k in &cuts {
@@ -536,6 +679,32 @@ fn in_kanji_number(chars: &[char], k: usize) -> bool {
 /// Hiragana.
 fn is_hiragana(c: char) -> bool {
     ('\u{3041}'..='\u{309F}').contains(&c)
+}
+
+/// Where katakana words meet in each run of katakana letters (`KatakanaWords::edges`), for
+/// each place in `chars` (0..=len); `None` outside the runs and at their ends.
+fn katakana_words(chars: &[char]) -> Vec<Option<bool>> {
+    let mut edges = vec![None; chars.len() + 1];
+    let mut start = 0;
+    while start < chars.len() {
+        if !is_katakana_letter(chars[start]) {
+            start += 1;
+            continue;
+        }
+        let len = chars[start..]
+            .iter()
+            .take_while(|&&c| is_katakana_letter(c))
+            .count();
+        let run = KATAKANA.edges(&chars[start..start + len]);
+        edges[start + 1..start + len].copy_from_slice(&run[1..len]);
+        start += len;
+    }
+    edges
+}
+
+/// A full-width katakana letter or ー: what the katakana words are written with (not `・`).
+fn is_katakana_letter(c: char) -> bool {
+    ('\u{30A1}'..='\u{30FA}').contains(&c) || c == 'ー'
 }
 
 /// Katakana, with ー, full-width or half-width.
@@ -747,6 +916,22 @@ mod tests {
     }
 
     #[test]
+    fn beki_joins_its_verb_and_a_noun_after_a_compound_verb_is_a_word() {
+        for text in ["いま始めるべきか", "休日に読むべき本", "早く帰るべく急ぐ"]
+        {
+            let ja = phrases(text, Model::Japanese);
+            assert!(ja.iter().all(|p| !p.starts_with('べ')), "{ja:?}");
+        }
+        // `受け入れ` is a compound verb; the noun after it starts a word, which ranks
+        // above every place inside either.
+        let text = "外国人の受け入れ拡大へ";
+        assert!(cut_rank(text, "拡大") > cut_rank(text, "入れ"));
+        assert!(cut_rank(text, "拡大") > cut_rank(text, "大へ"));
+        // A compound verb is still one word: cut inside it only after every other place.
+        assert!(cut_rank("友人と地酒を飲み比べる旅", "比べる") < -4 * SCALE);
+    }
+
+    #[test]
     fn a_run_of_kanji_too_wide_is_cut_at_its_last_word_edge_first() {
         let text = "はじめての確定拠出年金";
         assert!(cut_rank(text, "年金") > cut_rank(text, "拠出"));
@@ -760,6 +945,63 @@ mod tests {
         // A word of ICU's of four kanji is cut in its middle before its particle.
         let text = "羽田空港の新しい国際線";
         assert!(cut_rank(text, "空港") > cut_rank(text, "の新"));
+    }
+
+    #[test]
+    fn a_katakana_compound_too_wide_is_cut_between_its_words_last_first() {
+        for (text, first, later) in [
+            // Between its words, the last first; never before its particle.
+            ("ノーコードツールで業務を自動化", "ツールで", "コードツール"),
+            ("ノーコードツールで業務を自動化", "ツールで", "で業務"),
+            ("チャットボットで顧客対応", "ボットで", "ットボ"),
+            ("データセンターの電力", "センター", "ンター"),
+            ("データセンターの電力", "センター", "の電力"),
+        ] {
+            assert!(
+                cut_rank(text, first) > cut_rank(text, later),
+                "{text}: {first} before {later}"
+            );
+        }
+        // Inside a listed word no phrase starts.
+        let chars: Vec<char> = "スマートフォンアプリでカメラ".chars().collect();
+        let edges = katakana_words(&chars);
+        assert_eq!(edges[3], Some(false), "スマー|トフォン");
+        assert_eq!(edges[12], Some(false), "カ|メラ");
+        assert_eq!(edges[11], None, "で|カメラ is not in a run");
+        // A stretch no listed word covers is one unit, its edges left to the model.
+        let chars: Vec<char> = "ヌョヌョヌョのデータ".chars().collect();
+        let edges = katakana_words(&chars);
+        assert_eq!(edges[1..6], [Some(false); 5]);
+        assert_eq!(edges[8], Some(false), "デ|ータ");
+    }
+
+    #[test]
+    fn the_katakana_words_are_sorted_katakana_and_their_header_is_true() {
+        let file = include_str!("../../data/katakana-words/words.txt");
+        let mut lines = file.lines();
+        let header: Vec<i64> = lines
+            .next()
+            .unwrap()
+            .split('\t')
+            .skip(1)
+            .map(|f| f.parse().unwrap())
+            .collect();
+        let (mut longest, mut last) = (0, "");
+        for (i, line) in lines.enumerate() {
+            let (word, cost) = line.split_once('\t').unwrap();
+            assert!(cost.parse::<i16>().is_ok(), "{line}");
+            assert!(word.as_bytes() > last.as_bytes(), "{line}");
+            assert!(word.chars().all(is_katakana_letter) && word.chars().count() >= 2);
+            longest = longest.max(word.chars().count() as i64);
+            last = word;
+            if i % 101 == 0 {
+                assert_eq!(KATAKANA.words.get(word), Listed::Word(cost), "{word}");
+            }
+        }
+        assert_eq!(header[1], longest);
+        assert_eq!(KATAKANA.connection, header[0]);
+        assert_eq!(KATAKANA.words.get("ノーコ"), Listed::Prefix);
+        assert_eq!(KATAKANA.words.get("ーー"), Listed::Nothing);
     }
 
     #[test]

@@ -80,6 +80,15 @@ pub fn inputs() -> Vec<(&'static str, String)> {
                 .take(1000)
                 .collect(),
         ),
+        // The katakana words' longest back to back: one run, the most lookups a character.
+        (
+            "katakana-long-words",
+            "スーパーカリフラジリスティクエクスピアリドーシャス"
+                .repeat(40)
+                .chars()
+                .take(1000)
+                .collect(),
+        ),
         ("fullwidth-number", "２".repeat(1000)),
         (
             "bidi-mix",
