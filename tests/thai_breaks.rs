@@ -261,7 +261,7 @@ fn split_words(
 /// together, names): two halves written together before any tuning (the breaker was tuned
 /// on the development half), then fresh sets written later, each before the changes
 /// measured on it (the seventh again in two halves: `-dev-7` tuned on, `-heldout-7`
-/// measured once; the eighth to the eleventh likewise, each's counts its baseline, set before
+/// measured once; the eighth to the twelfth likewise, each's counts its baseline, set before
 /// any change of the round that used it) (README: the table under "Judged on writing it
 /// was not built from"). Each is laid out at 1040, 700, 560, 420 and 300 px in the default card's
 /// title slot (64 px down to 40, four lines at most, then cut with
@@ -378,6 +378,16 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
             "thai-news-heldout-11.txt",
             include_str!("data/thai-news-heldout-11.txt"),
             [10, 3, 9],
+        ),
+        (
+            "thai-news-dev-12.txt",
+            include_str!("data/thai-news-dev-12.txt"),
+            [2, 0, 2],
+        ),
+        (
+            "thai-news-heldout-12.txt",
+            include_str!("data/thai-news-heldout-12.txt"),
+            [26, 11, 22],
         ),
     ] {
         for ((name, slot, assets), bound) in [
