@@ -53,6 +53,26 @@ fn piece() -> impl Strategy<Value = String> {
             .prop_map(str::to_string),
         // Spaces.
         " {1,3}",
+        // Japanese: kana and kanji the phrase rules and the katakana words look at, glued
+        // to anything (a katakana run, `ー` and small kana first, `べき`, half-width forms).
+        prop::sample::select(vec![
+            "ノーコード",
+            "ツール",
+            "ー",
+            "ッ",
+            "ヌョ",
+            "・",
+            "で",
+            "の",
+            "べき",
+            "受け入れ",
+            "東京都",
+            "２０２６年",
+            "ｶﾀｶﾅ",
+            "。",
+            "「",
+        ])
+        .prop_map(str::to_string),
         // Other scripts the font set may lack, emoji, joiners.
         prop::sample::select(vec!["漢字", "한국어", "👩‍💻", "🚀", "\u{200D}", "é", "Ж"])
             .prop_map(str::to_string),
