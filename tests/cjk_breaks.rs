@@ -344,13 +344,15 @@ fn tenth_held_out_headlines_break_between_phrases_at_every_width() {
 }
 
 /// The eleventh set (30 Japanese and 12 Chinese headlines, ordinary ones: few katakana
-/// compounds), written at the end of the fifth round and set aside for the next. After
-/// the fifth round: 53 of 2 710 line breaks at every width, 8 of 368 at the five (Japanese
-/// 8 of 322, Chinese 0 of 46; Chromium at the five, Japanese with
-/// `word-break: auto-phrase`: 28 of 316, by default 199 of 273, Chinese 20 of 39). Its
-/// splits print only with `--nocapture` or when a bound fails.
+/// compounds), written after the katakana words and the ninth's rules and set aside:
+/// 53 of 2 710 line breaks at every width, 8 of 368 at the five (Japanese 8 of 322,
+/// Chinese 0 of 46; Chromium at the five, Japanese with `word-break: auto-phrase`: 28 of
+/// 316, by default 199 of 273, Chinese 20 of 39). Then one rule built from the read sets
+/// (a demonstrative or honorific prefix ICU reads as one word with its kanji, `その後`,
+/// `この度`, is trusted as a kanji word), measured once after it: 50 of 2 710, 7 of 368.
+/// Its splits print only with `--nocapture` or when a bound fails.
 #[test]
 fn eleventh_held_out_headlines_break_between_phrases_at_every_width() {
     let held_out = include_str!("data/cjk-phrases-heldout-11.txt");
-    held_to("held out 11", held_out, (53, 8));
+    held_to("held out 11", held_out, (50, 7));
 }

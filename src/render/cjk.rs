@@ -425,7 +425,8 @@ fn word_starts(chars: &[char]) -> Vec<bool> {
 }
 
 /// Japanese: BudouX's scores, except inside a word of ICU's dictionary that starts with a
-/// kanji (a stem with its okurigana, a compound verb: `暮ら|す`, `燃え|尽きる`), where a
+/// kanji (a stem with its okurigana, a compound verb: `暮ら|す`, `燃え|尽きる`) or is a
+/// demonstrative or honorific prefix with its noun's kanji (`その|後`), where a
 /// phrase never starts and a phrase too wide is cut late (only a number is cut from its
 /// counter later); ICU's words of kana alone are not trusted (`迷|わな|いため`), and
 /// between two kanji no phrase starts (`全国|大会`). Inside a phrase, the edges of a
@@ -433,8 +434,11 @@ fn word_starts(chars: &[char]) -> Vec<bool> {
 /// the end of a て-form, rank above every other place (`水族館|ベスト20`,
 /// `第３回|開発者会議の`, `書かせて|みたら`), since kanji followed by hiragana is often
 /// one word (`検証|して`: a stem and its ending). A one-kanji suffix ICU cuts off
-/// (`外国/人`), a compound verb's second verb (`飲み比べる`) and `づ` join what is before
-/// them; a run of kanji too wide is cut at its last word edge first (`確定申告|入門`).
+/// (`外国/人`), a compound verb's second verb (`飲み比べる`), `づ` and the auxiliary
+/// `べき` join what is before them. A run of katakana is read as SudachiDict's words
+/// (`katakana_words`): no phrase starts inside one, nor before the particle after it. A
+/// run of kanji or katakana too wide is cut at its last word edge first (`確定申告|入門`,
+/// `ノーコード|ツールで`).
 fn japanese_scores(chars: &[char]) -> Vec<i64> {
     let mut scores = budoux_scores(chars, &JAPANESE);
     let words = word_starts(chars);
@@ -514,13 +518,30 @@ fn japanese_scores(chars: &[char]) -> Vec<i64> {
     // okurigana, a compound verb), or one of the places above; a word of kana alone may
     // join a particle to the next word (`は|な`). (One pass: the current word's first
     // character carried along.)
-    let mut word_start = 0;
+    // A word of ICU's that is a demonstrative or an honorific prefix fused with the kanji
+    // of its noun (`その後`, `この度`, `お客様`, `ご利用`): trusted as a kanji word is (its
+    // other words that start with kana are not: `はな|ぜ`).
+    let mixed = |start: usize| {
+        let end = (start + 1..=chars.len())
+            .find(|&k| words[k])
+            .unwrap_or(chars.len());
+        let word = &chars[start..end];
+        let kana = match word {
+            ['こ' | 'そ' | 'あ' | 'ど', 'の', ..] => 2,
+            ['お' | 'ご', ..] => 1,
+            _ => return false,
+        };
+        word.len() > kana && word[kana..].iter().all(|&c| is_han(c))
+    };
+    let mut trusted = false;
     for (k, score) in scores.iter_mut().enumerate().take(chars.len()).skip(1) {
         let (a, b) = (kind(chars[k - 1]), kind(chars[k]));
         if words[k] {
-            word_start = k;
+            trusted = is_han(chars[k]) || mixed(k);
+        } else if k == 1 {
+            trusted = is_han(chars[0]) || mixed(0);
         }
-        let inside_word = !words[k] && is_han(chars[word_start]) && !four_kanji_middle(k)
+        let inside_word = !words[k] && trusted && !four_kanji_middle(k)
             || katakana[k] == Some(false)
             || kanji_suffix(k)
             || compound_verb(k)
@@ -1029,6 +1050,9 @@ mod tests {
         for (text, word) in [
             ("猫と暮らすための部屋づくり", "暮らす"),
             ("メンテナーが燃え尽きる前に", "燃え尽きる"),
+            // A demonstrative or honorific prefix ICU reads as one word with its kanji.
+            ("移住した会社員のその後", "その後"),
+            ("この度は大変お世話になりました", "この度は"),
         ] {
             let ja = phrases(text, Model::Japanese);
             assert!(ja.iter().any(|p| p.contains(word)), "{ja:?}");
