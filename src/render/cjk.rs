@@ -108,9 +108,14 @@ enum Listed<'a> {
 }
 
 impl WordList {
-    /// The list of `file`'s lines after its header line, which it returns.
-    fn new(file: &'static str) -> (&'static str, WordList) {
+    /// The list of `file`'s lines after its header line (`#<TAB>a<TAB>b`), and the two
+    /// numbers that header holds (`names` says which, for the panic when they are not).
+    fn new(file: &'static str, names: &str) -> ([i64; 2], WordList) {
         let (header, words) = file.split_once('\n').expect("a header line");
+        let mut fields = header.split('\t').skip(1).map(|f| f.parse::<i64>());
+        let (Some(Ok(a)), Some(Ok(b))) = (fields.next(), fields.next()) else {
+            panic!("the word list starts with a header #<TAB>{names}");
+        };
         let mut by_first: HashMap<char, (u32, u32)> = HashMap::new();
         let mut at = 0;
         for line in words.split_inclusive('\n') {
@@ -123,7 +128,7 @@ impl WordList {
             text: words.as_bytes(),
             by_first,
         };
-        (header, list)
+        ([a, b], list)
     }
 
     fn get(&self, word: &str) -> Listed<'static> {
@@ -181,11 +186,7 @@ struct Lexicon {
 
 impl Lexicon {
     fn new(file: &'static str) -> Lexicon {
-        let (header, words) = WordList::new(file);
-        let mut fields = header.split('\t').skip(1).map(|f| f.parse::<u64>());
-        let (Some(Ok(total)), Some(Ok(longest))) = (fields.next(), fields.next()) else {
-            panic!("the lexicon's header is #<TAB>total<TAB>longest");
-        };
+        let ([total, longest], words) = WordList::new(file, "total<TAB>longest");
         Lexicon {
             words,
             log_total: (total as f64).ln(),
@@ -268,11 +269,7 @@ const UNKNOWN_KATAKANA: i64 = 4000;
 
 impl KatakanaWords {
     fn new(file: &'static str) -> KatakanaWords {
-        let (header, words) = WordList::new(file);
-        let mut fields = header.split('\t').skip(1).map(|f| f.parse::<i64>());
-        let (Some(Ok(connection)), Some(Ok(longest))) = (fields.next(), fields.next()) else {
-            panic!("the katakana words' header is #<TAB>connection<TAB>longest");
-        };
+        let ([connection, longest], words) = WordList::new(file, "connection<TAB>longest");
         KatakanaWords {
             words,
             connection,
@@ -838,17 +835,22 @@ mod tests {
         );
     }
 
-    #[test]
-    fn the_lexicon_finds_the_words_it_lists_and_its_header_is_true() {
-        let file = include_str!("../../data/chinese-words/words.txt");
+    /// A word list file's header fields (after its `#`), and its word lines.
+    fn header_and_words(file: &'static str) -> (Vec<i64>, std::str::Lines<'static>) {
         let mut lines = file.lines();
-        let header: Vec<u64> = lines
+        let header = lines
             .next()
             .unwrap()
             .split('\t')
             .skip(1)
             .map(|f| f.parse().unwrap())
             .collect();
+        (header, lines)
+    }
+
+    #[test]
+    fn the_lexicon_finds_the_words_it_lists_and_its_header_is_true() {
+        let (header, lines) = header_and_words(include_str!("../../data/chinese-words/words.txt"));
         let (mut total, mut longest, mut last) = (0, 0, "");
         for (i, line) in lines.enumerate() {
             let (word, count) = line.split_once('\t').unwrap();
@@ -866,7 +868,7 @@ mod tests {
                 }
             }
         }
-        assert_eq!(header, [total, longest]);
+        assert_eq!(header, [total as i64, longest as i64]);
         assert!(LEXICON.count("后端").is_some_and(|c| c > 0));
         assert_eq!(LEXICON.count("端后端后"), None);
     }
@@ -998,15 +1000,7 @@ mod tests {
 
     #[test]
     fn the_katakana_words_are_sorted_katakana_and_their_header_is_true() {
-        let file = include_str!("../../data/katakana-words/words.txt");
-        let mut lines = file.lines();
-        let header: Vec<i64> = lines
-            .next()
-            .unwrap()
-            .split('\t')
-            .skip(1)
-            .map(|f| f.parse().unwrap())
-            .collect();
+        let (header, lines) = header_and_words(include_str!("../../data/katakana-words/words.txt"));
         let (mut longest, mut last) = (0, "");
         for (i, line) in lines.enumerate() {
             let (word, cost) = line.split_once('\t').unwrap();
