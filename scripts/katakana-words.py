@@ -40,15 +40,14 @@ def varint(at):
 # The section table: a count, then each section's name (a length byte and the name),
 # offset and size (varints). It follows the header's description strings.
 at = data.index(b"\nConnMatrix") - 1
+count, at = data[at], at + 1
 sections = {}
-for _ in range(data[at]):
-    at += 1
+for _ in range(count):
     length = data[at]
     name = data[at + 1 : at + 1 + length].decode()
     offset, at = varint(at + 1 + length)
     size, at = varint(at)
     sections[name] = (offset, size)
-    at -= 1
 
 trie_at, trie_size = sections["TrieIndex"]
 units = struct.unpack_from(f"<{trie_size // 4}I", data, trie_at)

@@ -131,6 +131,7 @@ impl WordList {
         ([a, b], list)
     }
 
+    /// What the list says of `word`: its value, that it begins a listed word, or nothing.
     fn get(&self, word: &str) -> Listed<'static> {
         let text = self.text;
         let (mut lo, mut hi) = match word.chars().next().and_then(|c| self.by_first.get(&c)) {
@@ -507,14 +508,10 @@ fn japanese_scores(chars: &[char]) -> Vec<i64> {
     // `づ` and `ぢ` are `つ` and `ち` voiced inside a compound (`もの|づくり`, `手|づくり`):
     // no word starts with them.
     let voiced_inside = |k: usize| "づぢ".contains(chars[k]);
-    // Places between two kanji that are no edge of another kind: where the pass after
-    // this loop ranks a run of kanji's cuts.
+    // Places between two kanji, or between two katakana words, that are no edge of
+    // another kind: where the pass after this loop ranks a run's cuts.
     let mut between_parts = vec![false; chars.len() + 1];
     let katakana = katakana_words(chars);
-    // `inside_word`: inside a word of ICU's that starts with a kanji (a stem with its
-    // okurigana, a compound verb), or one of the places above; a word of kana alone may
-    // join a particle to the next word (`は|な`). (One pass: the current word's first
-    // character carried along.)
     // A word of ICU's that is a demonstrative or an honorific prefix fused with the kanji
     // of its noun (`その後`, `この度`, `お客様`, `ご利用`): trusted as a kanji word is (its
     // other words that start with kana are not: `はな|ぜ`).
@@ -530,6 +527,10 @@ fn japanese_scores(chars: &[char]) -> Vec<i64> {
         };
         word.len() > kana && word[kana..].iter().all(|&c| is_han(c))
     };
+    // `inside_word`: inside a word of ICU's that starts with a kanji (a stem with its
+    // okurigana, a compound verb) or is `mixed`, inside a katakana word, or one of the
+    // places above; a word of kana alone may join a particle to the next word (`は|な`).
+    // (One pass: whether the current word of ICU's is trusted carried along.)
     let mut trusted = false;
     for (k, score) in scores.iter_mut().enumerate().take(chars.len()).skip(1) {
         let (a, b) = (kind(chars[k - 1]), kind(chars[k]));
