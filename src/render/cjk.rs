@@ -836,24 +836,12 @@ mod tests {
         );
     }
 
-    /// A word list file's header fields (after its `#`), and its word lines.
-    fn header_and_words(file: &'static str) -> (Vec<i64>, std::str::Lines<'static>) {
-        let mut lines = file.lines();
-        let header = lines
-            .next()
-            .unwrap()
-            .split('\t')
-            .skip(1)
-            .map(|f| f.parse().unwrap())
-            .collect();
-        (header, lines)
-    }
-
     #[test]
     fn the_lexicon_finds_the_words_it_lists_and_its_header_is_true() {
-        let (header, lines) = header_and_words(include_str!("../../data/chinese-words/words.txt"));
+        let file = include_str!("../../data/chinese-words/words.txt");
+        let (header, _) = WordList::new(file, "total<TAB>longest");
         let (mut total, mut longest, mut last) = (0, 0, "");
-        for (i, line) in lines.enumerate() {
+        for (i, line) in file.lines().skip(1).enumerate() {
             let (word, count) = line.split_once('\t').unwrap();
             let count: u64 = count.parse().unwrap();
             assert!(count > 0 && word.as_bytes() > last.as_bytes(), "{line}");
@@ -1001,9 +989,10 @@ mod tests {
 
     #[test]
     fn the_katakana_words_are_sorted_katakana_and_their_header_is_true() {
-        let (header, lines) = header_and_words(include_str!("../../data/katakana-words/words.txt"));
+        let file = include_str!("../../data/katakana-words/words.txt");
+        let (header, _) = WordList::new(file, "connection<TAB>longest");
         let (mut longest, mut last) = (0, "");
-        for (i, line) in lines.enumerate() {
+        for (i, line) in file.lines().skip(1).enumerate() {
             let (word, cost) = line.split_once('\t').unwrap();
             assert!(cost.parse::<i16>().is_ok(), "{line}");
             assert!(word.as_bytes() > last.as_bytes(), "{line}");
@@ -1015,6 +1004,7 @@ mod tests {
             }
         }
         assert_eq!(header[1], longest);
+        assert_eq!(KATAKANA.longest as i64, longest);
         assert_eq!(KATAKANA.connection, header[0]);
         assert_eq!(KATAKANA.words.get("ノーコ"), Listed::Prefix);
         assert_eq!(KATAKANA.words.get("ーー"), Listed::Nothing);

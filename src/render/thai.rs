@@ -1043,7 +1043,7 @@ impl<'a> Analysed<'a> {
 
     /// Whether every syllable of `piece` stands in words spelling English at least as
     /// often as the average syllable does (`english_share`): `ปลั๊ก` `อิน`, `สมาร์ต`
-    /// `โฮม`, not `ไฟ`. A piece the syllables cut across (no syllable inside it) is no
+    /// `โฮม`, not `ยาน` or `ใจ`. A piece the syllables cut across (no syllable inside it) is no
     /// word to trust, and is taken as English: held, as a stretch no word covers is.
     fn english_like(&self, piece: Piece) -> bool {
         let base = ORIGIN_TABLE.1;
