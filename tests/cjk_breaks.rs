@@ -274,7 +274,8 @@ fn fifth_held_out_headlines_break_between_phrases_at_every_width() {
 /// (Japanese 2 of 309, Chinese 0 of 46; Chromium at the five, Japanese with
 /// `word-break: auto-phrase`: 15 of 307); a test filter printed its splits while they
 /// were built, so it was development from then on (the eighth set was written to be held
-/// out instead): 3 and 1 after them (`その|後`, BudouX's phrase start inside an adverb).
+/// out instead): 3 and 1 after them (`その|後`, BudouX's phrase start inside an adverb),
+/// none since `その後` is trusted as a word.
 #[test]
 fn fourth_round_headlines_break_between_phrases_at_every_width() {
     for (file, text, bounds) in [
@@ -286,7 +287,7 @@ fn fourth_round_headlines_break_between_phrases_at_every_width() {
         (
             "held out 7",
             include_str!("data/cjk-phrases-heldout-7.txt"),
-            (3, 1),
+            (0, 0),
         ),
     ] {
         held_to(file, text, bounds);
@@ -335,12 +336,14 @@ fn ninth_held_out_headlines_break_between_phrases_at_every_width() {
 /// `word-break: auto-phrase`: 70 of 427, by default 261 of 384, Chinese 35 of 54). With
 /// them, before the ninth's rules: 33 of 3 771, 4 of 454. After the whole fifth round
 /// (one mark mended first, `通わせるべきか` as the other sets mark `べき`): 33 of 3 781, 4
-/// of 513 at the five (Japanese 4 of 455; Chinese 0 of 58). Its splits print only with
-/// `--nocapture` or when a bound fails.
+/// of 513 at the five (Japanese 4 of 455; Chinese 0 of 58). Its splits were read at the
+/// start of the sixth round (`ソ|フトウェア`, `スタートアップ|の`, `データベース|の`: a
+/// katakana word too wide cut inside a part or before its particle, not between its own
+/// two words), and the sixth round built from them: none left.
 #[test]
 fn tenth_held_out_headlines_break_between_phrases_at_every_width() {
     let held_out = include_str!("data/cjk-phrases-heldout-10.txt");
-    held_to("held out 10", held_out, (33, 4));
+    held_to("held out 10", held_out, (0, 0));
 }
 
 /// The eleventh set (30 Japanese and 12 Chinese headlines, ordinary ones: few katakana
@@ -350,9 +353,24 @@ fn tenth_held_out_headlines_break_between_phrases_at_every_width() {
 /// 316, by default 199 of 273, Chinese 20 of 39). Then one rule built from the read sets
 /// (a demonstrative or honorific prefix ICU reads as one word with its kanji, `その後`,
 /// `この度`, is trusted as a kanji word), measured once after it: 50 of 2 710, 7 of 368.
-/// Its splits print only with `--nocapture` or when a bound fails.
+/// Its splits were read at the start of the sixth round and rules built from them (a
+/// number with its own counter is no katakana name's, `シーズン|５０本塁打`; `週` binds its
+/// number; `どうなる` is one phrase): 33 of 2 705, 5 of 367. Left: `ふた|ご座` (BudouX
+/// reads an honorific `ご`), `若者でに|ぎわう`, `梅雨入り前|に` (ICU's one word, cut before
+/// its particle), `週４日勤務|を` (ICU reads `日勤`).
 #[test]
 fn eleventh_held_out_headlines_break_between_phrases_at_every_width() {
     let held_out = include_str!("data/cjk-phrases-heldout-11.txt");
-    held_to("held out 11", held_out, (50, 7));
+    held_to("held out 11", held_out, (33, 5));
+}
+
+/// The twelfth set (30 Japanese and 12 Chinese ordinary headlines), written and set aside
+/// at the start of the sixth round, before the tenth and eleventh sets' splits were read:
+/// 0 of 2 710 line breaks at every width, 0 of 381 at the five, before the sixth round
+/// and, measured once, after it (0 of 2 714). Its splits print only with `--nocapture`
+/// or when a bound fails.
+#[test]
+fn twelfth_held_out_headlines_break_between_phrases_at_every_width() {
+    let held_out = include_str!("data/cjk-phrases-heldout-12.txt");
+    held_to("held out 12", held_out, (0, 0));
 }

@@ -280,11 +280,12 @@ impl KatakanaWords {
 
     /// The cheapest segmentation of a run of katakana into listed words (Sudachi's cost of
     /// each word and of one noun after another), a character no listed word covers
-    /// costing `UNKNOWN_KATAKANA`. For each place in `chars` (0..=len): `Some(true)` where
-    /// two listed words meet, `Some(false)` inside a listed word or inside a stretch no
+    /// costing `UNKNOWN_KATAKANA`. For each place in `chars` (0..=len): `Meet` where two
+    /// listed words meet, `Part` where a listed word parts into two listed words
+    /// (`ソフト|ウェア`), `Inside` elsewhere inside a listed word or inside a stretch no
     /// listed word covers (never split what is not known), `None` at the run's ends and at
     /// the edges of such a stretch.
-    fn edges(&self, chars: &[char]) -> Vec<Option<bool>> {
+    fn edges(&self, chars: &[char]) -> Vec<Option<KanaEdge>> {
         let n = chars.len();
         let mut best = vec![i64::MAX; n + 1];
         let mut from = vec![(0, false); n + 1];
@@ -320,18 +321,47 @@ impl KatakanaWords {
         while at > 0 {
             let (start, listed) = from[at];
             if listed {
-                edges[start + 1..at].fill(Some(false));
+                edges[start + 1..at].fill(Some(KanaEdge::Inside));
+                if let Some(part) = self.parts(&chars[start..at]) {
+                    edges[start + part] = Some(KanaEdge::Part);
+                }
                 if after_listed {
-                    edges[at] = Some(true);
+                    edges[at] = Some(KanaEdge::Meet);
                 }
             } else if at < n && !after_listed {
                 // Inside a stretch no listed word covers: one character after another.
-                edges[at] = Some(false);
+                edges[at] = Some(KanaEdge::Inside);
             }
             (at, after_listed) = (start, listed);
         }
         edges
     }
+
+    /// Where a listed word parts into two listed words of `SHORTEST_PART` characters or
+    /// more, the cheapest such pair (`ソフト|ウェア`, `スタート|アップ`): a word's own
+    /// compound edge, where it is cut when it alone is wider than its box.
+    fn parts(&self, word: &[char]) -> Option<usize> {
+        const SHORTEST_PART: usize = 3;
+        let cost = |part: &[char]| match self.words.get(&part.iter().collect::<String>()) {
+            Listed::Word(cost) => cost.parse::<i64>().ok(),
+            _ => None,
+        };
+        (SHORTEST_PART..=word.len().saturating_sub(SHORTEST_PART))
+            .filter_map(|j| Some((cost(&word[..j])? + cost(&word[j..])?, j)))
+            .min()
+            .map(|(_, j)| j)
+    }
+}
+
+/// A place in a run of katakana (`KatakanaWords::edges`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum KanaEdge {
+    /// Two listed words meet.
+    Meet,
+    /// A listed word parts into two listed words.
+    Part,
+    /// Inside a listed word, or inside a stretch no listed word covers.
+    Inside,
 }
 
 static KATAKANA: LazyLock<KatakanaWords> =
@@ -433,10 +463,12 @@ fn word_starts(chars: &[char]) -> Vec<bool> {
 /// `第３回|開発者会議の`, `書かせて|みたら`), since kanji followed by hiragana is often
 /// one word (`検証|して`: a stem and its ending). A one-kanji suffix ICU cuts off
 /// (`外国/人`), a compound verb's second verb (`飲み比べる`), `づ` and the auxiliary
-/// `べき` join what is before them. A run of katakana is read as SudachiDict's words
-/// (`katakana_words`): no phrase starts inside one, nor before the particle after it. A
-/// run of kanji or katakana too wide is cut at its last word edge first (`確定申告|入門`,
-/// `ノーコード|ツールで`).
+/// `べき` join what is before them, as a light verb joins `どう` (`どうなる`). A run of
+/// katakana is read as SudachiDict's words (`katakana_words`): no phrase starts inside
+/// one, nor before the particle after it. A run of kanji or katakana too wide is cut at
+/// its last word edge first (`確定申告|入門`, `ノーコード|ツールで`); a katakana word too
+/// wide between the two listed words it is made of before its particle
+/// (`スタート|アップの`).
 fn japanese_scores(chars: &[char]) -> Vec<i64> {
     let mut scores = budoux_scores(chars, &JAPANESE);
     let words = word_starts(chars);
@@ -505,6 +537,10 @@ fn japanese_scores(chars: &[char]) -> Vec<i64> {
             && is_hiragana(chars[k - 1])
             && chars.get(k + 1).is_some_and(|&c| "きくし".contains(c))
     };
+    // `どう` with a light verb after it is one phrase (`どうなるのか`, `どうする`), as
+    // `どう|変わる` is two.
+    let light_verb =
+        |k: usize| k >= 2 && chars[k - 2..k] == ['ど', 'う'] && "なすしさせ".contains(chars[k]);
     // `づ` and `ぢ` are `つ` and `ち` voiced inside a compound (`もの|づくり`, `手|づくり`):
     // no word starts with them.
     let voiced_inside = |k: usize| "づぢ".contains(chars[k]);
@@ -540,10 +576,11 @@ fn japanese_scores(chars: &[char]) -> Vec<i64> {
             trusted = is_han(chars[0]) || mixed(0);
         }
         let inside_word = !words[k] && trusted && !four_kanji_middle(k)
-            || katakana[k] == Some(false)
+            || katakana[k] == Some(KanaEdge::Inside)
             || kanji_suffix(k)
             || compound_verb(k)
             || auxiliary(k)
+            || light_verb(k)
             || voiced_inside(k);
         // After a verb's て-form, a helping verb makes a phrase of its own (`書かせて|みたら`,
         // `読まれて|いる`).
@@ -555,6 +592,11 @@ fn japanese_scores(chars: &[char]) -> Vec<i64> {
         let budoux = (*score).clamp(-SCALE / 2, 0);
         *score = if binds(k) {
             budoux - 6 * SCALE
+        } else if katakana[k] == Some(KanaEdge::Part) {
+            // A katakana word's own parts: no phrase starts there, but a word too wide is
+            // cut there before it is cut from its particle (`スタート|アップの`, not
+            // `スタートアップ|の`).
+            budoux - 3 * SCALE
         } else if inside_word {
             budoux - 5 * SCALE
         } else if *score > 0 && is_han(chars[k - 1]) && is_han(chars[k]) {
@@ -566,7 +608,7 @@ fn japanese_scores(chars: &[char]) -> Vec<i64> {
             *score
         } else if edge {
             budoux / 2
-        } else if is_han(chars[k - 1]) && is_han(chars[k]) || katakana[k] == Some(true) {
+        } else if is_han(chars[k - 1]) && is_han(chars[k]) || katakana[k] == Some(KanaEdge::Meet) {
             // Two words of a compound: a word's edge, above a kanji's ending or particle
             // (`羽田|空港の`, not `羽田空港|の`; `ノーコード|ツールで`, not `ノーコードツール|で`).
             between_parts[k] = true;
@@ -648,9 +690,20 @@ fn number_binds(chars: &[char], k: usize, model: Model) -> bool {
             is_digit(chars[j]) || in_kanji_number(chars, k)
         }
     };
-    let prefixes = if chinese { "第上下每前" } else { "第" };
-    // A name ending in a number: `ベスト10`, `ウィンドウズ11`.
-    let named = !chinese && is_digit(chars[k]) && is_katakana(chars[k - 1]);
+    // `週` before a number is "a week" (`週４日|勤務`, `週３回`). Not `月`: `月|10万円を`
+    // reads as "a month, 100 000 yen" (`１２月` ends a number instead).
+    let prefixes = if chinese { "第上下每前" } else { "第週" };
+    // A name ending in a number: `ベスト10`, `ウィンドウズ11`; not a number with its own
+    // counter after it (`シーズン|５０本塁打`).
+    let counter_after = || {
+        let end = (k..chars.len())
+            .find(|&j| !is_digit(chars[j]))
+            .unwrap_or(chars.len());
+        chars
+            .get(end)
+            .is_some_and(|&c| is_han(c) || "かヶカケ".contains(c))
+    };
+    let named = !chinese && is_digit(chars[k]) && is_katakana(chars[k - 1]) && !counter_after();
     // `か月` `ヶ所` and their kin count after any numeral, one kanji too (`三か月`).
     let ka_counter = |k: usize| {
         "かヶカケ".contains(chars[k])
@@ -702,7 +755,7 @@ fn is_hiragana(c: char) -> bool {
 
 /// Where katakana words meet in each run of katakana letters (`KatakanaWords::edges`), for
 /// each place in `chars` (0..=len); `None` outside the runs and at their ends.
-fn katakana_words(chars: &[char]) -> Vec<Option<bool>> {
+fn katakana_words(chars: &[char]) -> Vec<Option<KanaEdge>> {
     let mut edges = vec![None; chars.len() + 1];
     let mut start = 0;
     while start < chars.len() {
@@ -902,6 +955,13 @@ mod tests {
         assert!(ja.iter().any(|p| p.contains("十五年")), "{ja:?}");
         let ja = phrases("温泉ベスト10", Model::Japanese);
         assert!(ja.iter().all(|p| !p.ends_with('ト')), "{ja:?}");
+        // A number with its own counter is no name's: its edge is where a phrase too
+        // wide is cut first (`シーズン|５０本塁打を`); `週` binds the number after it.
+        let text = "大谷選手がシーズン５０本塁打を達成";
+        assert!(cut_rank(text, "５０") > WORD_EDGE);
+        assert!(cut_rank(text, "５０") > cut_rank(text, "本塁"));
+        assert!(cut_rank("週４日勤務を導入", "４日") < -5 * SCALE);
+        assert!(cut_rank("個人開発で月10万円を稼ぐ", "10万") > WORD_EDGE);
         // One kanji numeral alone is no number: `万博` may follow a word of its own.
         assert!(!in_kanji_number(&['大', '阪', '万', '博'], 2));
         assert!(in_kanji_number(&['二', '〇', '二', '六'], 3));
@@ -968,6 +1028,12 @@ mod tests {
             ("チャットボットで顧客対応", "ボットで", "ットボ"),
             ("データセンターの電力", "センター", "ンター"),
             ("データセンターの電力", "センター", "の電力"),
+            // Inside a listed word, between the two listed words it is made of: before
+            // its particle, after the edge between two words.
+            ("スタートアップの資金調達", "アップの", "の資金"),
+            ("ソフトウェアエンジニアの年収", "ウェア", "の年収"),
+            ("ソフトウェアエンジニアの年収", "エンジニア", "ウェア"),
+            ("ソフトウェアエンジニアの年収", "ウェア", "ェア"),
         ] {
             assert!(
                 cut_rank(text, first) > cut_rank(text, later),
@@ -977,14 +1043,29 @@ mod tests {
         // Inside a listed word no phrase starts.
         let chars: Vec<char> = "スマートフォンアプリでカメラ".chars().collect();
         let edges = katakana_words(&chars);
-        assert_eq!(edges[3], Some(false), "スマー|トフォン");
-        assert_eq!(edges[12], Some(false), "カ|メラ");
+        assert_eq!(edges[3], Some(KanaEdge::Inside), "スマー|トフォン");
+        assert_eq!(edges[12], Some(KanaEdge::Inside), "カ|メラ");
         assert_eq!(edges[11], None, "で|カメラ is not in a run");
+        let edges = katakana_words(&"ソフトウェアの".chars().collect::<Vec<_>>());
+        assert_eq!(edges[3], Some(KanaEdge::Part), "ソフト|ウェア");
+        // Above every place that is no edge (a particle's, inside a word).
+        for (text, part) in [
+            ("スタートアップの資金", "アップ"),
+            ("ソフトウェアの", "ウェア"),
+        ] {
+            assert!(cut_rank(text, part) > -4 * SCALE, "{text}: {part}");
+        }
+        // Still no phrase starts there.
+        let ja = phrases("スタートアップの資金調達が冷え込む", Model::Japanese);
+        assert!(
+            ja.iter().any(|p| p.starts_with("スタートアップの")),
+            "{ja:?}"
+        );
         // A stretch no listed word covers is one unit, its edges left to the model.
         let chars: Vec<char> = "ヌョヌョヌョのデータ".chars().collect();
         let edges = katakana_words(&chars);
-        assert_eq!(edges[1..6], [Some(false); 5]);
-        assert_eq!(edges[8], Some(false), "デ|ータ");
+        assert_eq!(edges[1..6], [Some(KanaEdge::Inside); 5]);
+        assert_eq!(edges[8], Some(KanaEdge::Inside), "デ|ータ");
     }
 
     #[test]
@@ -1046,6 +1127,20 @@ mod tests {
         // ICU reads `はな` (a flower) across the boundary.
         let ja = phrases("大規模言語モデルはなぜ嘘をつくのか", Model::Japanese);
         assert!(ja.iter().any(|p| p.starts_with("なぜ")), "{ja:?}");
+    }
+
+    #[test]
+    fn doo_with_a_light_verb_is_one_phrase() {
+        for (text, phrase) in [
+            ("朝ごはんを食べないとどうなるのか", "どうなるのか"),
+            ("家計はどうする", "どうする"),
+        ] {
+            let ja = phrases(text, Model::Japanese);
+            assert!(ja.iter().any(|p| p == phrase), "{ja:?}");
+        }
+        // With another verb it is an adverb of its own.
+        let ja = phrases("日本のお米はどう変わる", Model::Japanese);
+        assert!(ja.iter().any(|p| p == "どう"), "{ja:?}");
     }
 
     #[test]
