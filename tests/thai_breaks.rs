@@ -273,7 +273,9 @@ fn split_words(
 /// inside one of its words. The counts are bounds a change may lower; it raises one only
 /// when the sum over the sets whose splits were read falls, and says which words it
 /// costs (the transliteration dictionary: a loanword the list now knows, `แชมเปียน`,
-/// breaks from its neighbour `ชิพ` where the unknown stretch held both).
+/// breaks from its neighbour `ชิพ` where the unknown stretch held both; a listed compound
+/// held whole, `ระบบปฏิบัติการ`, leaves the unknown `เว่ย` before it in a stretch too wide,
+/// cut `หัว|เว่ย`: held out 5, 13 → 22, while the read sets fell 147 → 125).
 #[test]
 fn loanwords_no_list_has_are_not_split_at_five_widths() {
     const WIDTHS: [u32; 5] = [1040, 700, 560, 420, 300];
@@ -302,17 +304,17 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
         (
             "thai-news-heldout.txt",
             include_str!("data/thai-news-heldout.txt"),
-            [8, 5, 9],
+            [5, 3, 7],
         ),
         (
             "thai-news-heldout-2.txt",
             include_str!("data/thai-news-heldout-2.txt"),
-            [15, 5, 11],
+            [11, 3, 9],
         ),
         (
             "thai-news-heldout-3.txt",
             include_str!("data/thai-news-heldout-3.txt"),
-            [4, 1, 2],
+            [0, 0, 0],
         ),
         (
             "thai-news-heldout-4.txt",
@@ -322,7 +324,7 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
         (
             "thai-news-heldout-5.txt",
             include_str!("data/thai-news-heldout-5.txt"),
-            [6, 1, 6],
+            [9, 3, 10],
         ),
         (
             "thai-news-heldout-6.txt",
@@ -332,7 +334,7 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
         (
             "thai-news-dev-7.txt",
             include_str!("data/thai-news-dev-7.txt"),
-            [9, 3, 10],
+            [9, 3, 9],
         ),
         (
             "thai-news-heldout-7.txt",
@@ -347,7 +349,7 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
         (
             "thai-news-heldout-8.txt",
             include_str!("data/thai-news-heldout-8.txt"),
-            [17, 8, 13],
+            [12, 6, 13],
         ),
         (
             "thai-news-dev-9.txt",
@@ -357,7 +359,7 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
         (
             "thai-news-heldout-9.txt",
             include_str!("data/thai-news-heldout-9.txt"),
-            [6, 4, 9],
+            [3, 2, 5],
         ),
         (
             "thai-news-dev-10.txt",
@@ -367,17 +369,17 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
         (
             "thai-news-heldout-10.txt",
             include_str!("data/thai-news-heldout-10.txt"),
-            [8, 3, 7],
+            [6, 2, 6],
         ),
         (
             "thai-news-dev-11.txt",
             include_str!("data/thai-news-dev-11.txt"),
-            [4, 2, 5],
+            [1, 0, 2],
         ),
         (
             "thai-news-heldout-11.txt",
             include_str!("data/thai-news-heldout-11.txt"),
-            [10, 3, 9],
+            [6, 1, 4],
         ),
         (
             "thai-news-dev-12.txt",
@@ -387,7 +389,7 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
         (
             "thai-news-heldout-12.txt",
             include_str!("data/thai-news-heldout-12.txt"),
-            [26, 11, 22],
+            [22, 9, 20],
         ),
     ] {
         for ((name, slot, assets), bound) in [

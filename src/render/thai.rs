@@ -325,6 +325,9 @@ fn cluster_boundary(chars: &[char], k: usize) -> bool {
     true
 }
 
+/// Words that make a noun of the word after them, and stand apart from it.
+const NOMINALISERS: [&str; 3] = ["การ", "ความ", "ผู้"];
+
 /// Line-break opportunities inside a run of Thai letters, as character offsets strictly
 /// between 0 and `run.len()`, ascending. `icu` are ICU's opportunities in the same run.
 pub fn boundaries(run: &[char], icu: &[usize]) -> Vec<usize> {
@@ -332,9 +335,20 @@ pub fn boundaries(run: &[char], icu: &[usize]) -> Vec<usize> {
     let mut out = run.words.boundaries();
     if icu.iter().any(|b| out.binary_search(b).is_err()) {
         let likely = run.segment(Choice::MostLikely, 0, run.chars.len(), true);
+        // Where a likelier word ends that only makes a noun of the word after it (`การ`,
+        // `ความ`, `ผู้`): a word of its own, as every segmenter and Chromium take it.
+        let after_a_nominaliser: Vec<usize> = likely
+            .pieces
+            .iter()
+            .filter(|p| NOMINALISERS.contains(&run.piece(p.start, p.end)))
+            .map(|p| p.end)
+            .collect();
         let likely = likely.boundaries();
-        // A compound of two syllables (`มือถือ`, `ได้ผล`) stays whole where both
-        // segmentations agree on its edges; where they do not (`ต่อหัว|ใจจริง` against
+        // A compound of two syllables (`มือถือ`, `ได้ผล`), or a longer one the word list
+        // holds (`ยอดนิยม`, `ร้านอาหาร`, `แสงเหนือ`), stays whole where both segmentations
+        // agree on its edges: the likelier words inside it are a place to cut it when it
+        // is wider than its box (`ladder`), not a line break. Except after a nominaliser
+        // (`การ|ประชุม`). Where they do not agree (`ต่อหัว|ใจจริง` against
         // `ต่อ|หัวใจ|จริง`), the fewest-words one is the doubtful one.
         let n = run.chars.len();
         let agreed = |k: usize| k == 0 || k == n || likely.binary_search(&k).is_ok();
@@ -342,7 +356,10 @@ pub fn boundaries(run: &[char], icu: &[usize]) -> Vec<usize> {
         let whole = |k: usize| {
             let at = pieces.partition_point(|p| p.end <= k);
             pieces.get(at).is_some_and(|p| {
-                p.start < k && run.syllable_count(*p) <= 2 && agreed(p.start) && agreed(p.end)
+                p.start < k
+                    && (run.syllable_count(*p) <= 2 || p.known && !after_a_nominaliser.contains(&k))
+                    && agreed(p.start)
+                    && agreed(p.end)
             })
         };
         out.extend(
