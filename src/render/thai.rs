@@ -1565,14 +1565,18 @@ mod tests {
     }
 
     #[test]
-    fn a_two_syllable_compound_stays_whole_where_both_segmentations_agree() {
+    fn a_listed_compound_stays_whole_where_both_segmentations_agree() {
         assert_eq!(opportunities("ข่าวเปิดตัวแล้ว"), "ข่าว|เปิดตัว|แล้ว");
         assert_eq!(opportunities("รุ่นใหม่จาก"), "รุ่นใหม่|จาก");
         // Where they disagree (`ต่อหัว|ใจจริง` against `ต่อ|หัวใจ|จริง`), the likelier
         // words' boundaries stand, not the fewest-words one alone.
         assert_eq!(opportunities("ต่อหัวใจจริง"), "ต่อ|หัว|ใจ|จริง");
-        // Longer compounds still break between their words.
+        // So does a longer compound the list holds (`ยอด|นิยม` are likelier words, and
+        // ICU breaks there too), but not after a nominaliser.
+        assert_eq!(opportunities("แบรนด์ยอดนิยม"), "แบรนด์|ยอดนิยม");
+        assert_eq!(opportunities("แนะนำร้านอาหาร"), "แนะนำ|ร้านอาหาร");
         assert_eq!(opportunities("การประชุม"), "การ|ประชุม");
+        assert_eq!(opportunities("ความปลอดภัย"), "ความ|ปลอดภัย");
     }
 
     #[test]
