@@ -14,7 +14,10 @@
 //! ประ|เทศ or คีย์|บอร์ด, whose whole is more frequent than its parts); one of those is
 //! kept only when ICU's own dictionary also breaks there. ICU's boundaries alone are never
 //! trusted: they split `ผลก|ระทบ`, `การก|ลั่น`, `คลา|วด์`. A compound of two syllables
-//! (`มือถือ`, `เปิดตัว`) is not broken at all where both segmentations agree on its edges.
+//! (`มือถือ`, `เปิดตัว`), or a longer one the list holds (`ยอดนิยม`, `ร้านอาหาร`), is not
+//! broken at all where both segmentations agree on its edges, except after a word that
+//! only makes a noun of the next (`การ|ประชุม`, `ความ|ปลอดภัย`); its words are where
+//! `ladder` cuts it when it is wider than its box.
 //!
 //! Words are made of whole syllables: the run is first cut into syllables (a syllable
 //! list over the clusters, the fewest syllables, then the likeliest), and words may only
