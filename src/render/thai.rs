@@ -1574,8 +1574,9 @@ mod tests {
         // Where they disagree (`ต่อหัว|ใจจริง` against `ต่อ|หัวใจ|จริง`), the likelier
         // words' boundaries stand, not the fewest-words one alone.
         assert_eq!(opportunities("ต่อหัวใจจริง"), "ต่อ|หัว|ใจ|จริง");
-        // So does a longer compound the list holds (`ยอด|นิยม` are likelier words, and
-        // ICU breaks there too), but not after a nominaliser.
+        // A longer compound the list holds stays whole too, though its parts are the
+        // likelier words and ICU breaks between them (`ยอด|นิยม`); not after a
+        // nominaliser.
         assert_eq!(opportunities("แบรนด์ยอดนิยม"), "แบรนด์|ยอดนิยม");
         assert_eq!(opportunities("แนะนำร้านอาหาร"), "แนะนำ|ร้านอาหาร");
         assert_eq!(opportunities("การประชุม"), "การ|ประชุม");
