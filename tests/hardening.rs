@@ -350,48 +350,66 @@ async fn the_sign_subcommand_prints_a_url_the_server_accepts() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_adversarial_input_gets_a_correct_card_in_every_template_and_format() {
-    // Timing is the criterion `adversarial` group's job; this checks the answers.
-    let app = app();
+    // Timing is the criterion `adversarial` group's job; this checks the answers. The inputs
+    // are checked at once, as many rendering as there are slots (both cores, half the wall
+    // time of one after another); no deadline or wait is a question here, so neither can
+    // fail the test on a slow machine.
+    let app = app_with(&[
+        "--render-timeout-ms",
+        "600000",
+        "--render-wait-ms",
+        "600000",
+    ]);
+    let mut checks = tokio::task::JoinSet::new();
     for (name, text) in adversarial::inputs() {
-        for template in adversarial::TEMPLATES {
-            for format in adversarial::FORMATS {
-                if matches!(format, "jpeg" | "webp") && template != "default" {
-                    continue;
+        checks.spawn(every_template_and_format(app.clone(), name, text));
+    }
+    while let Some(done) = checks.join_next().await {
+        if let Err(e) = done {
+            std::panic::resume_unwind(e.into_panic());
+        }
+    }
+}
+
+async fn every_template_and_format(app: axum::Router, name: &'static str, text: String) {
+    for template in adversarial::TEMPLATES {
+        for format in adversarial::FORMATS {
+            if matches!(format, "jpeg" | "webp") && template != "default" {
+                continue;
+            }
+            let query = adversarial::query(&text, template, format);
+            let (res, body) = send(&app, "GET", &format!("/api/og?{query}")).await;
+            let what = format!("{name}/{template}/{format}");
+            assert_eq!(
+                res.status(),
+                200,
+                "{what}: {}",
+                String::from_utf8_lossy(&body)
+            );
+            match format {
+                "png" => assert_eq!(decode_png(&body).0, 1200, "{what}"),
+                "svg" => {
+                    let svg = String::from_utf8(body).unwrap();
+                    let doc = roxmltree::Document::parse(&svg).expect("well-formed SVG");
+                    assert_eq!(
+                        doc.root_element().attribute("width"),
+                        Some("1200"),
+                        "{what}"
+                    );
                 }
-                let query = adversarial::query(&text, template, format);
-                let (res, body) = send(&app, "GET", &format!("/api/og?{query}")).await;
-                let what = format!("{name}/{template}/{format}");
-                assert_eq!(
-                    res.status(),
-                    200,
-                    "{what}: {}",
-                    String::from_utf8_lossy(&body)
-                );
-                match format {
-                    "png" => assert_eq!(decode_png(&body).0, 1200, "{what}"),
-                    "svg" => {
-                        let svg = String::from_utf8(body).unwrap();
-                        let doc = roxmltree::Document::parse(&svg).expect("well-formed SVG");
-                        assert_eq!(
-                            doc.root_element().attribute("width"),
-                            Some("1200"),
-                            "{what}"
-                        );
-                    }
-                    "json" => {
-                        let layout: serde_json::Value = serde_json::from_slice(&body).unwrap();
-                        let lines = layout["lines"].as_array().unwrap();
-                        assert!(!lines.is_empty() || text.trim().is_empty(), "{what}");
-                        assert!(lines.len() <= 4, "{what}");
-                    }
-                    _ => assert!(body.len() > 1000, "{what}"),
+                "json" => {
+                    let layout: serde_json::Value = serde_json::from_slice(&body).unwrap();
+                    let lines = layout["lines"].as_array().unwrap();
+                    assert!(!lines.is_empty() || text.trim().is_empty(), "{what}");
+                    assert!(lines.len() <= 4, "{what}");
                 }
+                _ => assert!(body.len() > 1000, "{what}"),
             }
         }
-        // The most expensive picture of it: debug drawing at 3×.
-        let query = adversarial::query(&text, "article", "png");
-        let (res, body) = send(&app, "GET", &format!("/api/og?{query}&debug=1&dpr=3")).await;
-        assert_eq!(res.status(), 200, "{name}/debug/dpr3");
-        assert_eq!(decode_png(&body).0, 3600, "{name}/debug/dpr3");
     }
+    // The most expensive picture of it: debug drawing at 3×.
+    let query = adversarial::query(&text, "article", "png");
+    let (res, body) = send(&app, "GET", &format!("/api/og?{query}&debug=1&dpr=3")).await;
+    assert_eq!(res.status(), 200, "{name}/debug/dpr3");
+    assert_eq!(decode_png(&body).0, 3600, "{name}/debug/dpr3");
 }

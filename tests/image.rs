@@ -245,9 +245,7 @@ fn build_stage(stage: &[Instruction], scratch: &Path) -> PathBuf {
                     i.args
                 );
                 eprintln!("image: RUN {}", i.args);
-                let status = Command::new("sh")
-                    .arg("-c")
-                    .arg(&i.args)
+                let status = common::shell(&i.args)
                     .current_dir(inside(&root, &workdir))
                     .env_remove("CARGO_TARGET_DIR")
                     .env_remove("CARGO_BUILD_TARGET_DIR")

@@ -439,8 +439,7 @@ fn the_readmes_breaks_command_shows_the_ladder() {
         command.ends_with("| cargo run --example breaks"),
         "{command}"
     );
-    let out = std::process::Command::new("sh")
-        .args(["-c", &command])
+    let out = common::shell(&command)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .unwrap();

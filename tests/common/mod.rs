@@ -347,6 +347,38 @@ pub fn ogcard() -> std::process::Command {
     c
 }
 
+/// `sh -c command` as a person's shell runs it: without the variables Cargo sets for a
+/// test (`CARGO_PKG_NAME`, `CARGO_MANIFEST_DIR`, `OUT_DIR`, …). A `cargo` in the command
+/// would see them, and a build script that watches them (ring's) would rebuild its crate
+/// and every crate above it, there and again in the next `cargo test` (two minutes of CI).
+pub fn shell(command: &str) -> std::process::Command {
+    let mut c = std::process::Command::new("sh");
+    c.arg("-c").arg(command);
+    for (name, _) in std::env::vars_os() {
+        let set_by_cargo = name.to_str().is_some_and(|n| {
+            [
+                "CARGO_PKG_",
+                "CARGO_MANIFEST_",
+                "CARGO_BIN_",
+                "CARGO_CRATE_",
+            ]
+            .iter()
+            .any(|p| n.starts_with(p))
+                || matches!(
+                    n,
+                    "CARGO_PRIMARY_PACKAGE"
+                        | "CARGO_TARGET_TMPDIR"
+                        | "CARGO_RUSTC_CURRENT_DIR"
+                        | "OUT_DIR"
+                )
+        });
+        if set_by_cargo {
+            c.env_remove(name);
+        }
+    }
+    c
+}
+
 /// Panics, naming each missing `(name, present)` tool and how to install it, unless all
 /// are here. Only `#[ignore]`d tests call it (`cargo test` counts them as ignored, never
 /// as passed; `cargo test -- --include-ignored` runs them, as `.ci/run` does).
