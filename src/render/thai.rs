@@ -1090,7 +1090,8 @@ impl<'a> Analysed<'a> {
 
     /// Whether `piece` is one open syllable with no tone mark (`มา`, `โอ`, `ตา`).
     fn open_syllable(&self, piece: Piece) -> bool {
-        self.syllable_count(piece) == 1 && is_open_unmarked(&self.chars[piece.start..piece.end])
+        let s = &self.chars[piece.start..piece.end];
+        self.syllable_count(piece) == 1 && sounds_open(s) && !s.iter().any(|&c| is_tone_mark(c))
     }
 
     /// Whether the boundary at `k` lies between two words neither of which is common, where
@@ -1399,6 +1400,20 @@ fn is_open(s: &[char]) -> bool {
     }
 }
 
+/// Whether a syllable ends in its vowel (`is_open`), or in `อ` standing for the vowel
+/// after its consonant: `กอ`, `ลอ`, `เธอ`. Transliterations chain such syllables as they
+/// do `มา` and `โอ` (`ลอ·จิก`, and `กอ·นา` where `ลอจิกอนาไลเซอร์` is read wrongly);
+/// Thai words of this shape (`จอ`, `พอ`) are too common to be light words of their own.
+fn sounds_open(s: &[char]) -> bool {
+    const O: char = '\u{0E2D}';
+    is_open(s)
+        || match s {
+            ['\u{0E40}', c, O] | ['\u{0E40}', c, _, O] => is_consonant(*c),
+            [c, O] | [c, _, O] => is_consonant(*c) && *c != O,
+            _ => false,
+        }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1485,6 +1500,8 @@ mod tests {
             ("ร้านซูชิโอมากาเสะราคาเป็นมิตร", "โอมากาเสะ"),
             ("ตั้งโรงงานใหม่ที่คุมาโมโตะ", "คุมาโมโตะ"),
             ("แชร์ทริปปาตาโกเนีย", "ปาตาโกเนีย"),
+            // `อ` as the vowel ends an open syllable too (`กอ` + `นา` + unknown `ไล`).
+            ("ด้วยลอจิกอนาไลเซอร์", "อนาไลเซอร์"),
         ] {
             let parts = split(title);
             assert!(
@@ -1496,6 +1513,8 @@ mod tests {
         // with no unknown stretch after them too.
         assert_eq!(split("ลำโพงสปีกเกอร์ไร้สาย"), "ลำโพง|สปีกเกอร์|ไร้สาย");
         assert_eq!(split("จะมาหาที่บ้าน"), "จะ|มาหา|ที่|บ้าน");
+        // A common word of that shape is no light word holding its neighbours.
+        assert_eq!(split("โน้ตบุ๊กจอร้อยหกสิบ"), "โน้ตบุ๊ก|จอ|ร้อย|หกสิบ");
     }
 
     #[test]
