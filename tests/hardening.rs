@@ -351,9 +351,9 @@ async fn the_sign_subcommand_prints_a_url_the_server_accepts() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_adversarial_input_gets_a_correct_card_in_every_template_and_format() {
     // Timing is the criterion `adversarial` group's job; this checks the answers. The inputs
-    // are checked at once, as many rendering as there are slots (both cores, half the wall
-    // time of one after another); no deadline or wait is a question here, so neither can
-    // fail the test on a slow machine.
+    // are checked at once, as many rendering at a time as there are slots (both cores: half
+    // the wall time of one after another); deadlines and waits are not what this tests, so
+    // they are long enough never to fail it on a slow machine.
     let app = app_with(&[
         "--render-timeout-ms",
         "600000",
