@@ -310,7 +310,7 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
         (
             "thai-news-heldout-2.txt",
             include_str!("data/thai-news-heldout-2.txt"),
-            [11, 3, 9],
+            [8, 2, 8],
         ),
         (
             "thai-news-heldout-3.txt",
