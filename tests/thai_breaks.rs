@@ -397,6 +397,11 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
             include_str!("data/thai-news-heldout-13.txt"),
             [25, 10, 21],
         ),
+        (
+            "thai-news-heldout-14.txt",
+            include_str!("data/thai-news-heldout-14.txt"),
+            [17, 7, 16],
+        ),
     ] {
         for ((name, slot, assets), bound) in [
             ("card title", &title, &card),
