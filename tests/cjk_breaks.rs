@@ -355,13 +355,15 @@ fn tenth_held_out_headlines_break_between_phrases_at_every_width() {
 /// `この度`, is trusted as a kanji word), measured once after it: 50 of 2 710, 7 of 368.
 /// Its splits were read at the start of the sixth round and rules built from them (a
 /// number with its own counter is no katakana name's, `シーズン|５０本塁打`; `週` binds its
-/// number; `どうなる` is one phrase): 33 of 2 705, 5 of 367. Left: `ふた|ご座` (BudouX
-/// reads an honorific `ご`), `若者でに|ぎわう`, `梅雨入り前|に` (ICU's one word, cut before
-/// its particle), `週４日勤務|を` (ICU reads `日勤`).
+/// number; `どうなる` is one phrase): 33 of 2 705, 5 of 367. In the eighth round a phrase
+/// BudouX starts inside a kana word after a particle starts at the word
+/// (`若者で|にぎわう`): 24 of 2 705, 4 of 367. Left: `ふた|ご座` (BudouX reads an
+/// honorific `ご`), `梅雨入り前|に` (ICU's one word, cut before its particle),
+/// `週４日勤務|を` (ICU reads `日勤`).
 #[test]
 fn eleventh_held_out_headlines_break_between_phrases_at_every_width() {
     let held_out = include_str!("data/cjk-phrases-heldout-11.txt");
-    held_to("held out 11", held_out, (33, 5));
+    held_to("held out 11", held_out, (24, 4));
 }
 
 /// The twelfth set (30 Japanese and 12 Chinese ordinary headlines), written and set aside
@@ -381,9 +383,23 @@ fn twelfth_held_out_headlines_break_between_phrases_at_every_width() {
 /// of it was measured, and measured once: 39 of 2 629 line breaks at every width, 6 of 366
 /// at the five (Japanese 6 of 308, Chinese 0 of 58; Chromium at the five, Japanese with
 /// `word-break: auto-phrase`: 17 of 304, by default 186 of 265, Chinese 30 of 55). Its
-/// splits print only with `--nocapture` or when a bound fails.
+/// splits were read in the eighth round, after the fourteenth set was set aside: all 39
+/// were one title's `商店街がに|ぎわいを`, BudouX's phrase start inside a kana word after
+/// a particle, which now starts at the word: 0 of 2 629, 0 of 366.
 #[test]
 fn thirteenth_held_out_headlines_break_between_phrases_at_every_width() {
     let held_out = include_str!("data/cjk-phrases-heldout-13.txt");
-    held_to("held out 13", held_out, (39, 6));
+    held_to("held out 13", held_out, (0, 0));
+}
+
+/// The fourteenth set (30 Japanese and 12 Chinese headlines, Chinese in both scripts),
+/// written and set aside at the start of the eighth round, before anything of it was
+/// built or measured. Measured before the round: 75 of 3 664 line breaks at every width,
+/// 12 of 501 at the five (Japanese 12 of 426, Chinese 0 of 75; Chromium at the five,
+/// Japanese with `word-break: auto-phrase`: 38 of 413, by default 245 of 357, Chinese 36
+/// of 67). Its splits print only with `--nocapture` or when a bound fails.
+#[test]
+fn fourteenth_held_out_headlines_break_between_phrases_at_every_width() {
+    let held_out = include_str!("data/cjk-phrases-heldout-14.txt");
+    held_to("held out 14", held_out, (75, 12));
 }

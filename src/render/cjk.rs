@@ -644,6 +644,30 @@ fn japanese_scores(chars: &[char]) -> Vec<i64> {
         }
         start = end;
     }
+    // A phrase BudouX starts inside a word of ICU's of three hiragana or more that follows
+    // a one-letter particle (`商店街がに|ぎわい`, `若者でに|ぎわう`: two particles never
+    // end a phrase together) starts at that word instead (`商店街が|にぎわいを`). Only
+    // after a particle: a word of kana after a noun may be a particle itself
+    // (`中東|をめぐる`), and ICU's kana words are not trusted otherwise.
+    for k in 2..chars.len() {
+        if scores[k] <= 0 || words[k] {
+            continue;
+        }
+        let Some(s) = (1..k).rev().find(|&j| words[j]) else {
+            continue;
+        };
+        let e = (k + 1..=chars.len())
+            .find(|&j| words[j])
+            .unwrap_or(chars.len());
+        if e - s >= 3
+            && chars[s..e].iter().all(|&c| is_hiragana(c))
+            && words[s - 1]
+            && "がでをにはもとへの".contains(chars[s - 1])
+        {
+            scores[s] = scores[s].max(scores[k]);
+            scores[k] = -5 * SCALE;
+        }
+    }
     // A phrase is never one hiragana alone: it is the ending or particle of the phrase
     // before it, or, after an opening bracket or at the start, the first letter of the
     // word after it (`「な|ぜ動くのか` is `「なぜ|動くのか`).
@@ -1153,6 +1177,20 @@ mod tests {
     fn a_japanese_phrase_is_never_one_hiragana() {
         let ja = phrases("「なぜ動くのか」を説明できる", Model::Japanese);
         assert!(ja[0].starts_with("「なぜ"), "{ja:?}");
+    }
+
+    #[test]
+    fn a_phrase_starts_at_a_kana_word_after_a_particle_not_inside_it() {
+        for (text, phrase) in [
+            ("週末の公園が家族連れでにぎわう", "にぎわう"),
+            ("夏祭りで通りがにぎわいを見せる", "にぎわいを"),
+        ] {
+            let ja = phrases(text, Model::Japanese);
+            assert!(ja.iter().any(|p| p == phrase), "{ja:?}");
+        }
+        // After a noun, a word of kana may be a particle: left to BudouX.
+        let ja = phrases("中東をめぐる情勢が緊迫", Model::Japanese);
+        assert!(ja.iter().any(|p| p == "中東を"), "{ja:?}");
     }
 
     #[test]
