@@ -530,7 +530,11 @@ pub fn ladder(run: &[char]) -> Vec<Vec<usize>> {
     // native shape: not a piece of the unknown word that the list happens to have, which
     // is rare (`ดา` of `ดาต้า`), spelt as English (`เซมิ` of `เซมินาร์`) or open with no
     // tone mark (`ยา` of `ไฮยาลูรอน`).
-    let native = |p: Piece| !is_open_unmarked(&run.chars[p.start..p.end]);
+    // `ใ` is written in some twenty native words and never in a loanword (`ใน`, `ให้`).
+    let native = |p: Piece| {
+        let s = &run.chars[p.start..p.end];
+        !is_open_unmarked(s) || s.contains(&'ใ')
+    };
     let sure = |p: Piece| match run.strength(p) {
         Strength::Common => whole_word(p) || native(p),
         Strength::Rare => whole_word(p),
@@ -539,6 +543,23 @@ pub fn ladder(run: &[char]) -> Vec<Vec<usize>> {
     rungs.push(between(&|l, r| {
         (unknown(l) && sure(r)) || (sure(l) && unknown(r))
     }));
+    // Next, the same edge where a silent letter held a whole word to the stretch
+    // (`เฟรมเวิร์ก|ฟรอนต์เอนด์`): a listed word of two syllables or more is likelier one
+    // word than its parts are two (`เฟรม|เวิร์ก`, which the parts' rung would cut first).
+    let whole_and_sure = |p: Piece| whole_word(p) && sure(p);
+    rungs.push(
+        boundaries
+            .iter()
+            .copied()
+            .filter(|&k| {
+                run.pieces_at(k).is_some_and(|(l, r)| {
+                    (unknown(l) && whole_and_sure(r)) || (whole_and_sure(l) && unknown(r))
+                }) && run.inside_a_word(k)
+                    && !run.inside_an_acronym(k)
+                    && !run.after_an_english_prefix(k)
+            })
+            .collect(),
+    );
     // Next, where a whole word meets a listed word of native shape, held for want of
     // evidence (`ลาวา|ขาย`, `รูฟท็อป|ติด`): before cutting the whole word into its parts
     // or syllables (`ลา|วา`).
@@ -560,7 +581,7 @@ pub fn ladder(run: &[char]) -> Vec<Vec<usize>> {
     }));
     // Next, an English prefix and the word it was held to (`ซูเปอร์|คอมพิวเตอร์`): one
     // English word, but cut there before inside either; after the places between words
-    // (`เกม|มัลติแพลตฟอร์ม` before `มัลติ|แพลตฟอร์ม`).
+    // (`เกม|ซูเปอร์ฮีโร่` before `ซูเปอร์|ฮีโร่`).
     rungs.push(
         boundaries
             .iter()
@@ -824,10 +845,21 @@ impl<'a> Analysed<'a> {
                     break;
                 }
                 let piece = self.piece(bounds[i], bounds[j]);
-                let found = list.narrow(&mut range, piece);
-                if range.is_empty() {
-                    break;
-                }
+                let found = list.narrow(&mut range, piece).or_else(|| {
+                    // Not where no syllable begins: at `อ` after a consonant or
+                    // MAITAIKHU, the vowel of the syllable before (`บ็อกซ์` is no
+                    // `บ็` + `อกซ์`), or at `ร ล ว` after a consonant, the second
+                    // letter of a cluster (`เบลนด์` is no `เบ` + `ลนด์`).
+                    let first = self.chars[bounds[i]];
+                    let prev = bounds[i].checked_sub(1).map(|b| self.chars[b]);
+                    let after_consonant = prev.is_some_and(is_consonant);
+                    let inside = (first == 'อ' && (after_consonant || prev == Some(MAITAIKHU)))
+                        || ("รลว".contains(first) && after_consonant);
+                    silent_tail(piece)
+                        .filter(|_| !inside)
+                        .and_then(|s| list.get(s))
+                        .map(|_| NOT_A_WORD)
+                });
                 if let Some(class) = found {
                     let as_word = if class == NOT_A_WORD { 0 } else { class };
                     let rarity = MAX_CLASS.saturating_sub(as_word);
@@ -836,6 +868,9 @@ impl<'a> Analysed<'a> {
                     if cost < pick.0 {
                         pick = (cost, j, found);
                     }
+                }
+                if range.is_empty() {
+                    break;
                 }
             }
             best[i] = pick;
@@ -1226,6 +1261,25 @@ impl<'a> Analysed<'a> {
     }
 }
 
+/// A syllable with a silenced letter after its final consonant (`ซองต์`, `ซอง` + `ต์`),
+/// as the syllable without it: a silenced letter is never a syllable of its own, and the
+/// syllable list lacks most such spellings of English words. `None` when `s` does not end
+/// in a consonant silenced by THANTHAKHAT (alone or over SARA I or U) after another
+/// consonant.
+fn silent_tail(s: &str) -> Option<&str> {
+    let mut rev = s.char_indices().rev();
+    let (_, last) = rev.next()?;
+    if last != THANTHAKHAT {
+        return None;
+    }
+    let (mut at, mut c) = rev.next()?;
+    if matches!(c, SARA_I | SARA_U) {
+        (at, c) = rev.next()?;
+    }
+    let (_, before) = rev.next()?;
+    (is_consonant(c) && is_consonant(before)).then_some(&s[..at])
+}
+
 /// Whether `s` silences a letter as Thai spells English (`เวอร์`, `คาร์`, `ทรานส์`,
 /// `คลาวด์`, `ซอฟต์`, `ไฟน์`), not as it spells Pali and Sanskrit (`สรรค์`, `ภัณฑ์`,
 /// `ศาสตร์`, `ยนต์`, `ประโยชน์`): the letters English endings silence, after a vowel for
@@ -1560,7 +1614,25 @@ mod tests {
         assert_eq!(ladder[0], "ของ|ควอลคอมม์|แรง", "{ladder:?}");
         // (Not beside a piece the list has by chance, `ยา` of `ไฮยาลูรอน`, `เซมิ` of
         // `เซมินาร์`: `loanwords_no_list_has_are_not_split_at_five_widths` holds those
-        // titles to their counts.)
+        // titles to their counts.) `ใน` is open with no tone mark, as such pieces are, but
+        // `ใ` is written in native words only.
+        assert_eq!(rungs("ของควอลคอมม์ในจีน")[0], "ของ|ควอลคอมม์|ในจีน");
+        // A whole listed word the silent letter held to the stretch is cut from it before
+        // into its parts (`เฟรม|เวิร์ก`).
+        assert_eq!(rungs("เฟรมเวิร์กฟรอนต์เอนด์")[0], "เฟรมเวิร์ก|ฟรอนต์เอนด์");
+    }
+
+    #[test]
+    fn a_letter_silenced_after_a_final_consonant_is_part_of_its_syllable() {
+        // `ซองต์` is `ซอง` with a silenced `ต์`, though the syllable list lacks it: so the
+        // two listed words `ครัวซองต์` and `อัลมอนด์` are found, and cut between first.
+        assert_eq!(rungs("ครัวซองต์อัลมอนด์")[0], "ครัวซองต์|อัลมอนด์");
+        // Not where `อ` is the vowel of the consonant before, nor at the second letter of
+        // a cluster: `บ็อกซ์` and `เบลนด์` are one syllable each.
+        for word in ["บ็อกซ์", "เบลนด์"] {
+            let chars: Vec<char> = word.chars().collect();
+            assert_eq!(Analysed::new(&chars).syllables.len(), 1, "{word}");
+        }
     }
 
     #[test]
@@ -1607,8 +1679,8 @@ mod tests {
         assert_eq!(split("ซูเปอร์คอมพิวเตอร์ใหม่"), "ซูเปอร์คอมพิวเตอร์|ใหม่");
         // Two words of English origin (`english_like`) side by side are held too, and
         // cut between them before after the prefix.
-        assert_eq!(split("เกมมัลติแพลตฟอร์ม"), "เกมมัลติแพลตฟอร์ม");
-        assert_eq!(rungs("เกมมัลติแพลตฟอร์ม")[0], "เกม|มัลติแพลตฟอร์ม");
+        assert_eq!(split("เกมซูเปอร์ฮีโร่"), "เกมซูเปอร์ฮีโร่");
+        assert_eq!(rungs("เกมซูเปอร์ฮีโร่")[0], "เกม|ซูเปอร์ฮีโร่");
         // Too wide, it is cut after the prefix first.
         assert_eq!(rungs("ซูเปอร์คอมพิวเตอร์")[0], "ซูเปอร์|คอมพิวเตอร์");
         // Before a common word the prefix is a word of its own.
