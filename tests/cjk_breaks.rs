@@ -397,9 +397,12 @@ fn thirteenth_held_out_headlines_break_between_phrases_at_every_width() {
 /// built or measured. Measured before the round: 75 of 3 664 line breaks at every width,
 /// 12 of 501 at the five (Japanese 12 of 426, Chinese 0 of 75; Chromium at the five,
 /// Japanese with `word-break: auto-phrase`: 38 of 413, by default 245 of 357, Chinese 36
-/// of 67). Its splits print only with `--nocapture` or when a bound fails.
+/// of 67). Measured once after it: 50 of 3 659, 8 of 500 (Japanese 8 of 425); one of its
+/// titles has the pattern of the round's one Japanese rule (`…観光客でにぎわう`), built
+/// from held out 11 and 13, so not all of that fall is evidence. Its splits print only
+/// with `--nocapture` or when a bound fails.
 #[test]
 fn fourteenth_held_out_headlines_break_between_phrases_at_every_width() {
     let held_out = include_str!("data/cjk-phrases-heldout-14.txt");
-    held_to("held out 14", held_out, (75, 12));
+    held_to("held out 14", held_out, (50, 8));
 }
