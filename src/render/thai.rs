@@ -846,6 +846,9 @@ impl<'a> Analysed<'a> {
                 }
                 let piece = self.piece(bounds[i], bounds[j]);
                 let found = list.narrow(&mut range, piece).or_else(|| {
+                    if self.chars[bounds[j] - 1] != THANTHAKHAT {
+                        return None;
+                    }
                     // Not where no syllable begins: at `อ` after a consonant or
                     // MAITAIKHU, the vowel of the syllable before (`บ็อกซ์` is no
                     // `บ็` + `อกซ์`), or at `ร ล ว` after a consonant, the second
