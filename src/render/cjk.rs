@@ -649,24 +649,26 @@ fn japanese_scores(chars: &[char]) -> Vec<i64> {
     // end a phrase together) starts at that word instead (`商店街が|にぎわいを`). Only
     // after a particle: a word of kana after a noun may be a particle itself
     // (`中東|をめぐる`), and ICU's kana words are not trusted otherwise.
-    for k in 2..chars.len() {
-        if scores[k] <= 0 || words[k] {
-            continue;
-        }
-        let Some(s) = (1..k).rev().find(|&j| words[j]) else {
-            continue;
-        };
-        let e = (k + 1..=chars.len())
+    // (One pass over ICU's words: `s..e` each.)
+    let mut s = 0;
+    while s < chars.len() {
+        let e = (s + 1..=chars.len())
             .find(|&j| words[j])
             .unwrap_or(chars.len());
-        if e - s >= 3
-            && chars[s..e].iter().all(|&c| is_hiragana(c))
+        if s >= 1
+            && e - s >= 3
             && words[s - 1]
             && "がでをにはもとへの".contains(chars[s - 1])
+            && chars[s..e].iter().all(|&c| is_hiragana(c))
         {
-            scores[s] = scores[s].max(scores[k]);
-            scores[k] = -5 * SCALE;
+            for k in s + 1..e {
+                if scores[k] > 0 {
+                    scores[s] = scores[s].max(scores[k]);
+                    scores[k] = -5 * SCALE;
+                }
+            }
         }
+        s = e;
     }
     // A phrase is never one hiragana alone: it is the ending or particle of the phrase
     // before it, or, after an opening bracket or at the start, the first letter of the

@@ -503,20 +503,21 @@ pub fn ladder(run: &[char]) -> Vec<Vec<usize>> {
     let run = Analysed::new(run);
     let boundaries = run.words.boundaries();
     let mut rungs: Vec<Vec<usize>> = Vec::new();
-    // The word boundaries between two pieces that pass `pair`, where no loanword,
-    // acronym or English prefix runs across.
-    let between = |pair: &dyn Fn(Piece, Piece) -> bool| -> Vec<usize> {
+    // The word boundaries between two pieces that pass `pair`, where no acronym or
+    // English prefix runs across, and a loanword does (`glued`: `inside_a_word`) or not.
+    let meeting = |pair: &dyn Fn(Piece, Piece) -> bool, glued: bool| -> Vec<usize> {
         boundaries
             .iter()
             .copied()
             .filter(|&k| {
                 run.pieces_at(k).is_some_and(|(l, r)| pair(l, r))
-                    && !run.inside_a_word(k)
+                    && run.inside_a_word(k) == glued
                     && !run.inside_an_acronym(k)
                     && !run.after_an_english_prefix(k)
             })
             .collect()
     };
+    let between = |pair: &dyn Fn(Piece, Piece) -> bool| meeting(pair, false);
     // Next, where two listed words of two syllables or more meet but the line was held
     // for want of evidence (`ฮาร์ดแวร์|โอเพนซอร์ส`, `เฟซบุ๊ก|มาร์เก็ตเพลส`): between two
     // whole words the list has is a better guess than inside either.
@@ -547,19 +548,10 @@ pub fn ladder(run: &[char]) -> Vec<Vec<usize>> {
     // (`เฟรมเวิร์ก|ฟรอนต์เอนด์`): a listed word of two syllables or more is likelier one
     // word than its parts are two (`เฟรม|เวิร์ก`, which the parts' rung would cut first).
     let whole_and_sure = |p: Piece| whole_word(p) && sure(p);
-    rungs.push(
-        boundaries
-            .iter()
-            .copied()
-            .filter(|&k| {
-                run.pieces_at(k).is_some_and(|(l, r)| {
-                    (unknown(l) && whole_and_sure(r)) || (whole_and_sure(l) && unknown(r))
-                }) && run.inside_a_word(k)
-                    && !run.inside_an_acronym(k)
-                    && !run.after_an_english_prefix(k)
-            })
-            .collect(),
-    );
+    rungs.push(meeting(
+        &|l, r| (unknown(l) && whole_and_sure(r)) || (whole_and_sure(l) && unknown(r)),
+        true,
+    ));
     // Next, where a whole word meets a listed word of native shape, held for want of
     // evidence (`ลาวา|ขาย`, `รูฟท็อป|ติด`): before cutting the whole word into its parts
     // or syllables (`ลา|วา`).
