@@ -396,12 +396,12 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
         (
             "thai-news-heldout-13.txt",
             include_str!("data/thai-news-heldout-13.txt"),
-            [21, 10, 19],
+            [14, 7, 13],
         ),
         (
             "thai-news-heldout-14.txt",
             include_str!("data/thai-news-heldout-14.txt"),
-            [15, 7, 15],
+            [11, 4, 11],
         ),
         (
             "thai-news-heldout-15.txt",

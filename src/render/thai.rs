@@ -5,8 +5,10 @@
 //! with the syllable before it, …). The run is then segmented into dictionary words over
 //! those cluster boundaries, choosing the segmentation with the fewest characters outside
 //! the dictionary, then the fewest words (maximal matching, the newmm approach), then the
-//! most frequent words. Text no word covers stays whole: a wrong break inside a word is
-//! worse than a longer line.
+//! most frequent words (a compound the corpus never counted, because it counts `เปิด` and
+//! `ตัว` rather than `เปิดตัว`, as common as its rarer part less a margin: not the rarest
+//! of words, beaten by `เปิด` + a rare `ตัวโค`). Text no word covers stays whole: a wrong
+//! break inside a word is worse than a longer line.
 //!
 //! Word lists keep compounds whole (การประชุมสุดยอด) where a line could still break
 //! between their words. So a second segmentation, the most likely one under word
@@ -204,6 +206,10 @@ const NOT_A_WORD: u8 = u8::MAX;
 
 /// The highest frequency class; a word's cost is how far below it the word is.
 const MAX_CLASS: u8 = 20;
+
+/// How much rarer than its rarer part a compound the corpus never counted is taken to be
+/// (`compound_class`).
+const COMPOUND_PENALTY: u8 = 4;
 
 /// A sorted word list searched like a trie: the entries sharing a prefix are contiguous,
 /// so extending a prefix narrows a range, and a prefix no word has ends the search early.
@@ -633,6 +639,23 @@ pub fn ladder(run: &[char]) -> Vec<Vec<usize>> {
 /// its box is cut in the first band with a place that fits.
 const EDGE_BANDS: [f32; 3] = [0.15, 0.05, 0.015];
 
+/// The frequency class of a listed word the corpus never counted (class 0), from bound `i`
+/// to bound `j`, made of two listed words it did count: the rarer part's, less
+/// `COMPOUND_PENALTY`. The corpus counts most compounds as their words (`เปิด` `ตัว`, never
+/// `เปิดตัว`), so class 0 says nothing of how common such a compound is. `words_at`: the
+/// listed words from each bound (`segment`), complete from `i + 1` on.
+fn compound_class(words_at: &[Vec<(usize, u8)>], i: usize, j: usize) -> u8 {
+    words_at[i]
+        .iter()
+        .filter(|&&(k, a)| k < j && a > 0)
+        .filter_map(|&(k, a)| {
+            let b = words_at[k].iter().find(|&&(end, _)| end == j)?.1;
+            (b > 0).then(|| a.min(b).saturating_sub(COMPOUND_PENALTY))
+        })
+        .max()
+        .unwrap_or(0)
+}
+
 /// `edge_odds` below which two words that are not common are taken as one.
 const SELDOM_EDGE: f32 = 0.025;
 
@@ -755,6 +778,8 @@ impl<'a> Analysed<'a> {
         };
         let m = bounds.len();
         let mut best: Vec<(Cost, usize, Option<u8>)> = vec![((0, 0, 0), m - 1, None); m];
+        // words_at[i]: the listed words from bounds[i], as (end bound index, class).
+        let mut words_at: Vec<Vec<(usize, u8)>> = vec![Vec::new(); m];
         for i in (0..m - 1).rev() {
             let from = bounds[i];
             // An unknown cluster, to the next bound.
@@ -770,8 +795,16 @@ impl<'a> Analysed<'a> {
                 if range.is_empty() {
                     break;
                 }
+                if let Some(class) = found {
+                    words_at[i].push((j, class));
+                }
                 if let Some(class) = found.filter(|_| whole || i > 0 || j < m - 1) {
-                    let cost = add(best[j].0, 0, u32::from(MAX_CLASS.saturating_sub(class)));
+                    let rated = if choice == Choice::FewestWords && class == 0 {
+                        compound_class(&words_at, i, j)
+                    } else {
+                        class
+                    };
+                    let cost = add(best[j].0, 0, u32::from(MAX_CLASS.saturating_sub(rated)));
                     if cost < pick.0 {
                         pick = (cost, j, Some(class));
                     }
@@ -1615,6 +1648,15 @@ mod tests {
         // A whole listed word the silent letter held to the stretch is cut from it before
         // into its parts (`เฟรม|เวิร์ก`).
         assert_eq!(rungs("เฟรมเวิร์กฟรอนต์เอนด์")[0], "เฟรมเวิร์ก|ฟรอนต์เอนด์");
+    }
+
+    #[test]
+    fn a_compound_the_corpus_never_counted_is_as_common_as_its_rarer_part() {
+        // `เปิดตัว` has no corpus count (the corpus counts `เปิด` and `ตัว`); as the rarest
+        // of words it lost to `เปิด` + the rare `ตัวโค` (`ตัว` + `โค`, counted 3 times), and
+        // `โค` went with it: `เปิด|ตัวโค|แลบ`.
+        assert_eq!(split("เปิดตัวโคแลบรุ่นใหม่"), "เปิดตัว|โคแลบ|รุ่นใหม่");
+        assert!(split("เปิดตัวโคเด็กซ์").starts_with("เปิดตัว"));
     }
 
     #[test]
