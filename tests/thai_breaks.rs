@@ -326,7 +326,7 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
         (
             "thai-news-heldout-5.txt",
             include_str!("data/thai-news-heldout-5.txt"),
-            [10, 3, 11],
+            [6, 1, 6],
         ),
         (
             "thai-news-heldout-6.txt",

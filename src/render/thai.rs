@@ -207,6 +207,12 @@ const NOT_A_WORD: u8 = u8::MAX;
 /// The highest frequency class; a word's cost is how far below it the word is.
 const MAX_CLASS: u8 = 20;
 
+/// The consonants that begin a cluster with `ร ล ว` after them, or are written so before
+/// them: in Thai words (`กร`, `ปล`, `ขว`, `ผล`; `จริง`, `สร้าง`, `ศรี`; a leading `ห`:
+/// `หรือ`, `หล่อ`, `หวาน`) and in loanwords (`บร`, `ดร`, `ฟร`, `ทร`, `สล`). Never `ย`,
+/// `ล`, `น`, `ม`, `อ`, …
+const CLUSTER_FIRST: &str = "กขคตปพผบดฟทสซศจห";
+
 /// How much rarer than its rarer part a compound the corpus never counted is taken to be
 /// (`compound_class`).
 const COMPOUND_PENALTY: u8 = 4;
@@ -924,16 +930,24 @@ impl<'a> Analysed<'a> {
                     .last()
                     .is_some_and(|p| !is_open(&self.chars[p.start..p.end]));
             // Nor a lone consonant after a closed syllable, before `ร ล ว`: it begins a
-            // cluster (`จาก` + `ท` + `วิตช์` is `จาก` + `ทวิตช์`), having no vowel to close.
-            let glide_cluster = matches!(stretch, [c] if is_consonant(*c))
-                && matches!(self.chars.get(end), Some('ร' | 'ล' | 'ว'))
+            // cluster (`จาก` + `ท` + `วิตช์` is `จาก` + `ทวิตช์`), having no vowel to close;
+            // if it is a letter that begins clusters at all (`ย` and `ล` never do: `เว่ย` +
+            // `ระบบ`, `เทรล` + `ร้อย`).
+            let cluster_first = matches!(stretch, [c] if CLUSTER_FIRST.contains(*c))
+                && matches!(self.chars.get(end), Some('ร' | 'ล' | 'ว'));
+            let glide_cluster = cluster_first
                 && out.last().is_some_and(|p| {
                     let prev = &self.chars[p.start..p.end];
                     !is_open(prev) && prev.last() != Some(&THANTHAKHAT)
                 });
             // A syllable grown so is no word the list knows.
             match out.last_mut() {
-                Some(prev) if vowelless && !s_cluster && !glide_cluster && !hard[i] => {
+                // A stretch waiting for its syllable grows by the first letter of a
+                // cluster (`ส` + `ค` + `ริปต์`), rather than the syllable before it.
+                _ if cluster_first && onset.is_some() && !hard[j] && j < m - 1 => {}
+                Some(prev)
+                    if vowelless && !s_cluster && !glide_cluster && !hard[i] && onset.is_none() =>
+                {
                     prev.end = end;
                     prev.class = None;
                 }
@@ -1657,6 +1671,31 @@ mod tests {
         // `โค` went with it: `เปิด|ตัวโค|แลบ`.
         assert_eq!(split("เปิดตัวโคแลบรุ่นใหม่"), "เปิดตัว|โคแลบ|รุ่นใหม่");
         assert!(split("เปิดตัวโคเด็กซ์").starts_with("เปิดตัว"));
+    }
+
+    fn syllables(s: &str) -> Vec<String> {
+        let chars: Vec<char> = s.chars().collect();
+        let run = Analysed::new(&chars);
+        run.syllables
+            .iter()
+            .map(|y| run.piece(y.start, y.end).to_string())
+            .collect()
+    }
+
+    #[test]
+    fn only_a_letter_that_begins_clusters_begins_one_before_r_l_w() {
+        // `ย` and `ล` begin no cluster: they close the syllable before (`เว่ย`, `เทรล`), and
+        // the syllables of the listed word after stay its own (`ระ` `บบ`, not `ยระ` `บบ`).
+        assert_eq!(syllables("หัวเว่ยระบบ"), ["หัว", "เว่ย", "ระ", "บบ"]);
+        assert_eq!(syllables("เทรลร้อยไมล์"), ["เทรล", "ร้อย", "ไมล์"]);
+        assert_eq!(split("หัวเว่ยระบบ"), "หัวเว่ย|ระบบ");
+        // A cluster's first letter after an `ส` waiting for its vowel joins it, not the
+        // syllable before both: `สคริปต์`, never `ไทป์สค` (and no syllable overlaps another).
+        assert_eq!(syllables("เรียนไทป์สคริปต์"), ["เรียน", "ไทป์", "สคริปต์"]);
+        // A stretch with `อ` for its vowel is a syllable of its own still.
+        assert_eq!(syllables("วอตส์แอปป์"), ["วอตส์", "แอปป์"]);
+        // `จ` and a leading `ห` are written before `ร ล ว` (`จริง`, `หรือ`).
+        assert_eq!(syllables("จรวดจรี"), ["จรวด", "จรี"]);
     }
 
     #[test]
