@@ -399,12 +399,15 @@ fn thirteenth_held_out_headlines_break_between_phrases_at_every_width() {
 /// Japanese with `word-break: auto-phrase`: 38 of 413, by default 245 of 357, Chinese 36
 /// of 67). Measured once after it: 50 of 3 659, 8 of 500 (Japanese 8 of 425); one of its
 /// titles has the pattern of the round's one Japanese rule (`…観光客でにぎわう`), built
-/// from held out 11 and 13, so not all of that fall is evidence. Its splits print only
-/// with `--nocapture` or when a bound fails.
+/// from held out 11 and 13, so not all of that fall is evidence. Its splits were read in
+/// the ninth round, after the fifteenth set was set aside: BudouX's phrase start inside a
+/// kana word after a word of two kanji (`簡単おに|ぎりの`) now starts at the word: 25 of
+/// 3 653, 5 of 499 (left: `寝る|前の`, a verb before its noun, and `初めて|の積雪` where a
+/// phrase too wide is cut).
 #[test]
 fn fourteenth_held_out_headlines_break_between_phrases_at_every_width() {
     let held_out = include_str!("data/cjk-phrases-heldout-14.txt");
-    held_to("held out 14", held_out, (50, 8));
+    held_to("held out 14", held_out, (25, 5));
 }
 
 /// The fifteenth set (30 Japanese and 12 Chinese headlines, Chinese in both scripts),

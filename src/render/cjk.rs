@@ -655,10 +655,19 @@ fn japanese_scores(chars: &[char]) -> Vec<i64> {
         let e = (s + 1..=chars.len())
             .find(|&j| words[j])
             .unwrap_or(chars.len());
+        // After a word of two kanji too, where the word does not begin as a particle or
+        // `する`'s forms do (`簡単おに|ぎりの` is `簡単|おにぎりの`; `中東を|めぐる` and
+        // `勉強して|います` are left to BudouX; after one kanji, kana are mostly its
+        // ending, `迷ったところ`).
+        let after_a_particle =
+            s >= 1 && words[s - 1] && "がでをにはもとへの".contains(chars[s - 1]);
+        let after_a_kanji = s >= 2
+            && is_han(chars[s - 1])
+            && is_han(chars[s - 2])
+            && !"がでをにはもとへのやさしすせっ".contains(chars[s]);
         if s >= 1
             && e - s >= 3
-            && words[s - 1]
-            && "がでをにはもとへの".contains(chars[s - 1])
+            && (after_a_particle || after_a_kanji)
             && chars[s..e].iter().all(|&c| is_hiragana(c))
         {
             for k in s + 1..e {
@@ -1193,6 +1202,18 @@ mod tests {
         // After a noun, a word of kana may be a particle: left to BudouX.
         let ja = phrases("中東をめぐる情勢が緊迫", Model::Japanese);
         assert!(ja.iter().any(|p| p == "中東を"), "{ja:?}");
+    }
+
+    #[test]
+    fn a_phrase_starts_at_a_kana_word_after_a_kanji_word_not_inside_it() {
+        // BudouX starts a phrase at `ぎ` after `簡単おに`: the kana word ICU finds after a
+        // word of two kanji starts it instead.
+        let ja = phrases("手軽で簡単おにぎりの具材", Model::Japanese);
+        assert!(ja.iter().any(|p| p.starts_with("おにぎり")), "{ja:?}");
+        // After one kanji, kana are its ending: a phrase BudouX starts after `迷った`
+        // stays (`迷った|ところ`).
+        let ja = phrases("確定申告で迷ったところ", Model::Japanese);
+        assert!(ja.iter().any(|p| p == "ところ"), "{ja:?}");
     }
 
     #[test]
