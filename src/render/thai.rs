@@ -944,7 +944,7 @@ impl<'a> Analysed<'a> {
             match out.last_mut() {
                 // A stretch waiting for its syllable grows by the first letter of a
                 // cluster (`ส` + `ค` + `ริปต์`), rather than the syllable before it.
-                _ if cluster_first && onset.is_some() && !hard[j] && j < m - 1 => {}
+                _ if vowelless && cluster_first && onset.is_some() && !hard[j] && j < m - 1 => {}
                 Some(prev)
                     if vowelless && !s_cluster && !glide_cluster && !hard[i] && onset.is_none() =>
                 {
