@@ -469,6 +469,9 @@ fn word_starts(chars: &[char]) -> Vec<bool> {
 /// its last word edge first (`確定申告|入門`, `ノーコード|ツールで`); a katakana word too
 /// wide between the two listed words it is made of before its particle
 /// (`スタート|アップの`).
+/// The particles of one hiragana: they end the phrase of the word before them.
+const PARTICLES: &str = "がでをにはもとへの";
+
 fn japanese_scores(chars: &[char]) -> Vec<i64> {
     let mut scores = budoux_scores(chars, &JAPANESE);
     let words = word_starts(chars);
@@ -504,7 +507,9 @@ fn japanese_scores(chars: &[char]) -> Vec<i64> {
             && is_han(chars[k])
             && words.get(k + 1).copied().unwrap_or(true)
             && !kanji_prefix(k)
-            && !next.is_some_and(|c| is_hiragana(c) && !"がをのはにでともへやさしすせ".contains(c))
+            && !next.is_some_and(|c| {
+                is_hiragana(c) && !PARTICLES.contains(c) && !"やさしすせ".contains(c)
+            })
     };
     // A word of ICU's of four kanji is mostly two of two (`羽田空港`, `人手不足`): its
     // middle is a word's edge.
@@ -659,14 +664,13 @@ fn japanese_scores(chars: &[char]) -> Vec<i64> {
         // `する`'s forms do (`簡単おに|ぎりの` is `簡単|おにぎりの`; `中東を|めぐる` and
         // `勉強して|います` are left to BudouX; after one kanji, kana are mostly its
         // ending, `迷ったところ`).
-        let after_a_particle =
-            s >= 1 && words[s - 1] && "がでをにはもとへの".contains(chars[s - 1]);
+        let after_a_particle = s >= 1 && words[s - 1] && PARTICLES.contains(chars[s - 1]);
         let after_a_kanji = s >= 2
             && is_han(chars[s - 1])
             && is_han(chars[s - 2])
-            && !"がでをにはもとへのやさしすせっ".contains(chars[s]);
-        if s >= 1
-            && e - s >= 3
+            && !PARTICLES.contains(chars[s])
+            && !"やさしすせっ".contains(chars[s]);
+        if e - s >= 3
             && (after_a_particle || after_a_kanji)
             && chars[s..e].iter().all(|&c| is_hiragana(c))
         {
