@@ -408,6 +408,11 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
             include_str!("data/thai-news-heldout-15.txt"),
             [11, 5, 10],
         ),
+        (
+            "thai-news-heldout-16.txt",
+            include_str!("data/thai-news-heldout-16.txt"),
+            [999, 999, 999],
+        ),
     ] {
         for ((name, slot, assets), bound) in [
             ("card title", &title, &card),

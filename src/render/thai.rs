@@ -340,14 +340,42 @@ fn cluster_boundary(chars: &[char], k: usize) -> bool {
     true
 }
 
-/// Words that make a noun of the word after them, and stand apart from it.
-const NOMINALISERS: [&str; 3] = ["การ", "ความ", "ผู้"];
+/// The frequency class from which a word the corpus counts is not cut by a segmentation
+/// into compounds it never counted (`boundaries`).
+const COUNTED_OFTEN: u8 = 10;
+
+/// Words that make a noun of the word after them, and stand apart from it: `ผู้` always
+/// (`ผู้|ใช้`), `การ` where the corpus counts the noun it makes as its words (`การ|ประชุม`,
+/// never counted whole) but not where it counts it as one word (`การบ้าน`, `การเมือง`).
+/// `ความ` is not one: the noun it makes is one word (`ความปลอดภัย`), listed or not.
+const NOMINALISERS: [&str; 2] = ["การ", "ผู้"];
 
 /// Line-break opportunities inside a run of Thai letters, as character offsets strictly
 /// between 0 and `run.len()`, ascending. `icu` are ICU's opportunities in the same run.
 pub fn boundaries(run: &[char], icu: &[usize]) -> Vec<usize> {
     let run = Analysed::new(run);
     let mut out = run.words.boundaries();
+    // A word the corpus counts often, which the likeliest segmentation finds and the
+    // fewest-words one cuts into compounds the corpus never counted (`ต่อหัว|ใจจริง`
+    // against `ต่อ|หัวใจ|จริง`): no line break inside it. Only the corpus's counts of
+    // `หัวใจ` are evidence; the cut's are none.
+    let uncounted = |p: Piece| p.class == Some(0);
+    if out.iter().any(|&k| {
+        run.pieces_at(k)
+            .is_some_and(|(l, r)| uncounted(l) || uncounted(r))
+    }) {
+        let likely = run.segment(Choice::MostLikely, 0, run.chars.len(), true);
+        out.retain(|&k| {
+            let at = likely.pieces.partition_point(|p| p.end <= k);
+            !likely.pieces.get(at).is_some_and(|w| {
+                w.start < k
+                    && w.class.is_some_and(|c| c >= COUNTED_OFTEN)
+                    && run
+                        .pieces_at(k)
+                        .is_some_and(|(l, r)| uncounted(l) || uncounted(r))
+            })
+        });
+    }
     if icu.iter().any(|b| out.binary_search(b).is_err()) {
         let likely = run.segment(Choice::MostLikely, 0, run.chars.len(), true);
         // Where a likelier word ends that only makes a noun of the word after it (`การ`,
@@ -355,7 +383,14 @@ pub fn boundaries(run: &[char], icu: &[usize]) -> Vec<usize> {
         let after_a_nominaliser: Vec<usize> = likely
             .pieces
             .iter()
-            .filter(|p| NOMINALISERS.contains(&run.piece(p.start, p.end)))
+            .filter(|p| {
+                let word = run.piece(p.start, p.end);
+                NOMINALISERS.contains(&word)
+                    && (word == "ผู้"
+                        || run.words.pieces.iter().all(|w| {
+                            !(w.start < p.end && p.end < w.end) || w.class.is_none_or(|c| c == 0)
+                        }))
+            })
             .map(|p| p.end)
             .collect();
         let likely = likely.boundaries();
@@ -1741,15 +1776,19 @@ mod tests {
         assert_eq!(opportunities("ข่าวเปิดตัวแล้ว"), "ข่าว|เปิดตัว|แล้ว");
         assert_eq!(opportunities("รุ่นใหม่จาก"), "รุ่นใหม่|จาก");
         // Where they disagree (`ต่อหัว|ใจจริง` against `ต่อ|หัวใจ|จริง`), the likelier
-        // words' boundaries stand, not the fewest-words one alone.
-        assert_eq!(opportunities("ต่อหัวใจจริง"), "ต่อ|หัว|ใจ|จริง");
+        // words' boundaries stand, and the fewest-words one does not cut a word the
+        // corpus counts often into compounds it never counted.
+        assert_eq!(opportunities("ต่อหัวใจจริง"), "ต่อ|หัวใจ|จริง");
         // A longer compound the list holds stays whole too, though its parts are the
         // likelier words and ICU breaks between them (`ยอด|นิยม`); not after a
         // nominaliser.
         assert_eq!(opportunities("แบรนด์ยอดนิยม"), "แบรนด์|ยอดนิยม");
         assert_eq!(opportunities("แนะนำร้านอาหาร"), "แนะนำ|ร้านอาหาร");
         assert_eq!(opportunities("การประชุม"), "การ|ประชุม");
-        assert_eq!(opportunities("ความปลอดภัย"), "ความ|ปลอดภัย");
+        // Unless the corpus counts the noun `การ` makes as one word; and the noun `ความ`
+        // makes is one word.
+        assert_eq!(opportunities("เด็กทำการบ้าน"), "เด็ก|ทำการบ้าน");
+        assert_eq!(opportunities("ความปลอดภัย"), "ความปลอดภัย");
     }
 
     #[test]
