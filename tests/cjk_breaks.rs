@@ -428,5 +428,5 @@ fn fifteenth_held_out_headlines_break_between_phrases_at_every_width() {
 #[test]
 fn sixteenth_held_out_headlines_break_between_phrases_at_every_width() {
     let held_out = include_str!("data/cjk-phrases-heldout-16.txt");
-    held_to("held out 16", held_out, (9999, 9999));
+    held_to("held out 16", held_out, (2, 0));
 }

@@ -411,7 +411,7 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
         (
             "thai-news-heldout-16.txt",
             include_str!("data/thai-news-heldout-16.txt"),
-            [999, 999, 999],
+            [10, 4, 6],
         ),
     ] {
         for ((name, slot, assets), bound) in [
