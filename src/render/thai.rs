@@ -603,17 +603,38 @@ pub fn ladder(run: &[char]) -> Vec<Vec<usize>> {
     // evidence (`ลาวา|ขาย`, `รูฟท็อป|ติด`): before cutting the whole word into its parts
     // or syllables (`ลา|วา`).
     let native_word = |p: Piece| matches!(run.strength(p), Strength::Common | Strength::Rare);
-    rungs.push(between(&|l, r| {
-        (whole_word(l) && native_word(r)) || (native_word(l) && whole_word(r))
-    }));
-    // Next, where a word of Thai origin meets one spelling English, held for want of
-    // evidence (`ยาน|สตาร์ชิป`): a Thai word glued to an English one is likelier two words
-    // than the English one is two.
     let thai_word = |p: Piece| {
         matches!(run.strength(p), Strength::Common | Strength::Rare)
             && run.thai_like(p)
             && !spelled_as_english(&run.chars[p.start..p.end])
     };
+    let whole_and_native =
+        |l: Piece, r: Piece| (whole_word(l) && native_word(r)) || (native_word(l) && whole_word(r));
+    rungs.push(between(&whole_and_native));
+    // Next, the edge of a listed word of two syllables or more that the corpus counts,
+    // beside a listed word of any shape, held for want of evidence or by a silent letter
+    // (`แบรนด์|เครื่องสำอาง`): before that word's parts (`เครื่อง|สำอาง`). Not between two
+    // words of English shape, likelier one English compound (`โอเพน|เวิลด์`), nor before
+    // an English suffix spelt as Thai spells one (`โปรแกรม|มิ่ง`).
+    let counted = |p: Piece| whole_word(p) && native_word(p);
+    let suffixed = |k: usize| {
+        run.syllable_at(k).filter(|&at| at > 0).is_some_and(|at| {
+            let (a, b) = (run.syllables[at - 1], run.syllables[at]);
+            spelled_suffix(&run.chars[a.start..a.end], &run.chars[b.start..b.end])
+        })
+    };
+    let beside_counted = |l: Piece, r: Piece| {
+        ((counted(l) && r.known) || (l.known && counted(r)))
+            && !(run.foreign(l) && run.foreign(r))
+            && !suffixed(r.start)
+    };
+    let mut rung = meeting(&beside_counted, true);
+    rung.extend(meeting(&beside_counted, false));
+    rung.retain(|k| !rungs.iter().any(|earlier| earlier.contains(k)));
+    rungs.push(rung);
+    // Next, where a word of Thai origin meets one spelling English, held for want of
+    // evidence (`ยาน|สตาร์ชิป`): a Thai word glued to an English one is likelier two words
+    // than the English one is two.
     let english_word = |p: Piece| p.known && !thai_word(p) && run.english_like(p);
     rungs.push(between(&|l, r| {
         (thai_word(l) && english_word(r)) || (english_word(l) && thai_word(r))
@@ -1090,6 +1111,15 @@ impl<'a> Analysed<'a> {
             || (ka == Kind::Silenced && er_suffix(sb).is_some() && ends_right)
     }
 
+    /// Whether a listed piece looks like an English word: spelt as only transliterations
+    /// are, or not frequent in the corpus and made of syllables that stand mostly in
+    /// English words (`english_like`).
+    fn foreign(&self, p: Piece) -> bool {
+        p.known
+            && (spelled_as_english(&self.chars[p.start..p.end])
+                || (p.class.unwrap_or(0) < COMMON && self.english_like(p)))
+    }
+
     /// The dictionary's pieces meeting at `k`; one cut in two when `k` falls inside it (a
     /// compound's parts, each judged as a word of its own).
     fn pieces_at(&self, k: usize) -> Option<(Piece, Piece)> {
@@ -1145,12 +1175,7 @@ impl<'a> Analysed<'a> {
         // (`ปลั๊ก|อิน`, `สมาร์ต|โฮม`: `english_like`), may be one English compound written
         // together; Thai spelling cannot tell `open source` from `platform e-commerce`, so
         // neither breaks unless too wide (the ladder then cuts between the two first).
-        let foreign = |p: Piece| {
-            p.known
-                && (spelled_as_english(&self.chars[p.start..p.end])
-                    || (p.class.unwrap_or(0) < COMMON && self.english_like(p)))
-        };
-        (foreign(left) && foreign(right))
+        (self.foreign(left) && self.foreign(right))
             || inside_unit
             || (at_edge && (l == Weak || r == Weak))
             || (!at_edge && ((l == Weak && matches!(r, Weak | Rare)) || (r == Weak && l == Rare)))
@@ -1913,6 +1938,21 @@ mod tests {
             .into_iter()
             .map(|rung| marked(&chars, rung))
             .collect()
+    }
+
+    #[test]
+    fn a_held_stretch_is_cut_beside_a_counted_word_before_inside_it() {
+        // `แบรนด์` is held to `เครื่องสำอาง` for want of evidence; too wide, the stretch
+        // is cut between them before between `เครื่อง` and `สำอาง`.
+        assert_eq!(split("แบรนด์เครื่องสำอาง"), "แบรนด์เครื่องสำอาง");
+        let ladder = rungs("แบรนด์เครื่องสำอาง");
+        assert_eq!(ladder[0], "แบรนด์|เครื่องสำอาง", "{ladder:?}");
+        // Not before a suffix spelt as English (`-ming`).
+        assert!(
+            !rungs("คอร์สโปรแกรมมิ่ง")[0].contains("แกรม|มิ่ง"),
+            "{:?}",
+            rungs("คอร์สโปรแกรมมิ่ง")
+        );
     }
 
     #[test]
