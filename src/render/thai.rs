@@ -360,24 +360,23 @@ pub fn boundaries(run: &[char], icu: &[usize]) -> Vec<usize> {
     // against `ต่อ|หัวใจ|จริง`): no line break inside it. Only the corpus's counts of
     // `หัวใจ` are evidence; the cut's are none.
     let uncounted = |p: Piece| p.class == Some(0);
-    if out.iter().any(|&k| {
+    let beside_uncounted = |k: usize| {
         run.pieces_at(k)
             .is_some_and(|(l, r)| uncounted(l) || uncounted(r))
-    }) {
-        let likely = run.segment(Choice::MostLikely, 0, run.chars.len(), true);
+    };
+    let cut_uncounted = out.iter().any(|&k| beside_uncounted(k));
+    // The likeliest segmentation, found once, where this or ICU's opportunities need it.
+    let likely = (cut_uncounted || icu.iter().any(|b| out.binary_search(b).is_err()))
+        .then(|| run.segment(Choice::MostLikely, 0, run.chars.len(), true));
+    if let Some(likely) = likely.as_ref().filter(|_| cut_uncounted) {
         out.retain(|&k| {
             let at = likely.pieces.partition_point(|p| p.end <= k);
             !likely.pieces.get(at).is_some_and(|w| {
-                w.start < k
-                    && w.class.is_some_and(|c| c >= COUNTED_OFTEN)
-                    && run
-                        .pieces_at(k)
-                        .is_some_and(|(l, r)| uncounted(l) || uncounted(r))
+                w.start < k && w.class.is_some_and(|c| c >= COUNTED_OFTEN) && beside_uncounted(k)
             })
         });
     }
-    if icu.iter().any(|b| out.binary_search(b).is_err()) {
-        let likely = run.segment(Choice::MostLikely, 0, run.chars.len(), true);
+    if let Some(likely) = likely.filter(|_| icu.iter().any(|b| out.binary_search(b).is_err())) {
         // Where a likelier word ends that only makes a noun of the word after it (`การ`,
         // `ความ`, `ผู้`): a word of its own, as every segmenter and Chromium take it.
         let after_a_nominaliser: Vec<usize> = likely
