@@ -413,6 +413,11 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
             include_str!("data/thai-news-heldout-16.txt"),
             [8, 3, 4],
         ),
+        (
+            "thai-news-heldout-17.txt",
+            include_str!("data/thai-news-heldout-17.txt"),
+            [11, 3, 5],
+        ),
     ] {
         for ((name, slot, assets), bound) in [
             ("card title", &title, &card),
