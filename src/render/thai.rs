@@ -419,7 +419,8 @@ pub fn boundaries(run: &[char], icu: &[usize]) -> Vec<usize> {
         out.dedup();
     }
     out.retain(|&k| {
-        !run.inside_a_word(k)
+        !run.after_an_agent_prefix(k)
+            && !run.inside_a_word(k)
             && !run.held_back(k)
             && !run.seldom_an_edge(k)
             && !run.inside_an_acronym(k)
@@ -560,6 +561,7 @@ pub fn ladder(run: &[char]) -> Vec<Vec<usize>> {
                     && run.inside_a_word(k) == glued
                     && !run.inside_an_acronym(k)
                     && !run.after_an_english_prefix(k)
+                    && !run.after_an_agent_prefix(k)
             })
             .collect()
     };
@@ -1108,6 +1110,14 @@ impl<'a> Analysed<'a> {
             || (kb == Kind::Silenced && holds(ka))
             || spelled_suffix(sa, sb)
             || (ka == Kind::Silenced && er_suffix(sb).is_some() && ends_right)
+    }
+
+    /// Whether `k` follows `นัก` that begins a word with the listed word after it: it makes
+    /// a noun of the doer (`นักวิ่ง`, `นักพัฒนา`, `นักบอล`), one word whether the list has
+    /// it or not.
+    fn after_an_agent_prefix(&self, k: usize) -> bool {
+        self.pieces_at(k)
+            .is_some_and(|(l, r)| self.piece(l.start, l.end) == "นัก" && r.known)
     }
 
     /// Whether a listed piece looks like an English word: spelt as only transliterations
@@ -1813,6 +1823,8 @@ mod tests {
         // makes is one word.
         assert_eq!(opportunities("เด็กทำการบ้าน"), "เด็ก|ทำการบ้าน");
         assert_eq!(opportunities("ความปลอดภัย"), "ความปลอดภัย");
+        // Nor the doer `นัก` makes, listed or not (`นักวิ่ง` is not).
+        assert_eq!(opportunities("นักวิ่งไทย"), "นักวิ่ง|ไทย");
     }
 
     #[test]
