@@ -1184,7 +1184,16 @@ impl<'a> Analysed<'a> {
         // (`ปลั๊ก|อิน`, `สมาร์ต|โฮม`: `english_like`), may be one English compound written
         // together; Thai spelling cannot tell `open source` from `platform e-commerce`, so
         // neither breaks unless too wide (the ladder then cuts between the two first).
+        // Two rare one-syllable words neither of which stands mostly in Thai words
+        // (`เพส` + `โต้`): likelier one loanword's syllables than two words.
+        let unthai = |p: Piece, s: Strength| {
+            s == Rare
+                && one(p)
+                && !self.thai_like(p)
+                && !self.chars[p.start..p.end].contains(&THANTHAKHAT)
+        };
         (self.foreign(left) && self.foreign(right))
+            || (unthai(left, l) && unthai(right, r))
             || inside_unit
             || (at_edge && (l == Weak || r == Weak))
             || (!at_edge && ((l == Weak && matches!(r, Weak | Rare)) || (r == Weak && l == Rare)))
@@ -1949,6 +1958,19 @@ mod tests {
             .into_iter()
             .map(|rung| marked(&chars, rung))
             .collect()
+    }
+
+    #[test]
+    fn two_rare_syllables_of_no_thai_shape_are_held_together() {
+        // `เพส` and `โต้` are both listed, both rare, neither mostly in Thai words: one
+        // loanword's syllables (`pesto`) before two words.
+        assert!(
+            !split("ซอสเพสโต้").contains("เพส|โต้"),
+            "{}",
+            split("ซอสเพสโต้")
+        );
+        // A silenced final ends a loanword: `ลุ้น|แชมป์` stays a break.
+        assert_eq!(split("ลุ้นแชมป์"), "ลุ้น|แชมป์");
     }
 
     #[test]
