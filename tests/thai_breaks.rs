@@ -262,9 +262,10 @@ fn split_words(
 /// on the development half), then fresh sets written later, each before the changes
 /// measured on it (the seventh again in two halves: `-dev-7` tuned on, `-heldout-7`
 /// measured once; the eighth to the twelfth likewise, each's counts its baseline, set before
-/// any change of the round that used it; the thirteenth to the sixteenth, 73, 66, 66 and
-/// 68 titles, each held out whole, its splits read only once a newer set was set aside:
-/// the sixteenth measured 20 of 1 435 before its round, 15 after) (README: the table under
+/// any change of the round that used it; the thirteenth to the seventeenth, 73, 66, 66, 68
+/// and 65 titles, each held out whole, its splits read only once a newer set was set
+/// aside: the sixteenth measured 20 of 1 435 before its round and 15 after, the
+/// seventeenth 19 of 1 175 before the round's last two rules and after) (README: the table under
 /// "Judged on writing it was not built from"). Each is laid out at 1040, 700, 560, 420 and 300 px in the default card's
 /// title slot (64 px down to 40, four lines at most, then cut with
 /// `…`) and in the narrow template at 36 and 56 px (as many lines as it takes); a line
