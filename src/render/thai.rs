@@ -378,17 +378,18 @@ pub fn boundaries(run: &[char], icu: &[usize]) -> Vec<usize> {
     }
     if let Some(likely) = likely.filter(|_| icu.iter().any(|b| out.binary_search(b).is_err())) {
         // Where a likelier word ends that only makes a noun of the word after it (`การ`,
-        // `ความ`, `ผู้`): a word of its own, as every segmenter and Chromium take it.
+        // `ผู้`: `NOMINALISERS`): a word of its own, as every segmenter and Chromium take it.
         let after_a_nominaliser: Vec<usize> = likely
             .pieces
             .iter()
             .filter(|p| {
                 let word = run.piece(p.start, p.end);
+                let words = &run.words.pieces;
+                let around = words.get(words.partition_point(|w| w.end <= p.end));
                 NOMINALISERS.contains(&word)
                     && (word == "ผู้"
-                        || run.words.pieces.iter().all(|w| {
-                            !(w.start < p.end && p.end < w.end) || w.class.is_none_or(|c| c == 0)
-                        }))
+                        || around
+                            .is_none_or(|w| w.start >= p.end || w.class.is_none_or(|c| c == 0)))
             })
             .map(|p| p.end)
             .collect();
@@ -1112,9 +1113,10 @@ impl<'a> Analysed<'a> {
             || (ka == Kind::Silenced && er_suffix(sb).is_some() && ends_right)
     }
 
-    /// Whether `k` follows `นัก` that begins a word with the listed word after it: it makes
-    /// a noun of the doer (`นักวิ่ง`, `นักพัฒนา`, `นักบอล`), one word whether the list has
-    /// it or not.
+    /// Whether `k` lies between the word `นัก` and a listed word after it: `นัก` makes a
+    /// noun of the doer (`นักวิ่ง`, `นักพัฒนา`, `นักบอล`), one word whether the list has it
+    /// or not (after an adjective, `ดีนัก`, it means "very": that costs a break
+    /// opportunity, never a split word).
     fn after_an_agent_prefix(&self, k: usize) -> bool {
         self.pieces_at(k)
             .is_some_and(|(l, r)| self.piece(l.start, l.end) == "นัก" && r.known)
@@ -1178,20 +1180,21 @@ impl<'a> Analysed<'a> {
         // A weak piece (the shape of a transliteration's piece) holds on to a weak or rare
         // neighbour.
         let at_edge = l == Unknown || r == Unknown || left_taken || right_taken;
-        // Two words both spelt as only transliterations are (`รูฟ|ท็อป`, `ท็อป|ฟอร์ม`), or
-        // neither frequent in the corpus (a loanword listed with no count, `ไบโอ`, is
-        // not) and made of syllables that stand mostly in English words
-        // (`ปลั๊ก|อิน`, `สมาร์ต|โฮม`: `english_like`), may be one English compound written
-        // together; Thai spelling cannot tell `open source` from `platform e-commerce`, so
-        // neither breaks unless too wide (the ladder then cuts between the two first).
-        // Two rare one-syllable words neither of which stands mostly in Thai words
-        // (`เพส` + `โต้`): likelier one loanword's syllables than two words.
+        // Two rare one-syllable words neither of which stands mostly in Thai words, and
+        // neither ending in a silenced letter, which ends a loanword (`เพส` + `โต้`, not
+        // `ลุ้น|แชมป์`): likelier one loanword's syllables than two words.
         let unthai = |p: Piece, s: Strength| {
             s == Rare
                 && one(p)
                 && !self.thai_like(p)
                 && !self.chars[p.start..p.end].contains(&THANTHAKHAT)
         };
+        // Two words both spelt as only transliterations are (`รูฟ|ท็อป`, `ท็อป|ฟอร์ม`), or
+        // neither frequent in the corpus (a loanword listed with no count, `ไบโอ`, is
+        // not) and made of syllables that stand mostly in English words
+        // (`ปลั๊ก|อิน`, `สมาร์ต|โฮม`: `english_like`), may be one English compound written
+        // together; Thai spelling cannot tell `open source` from `platform e-commerce`, so
+        // neither breaks unless too wide (the ladder then cuts between the two first).
         (self.foreign(left) && self.foreign(right))
             || (unthai(left, l) && unthai(right, r))
             || inside_unit
