@@ -552,21 +552,22 @@ pub fn ladder(run: &[char]) -> Vec<Vec<usize>> {
     let boundaries = run.words.boundaries();
     let mut rungs: Vec<Vec<usize>> = Vec::new();
     // The word boundaries between two pieces that pass `pair`, where no acronym or
-    // English prefix runs across, and a loanword does (`glued`: `inside_a_word`) or not.
-    let meeting = |pair: &dyn Fn(Piece, Piece) -> bool, glued: bool| -> Vec<usize> {
+    // English prefix runs across, and a loanword does (`glued`: `inside_a_word`) or not,
+    // or either (`None`).
+    let meeting = |pair: &dyn Fn(Piece, Piece) -> bool, glued: Option<bool>| -> Vec<usize> {
         boundaries
             .iter()
             .copied()
             .filter(|&k| {
                 run.pieces_at(k).is_some_and(|(l, r)| pair(l, r))
-                    && run.inside_a_word(k) == glued
+                    && glued.is_none_or(|glued| run.inside_a_word(k) == glued)
                     && !run.inside_an_acronym(k)
                     && !run.after_an_english_prefix(k)
                     && !run.after_an_agent_prefix(k)
             })
             .collect()
     };
-    let between = |pair: &dyn Fn(Piece, Piece) -> bool| meeting(pair, false);
+    let between = |pair: &dyn Fn(Piece, Piece) -> bool| meeting(pair, Some(false));
     // Next, where two listed words of two syllables or more meet but the line was held
     // for want of evidence (`ฮาร์ดแวร์|โอเพนซอร์ส`, `เฟซบุ๊ก|มาร์เก็ตเพลส`): between two
     // whole words the list has is a better guess than inside either.
@@ -599,7 +600,7 @@ pub fn ladder(run: &[char]) -> Vec<Vec<usize>> {
     let whole_and_sure = |p: Piece| whole_word(p) && sure(p);
     rungs.push(meeting(
         &|l, r| (unknown(l) && whole_and_sure(r)) || (whole_and_sure(l) && unknown(r)),
-        true,
+        Some(true),
     ));
     // Next, where a whole word meets a listed word of native shape, held for want of
     // evidence (`ลาวา|ขาย`, `รูฟท็อป|ติด`): before cutting the whole word into its parts
@@ -620,8 +621,7 @@ pub fn ladder(run: &[char]) -> Vec<Vec<usize>> {
     // an English suffix spelt as Thai spells one (`โปรแกรม|มิ่ง`).
     let counted = |p: Piece| whole_word(p) && native_word(p);
     let suffixed = |k: usize| {
-        run.syllable_at(k).filter(|&at| at > 0).is_some_and(|at| {
-            let (a, b) = (run.syllables[at - 1], run.syllables[at]);
+        run.syllables_meeting(k).is_some_and(|(a, b)| {
             spelled_suffix(&run.chars[a.start..a.end], &run.chars[b.start..b.end])
         })
     };
@@ -630,8 +630,7 @@ pub fn ladder(run: &[char]) -> Vec<Vec<usize>> {
             && !(run.foreign(l) && run.foreign(r))
             && !suffixed(r.start)
     };
-    let mut rung = meeting(&beside_counted, true);
-    rung.extend(meeting(&beside_counted, false));
+    let mut rung = meeting(&beside_counted, None);
     rung.retain(|k| !rungs.iter().any(|earlier| earlier.contains(k)));
     rungs.push(rung);
     // Next, where a word of Thai origin meets one spelling English, held for want of
@@ -1028,6 +1027,12 @@ impl<'a> Analysed<'a> {
         out
     }
 
+    /// The two syllables that meet at character offset `k`, if one ends and one starts there.
+    fn syllables_meeting(&self, k: usize) -> Option<(Piece, Piece)> {
+        let at = self.syllable_at(k).filter(|&at| at > 0)?;
+        Some((self.syllables[at - 1], self.syllables[at]))
+    }
+
     /// The index of the syllable starting at character offset `k`, if one does.
     fn syllable_at(&self, k: usize) -> Option<usize> {
         let at = self.syllables.partition_point(|s| s.start < k);
@@ -1081,10 +1086,9 @@ impl<'a> Analysed<'a> {
     /// `-tion` in ways no native word pairs (`spelled_suffix`). A known word is judged as a
     /// whole, a stretch the dictionary does not know by its syllable at `k`.
     fn inside_a_word(&self, k: usize) -> bool {
-        let Some(at) = self.syllable_at(k).filter(|&at| at > 0) else {
+        let Some((a, b)) = self.syllables_meeting(k) else {
             return true;
         };
-        let (a, b) = (self.syllables[at - 1], self.syllables[at]);
         let Some((left, right)) = self.pieces_at(k) else {
             return false;
         };
@@ -1181,7 +1185,7 @@ impl<'a> Analysed<'a> {
         // neighbour.
         let at_edge = l == Unknown || r == Unknown || left_taken || right_taken;
         // Two rare one-syllable words neither of which stands mostly in Thai words, and
-        // neither ending in a silenced letter, which ends a loanword (`เพส` + `โต้`, not
+        // neither with a silenced letter, whose syllable ends a loanword (`เพส` + `โต้`, not
         // `ลุ้น|แชมป์`): likelier one loanword's syllables than two words.
         let unthai = |p: Piece, s: Strength| {
             s == Rare
@@ -1259,10 +1263,10 @@ impl<'a> Analysed<'a> {
     /// the word list says words seldom meet: `ดิส` begins 8 of its words and ends none, so
     /// `ดิส|เพลย์` is one word the list lacks rather than two it has.
     fn seldom_an_edge(&self, k: usize) -> bool {
-        let (Some((left, right)), Some(at)) = (self.pieces_at(k), self.syllable_at(k)) else {
+        let (Some((left, right)), Some((a, b))) = (self.pieces_at(k), self.syllables_meeting(k))
+        else {
             return false;
         };
-        let (a, b) = (self.syllables[at - 1], self.syllables[at]);
         self.strength(left) != Strength::Common
             && self.strength(right) != Strength::Common
             && edge_odds(self.piece(a.start, a.end), self.piece(b.start, b.end)) < SELDOM_EDGE
