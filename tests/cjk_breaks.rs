@@ -306,10 +306,11 @@ fn fourth_round_headlines_break_between_phrases_at_every_width() {
 /// katakana words): 14 of 2 363, 2 of 322 at the five, all Chinese words the lexicon
 /// lacks. One mark was mended then, to the other sets' (`整えるべき|こと`, not
 /// `整える|べき|こと`: `べき` is an auxiliary, as in `見るべき|ポイント` of the same set).
+/// The eleventh round's `越X越Y` as one word: 9 and 1 (`多|地`, `创新|高`).
 #[test]
 fn eighth_held_out_headlines_break_between_phrases_at_every_width() {
     let held_out = include_str!("data/cjk-phrases-heldout-8.txt");
-    held_to("held out 8", held_out, (14, 2));
+    held_to("held out 8", held_out, (9, 1));
 }
 
 /// The ninth set (30 Japanese and 12 Chinese headlines), written and set aside after the
@@ -321,11 +322,12 @@ fn eighth_held_out_headlines_break_between_phrases_at_every_width() {
 /// at the five (Japanese 4 of 286). Its splits were then read (`始める|べきか`,
 /// `受け|入れ拡大へ`, `受け入れ拡大|へ`, `名古屋め|しを`) and two rules built from them
 /// (`べき` joins its verb; a compound verb's second kanji has its own ending, so
-/// `受け入れ|拡大` is a word edge): 5 and 1 left (`名古屋め|し`).
+/// `受け入れ|拡大` is a word edge): 5 and 1 left (`名古屋め|し`), none since the
+/// eleventh round cuts a phrase too wide before a kana noun, not inside it.
 #[test]
 fn ninth_held_out_headlines_break_between_phrases_at_every_width() {
     let held_out = include_str!("data/cjk-phrases-heldout-9.txt");
-    held_to("held out 9", held_out, (5, 1));
+    held_to("held out 9", held_out, (0, 0));
 }
 
 /// The tenth set (32 Japanese and 13 Chinese headlines), written and set aside after the
@@ -442,19 +444,23 @@ fn sixteenth_held_out_headlines_break_between_phrases_at_every_width() {
 /// once with no Japanese or Chinese rule changed: 26 of 2 378 line breaks at every width,
 /// 4 of 341 at the five (Japanese 3 of 278, Traditional Chinese 1 of 17; Chromium at the
 /// five, Japanese with `word-break: auto-phrase`: 10 of 274, by default 169 of 239,
-/// Chinese 35 of 54). Its splits print only with `--nocapture` or when a bound fails.
+/// Chinese 35 of 54). Its splits were read in the eleventh round, after the eighteenth
+/// set was set aside (`組み立て|てみた`, `味覚さん|まが`, `東北新幹線|が`, `通勤|族`), and
+/// two rules built from them (a stem in `て` keeps its て-form's `て`; a kana noun between
+/// a kanji word and its particle is cut before, not inside): 14 and 2.
 #[test]
 fn seventeenth_held_out_headlines_break_between_phrases_at_every_width() {
     let held_out = include_str!("data/cjk-phrases-heldout-17.txt");
-    held_to("held out 17", held_out, (26, 4));
+    held_to("held out 17", held_out, (14, 2));
 }
 
 /// The eighteenth set (30 Japanese and 12 Chinese headlines, Chinese in both scripts),
 /// written and set aside at the start of the eleventh round, before anything of it was
 /// built or measured, and measured then: 29 of 2 608 line breaks at every width, 4 of 367
 /// at the five (Japanese 4 of 310, Chinese 0 of 57; Chromium at the five, Japanese with
-/// `word-break: auto-phrase`: 16 of 303, by default 182 of 259, Chinese 32 of 51). Its
-/// splits print only with `--nocapture` or when a bound fails.
+/// `word-break: auto-phrase`: 16 of 303, by default 182 of 259, Chinese 32 of 51). The
+/// same once more after the round's three rules. Its splits print only with
+/// `--nocapture` or when a bound fails.
 #[test]
 fn eighteenth_held_out_headlines_break_between_phrases_at_every_width() {
     let held_out = include_str!("data/cjk-phrases-heldout-18.txt");

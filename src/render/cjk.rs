@@ -425,6 +425,8 @@ pub fn scores(chars: &[char], model: Model) -> Vec<i64> {
         // the others by their votes.
         *score = if number_binds(chars, k, model) {
             budoux.min(0) - 6 * SCALE
+        } else if more_and_more(chars, k) {
+            budoux.min(0) - 5 * SCALE
         } else if listed[k] && votes == 2 {
             budoux.max(1)
         } else if listed[k] {
@@ -434,6 +436,17 @@ pub fn scores(chars: &[char], model: Model) -> Vec<i64> {
         };
     }
     scores
+}
+
+/// Whether `chars[k]` is inside `越X越Y` ("the more X, the more Y": `越开越多`,
+/// `越跑越快`), one word however the segmenters cut it (they know `越来越` alone).
+fn more_and_more(chars: &[char], k: usize) -> bool {
+    let at = |j: usize| j < chars.len() && chars[j] == '越';
+    let han = |j: usize| chars.get(j).is_some_and(|&c| is_han(c) && c != '越');
+    // `k` is after the first `越`, after its X, or after the second `越`.
+    (k >= 1 && at(k - 1) && han(k) && at(k + 1) && han(k + 2))
+        || (k >= 2 && at(k - 2) && han(k - 1) && at(k) && han(k + 1))
+        || (k >= 3 && at(k - 3) && han(k - 2) && at(k - 1) && han(k))
 }
 
 /// Where ICU's dictionary segmenter starts a word, for each character (index
@@ -576,6 +589,8 @@ fn japanese_scores(chars: &[char]) -> Vec<i64> {
     for (k, score) in scores.iter_mut().enumerate().take(chars.len()).skip(1) {
         let (a, b) = (kind(chars[k - 1]), kind(chars[k]));
         if words[k] {
+            // Not a word that starts with a number's counter: the counter is the
+            // number's (`４日|勤務`, where ICU reads `日勤`, a day shift).
             trusted = is_han(chars[k]) || mixed(k);
         } else if k == 1 {
             trusted = is_han(chars[0]) || mixed(0);
@@ -589,7 +604,8 @@ fn japanese_scores(chars: &[char]) -> Vec<i64> {
             || voiced_inside(k);
         // After a verb's て-form, a helping verb makes a phrase of its own (`書かせて|みたら`,
         // `読まれて|いる`).
-        let after_te = chars[k - 1] == 'て' && is_hiragana(chars[k]);
+        // Not inside a doubled `てて`: a stem that ends in `て` with its `て` (`組み立てて|みた`).
+        let after_te = chars[k - 1] == 'て' && is_hiragana(chars[k]) && chars[k] != 'て';
         // A katakana or Latin word's edge, but not before the hiragana after it: its
         // particle or ending (`ツールで`, `Rustで`, `ログインする`).
         let edge = a != b && (a != 0 || b != 0) && !(a != 0 && is_hiragana(chars[k]))
@@ -670,15 +686,33 @@ fn japanese_scores(chars: &[char]) -> Vec<i64> {
             && is_han(chars[s - 2])
             && !PARTICLES.contains(chars[s])
             && !"やさしすせっ".contains(chars[s]);
-        if e - s >= 3
-            && (after_a_particle || after_a_kanji)
-            && chars[s..e].iter().all(|&c| is_hiragana(c))
-        {
+        let kana = chars[s..e].iter().all(|&c| is_hiragana(c));
+        if e - s >= 3 && (after_a_particle || after_a_kanji) && kana {
             for k in s + 1..e {
                 if scores[k] > 0 {
                     scores[s] = scores[s].max(scores[k]);
                     scores[k] = -5 * SCALE;
                 }
+            }
+        }
+        // A word of kana between a word of two kanji or more and a particle of its own,
+        // not starting as a particle does, is a noun (`味覚|さんまが`, `名古屋|めしを`; not
+        // `自動化|とそ|の`): a phrase too wide is cut before it first, not inside it
+        // (`味覚さん|まが`; ICU's kana words are trusted no more than this).
+        let particle_after = e < chars.len()
+            && PARTICLES.contains(chars[e])
+            && words.get(e + 1).copied().unwrap_or(true);
+        if e - s >= 2
+            && s >= 2
+            && is_han(chars[s - 1])
+            && is_han(chars[s - 2])
+            && kana
+            && !PARTICLES.contains(chars[s])
+            && particle_after
+            && scores[s] <= 0
+        {
+            for k in s + 1..e {
+                scores[k] = scores[k].min(scores[s] - 1);
             }
         }
         s = e;
@@ -1218,6 +1252,45 @@ mod tests {
         // stays (`迷った|ところ`).
         let ja = phrases("確定申告で迷ったところ", Model::Japanese);
         assert!(ja.iter().any(|p| p == "ところ"), "{ja:?}");
+    }
+
+    #[test]
+    fn a_te_form_of_a_stem_in_te_ends_after_its_second_te() {
+        // `組み立てて|みた`: the helping verb starts after the second `て`, not inside `てて`.
+        let text = "家具を組み立ててみた";
+        assert!(cut_rank(text, "みた") > cut_rank(text, "てみた"));
+        assert!(cut_rank(text, "みた") > WORD_EDGE);
+    }
+
+    #[test]
+    fn a_kana_noun_between_a_kanji_word_and_its_particle_is_cut_before_not_inside() {
+        for (text, before, inside) in [
+            ("秋の味覚さんまが豊漁に", "さんま", "まが"),
+            ("名古屋めしを食べ歩く", "めし", "しを"),
+        ] {
+            assert!(
+                cut_rank(text, before) > cut_rank(text, inside),
+                "{text}: {} {}",
+                cut_rank(text, before),
+                cut_rank(text, inside)
+            );
+        }
+        // Not a word that starts as a particle does: `自動化|とその` keeps its cut.
+        let text = "コードレビューの自動化とその落とし穴";
+        assert!(cut_rank(text, "その") > cut_rank(text, "とその"));
+    }
+
+    #[test]
+    fn the_more_the_more_is_one_word_in_chinese() {
+        for text in ["咖啡馆为何越开越多", "房价越涨越高"] {
+            let words = phrases(text, Model::SimplifiedChinese);
+            assert!(
+                words
+                    .iter()
+                    .any(|w| w.starts_with('越') && w.chars().count() == 4),
+                "{words:?}"
+            );
+        }
     }
 
     #[test]
