@@ -279,7 +279,10 @@ fn split_words(
 /// costs (the transliteration dictionary: a loanword the list now knows, `แชมเปียน`,
 /// breaks from its neighbour `ชิพ` where the unknown stretch held both; a listed compound
 /// held whole, `ระบบปฏิบัติการ`, leaves the unknown `เว่ย` before it in a stretch too wide,
-/// cut `หัว|เว่ย`: held out 5, 13 → 22, while the read sets fell 147 → 125).
+/// cut `หัว|เว่ย`: held out 5, 13 → 22, while the read sets fell 147 → 125; the corpus's
+/// collocations, `ทีมชาติ` and `หัวหิน` whole, move other lines: `แค่|ไหน` in dev 7, 9 →
+/// 10 and 9 → 10, `สกิน|แคร์` at a smaller size in dev 12, 2 → 3, and held out 10 at
+/// 56 px, 1 → 2 (unread), while the read sets fell 192 → 159).
 #[test]
 fn loanwords_no_list_has_are_not_split_at_five_widths() {
     const WIDTHS: [u32; 5] = [1040, 700, 560, 420, 300];
@@ -298,7 +301,7 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
         (
             "thai-loanwords-dev.txt",
             include_str!("data/thai-loanwords-dev.txt"),
-            [4, 0, 1],
+            [3, 0, 1],
         ),
         (
             "thai-loanwords-heldout.txt",
@@ -308,12 +311,12 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
         (
             "thai-news-heldout.txt",
             include_str!("data/thai-news-heldout.txt"),
-            [5, 3, 8],
+            [2, 2, 6],
         ),
         (
             "thai-news-heldout-2.txt",
             include_str!("data/thai-news-heldout-2.txt"),
-            [4, 1, 5],
+            [3, 1, 4],
         ),
         (
             "thai-news-heldout-3.txt",
@@ -338,7 +341,7 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
         (
             "thai-news-dev-7.txt",
             include_str!("data/thai-news-dev-7.txt"),
-            [9, 3, 9],
+            [10, 3, 10],
         ),
         (
             "thai-news-heldout-7.txt",
@@ -353,7 +356,7 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
         (
             "thai-news-heldout-8.txt",
             include_str!("data/thai-news-heldout-8.txt"),
-            [8, 3, 7],
+            [7, 3, 6],
         ),
         (
             "thai-news-dev-9.txt",
@@ -373,7 +376,7 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
         (
             "thai-news-heldout-10.txt",
             include_str!("data/thai-news-heldout-10.txt"),
-            [4, 1, 1],
+            [4, 1, 2],
         ),
         (
             "thai-news-dev-11.txt",
@@ -383,42 +386,42 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
         (
             "thai-news-heldout-11.txt",
             include_str!("data/thai-news-heldout-11.txt"),
-            [6, 1, 4],
+            [5, 1, 4],
         ),
         (
             "thai-news-dev-12.txt",
             include_str!("data/thai-news-dev-12.txt"),
-            [2, 0, 2],
+            [3, 0, 2],
         ),
         (
             "thai-news-heldout-12.txt",
             include_str!("data/thai-news-heldout-12.txt"),
-            [15, 6, 13],
+            [12, 5, 10],
         ),
         (
             "thai-news-heldout-13.txt",
             include_str!("data/thai-news-heldout-13.txt"),
-            [12, 6, 10],
+            [8, 4, 8],
         ),
         (
             "thai-news-heldout-14.txt",
             include_str!("data/thai-news-heldout-14.txt"),
-            [10, 3, 11],
+            [8, 2, 10],
         ),
         (
             "thai-news-heldout-15.txt",
             include_str!("data/thai-news-heldout-15.txt"),
-            [10, 4, 9],
+            [8, 2, 6],
         ),
         (
             "thai-news-heldout-16.txt",
             include_str!("data/thai-news-heldout-16.txt"),
-            [4, 1, 1],
+            [1, 1, 0],
         ),
         (
             "thai-news-heldout-17.txt",
             include_str!("data/thai-news-heldout-17.txt"),
-            [11, 3, 5],
+            [9, 2, 4],
         ),
         (
             "thai-news-heldout-18.txt",

@@ -54,6 +54,12 @@
 //! words more often than the average syllable (`ปลั๊ก` + `อิน`, `สมาร์ต` + `โฮม`) are held
 //! together like two spelt as transliterations.
 //!
+//! A corpus tells native compounds the list lacks: two listed words written side by side
+//! far more often than chance in 26 737 Thai messages (the Wisesight corpus, CC0; 5 times
+//! at least and 2^7 times chance: `data/thai-collocations.tsv`) are one word (`ทีมชาติ`,
+//! `หัวหิน`, `โอนเงิน`), and inside a listed compound such parts are cut last
+//! (`แห่ง|ประเทศไทย`).
+//!
 //! For a word wider than its box (or a stretch held together for want of evidence),
 //! `ladder` gives the weaker places to break it: first between two listed words of two
 //! syllables or more held together (`ฮาร์ดแวร์|โอเพนซอร์ส`), then beside a word no list
@@ -108,6 +114,24 @@ static EDGE_TABLE: LazyLock<Lexicon<[u32; 3]>> = LazyLock::new(|| {
         Some((s, [n()?, n()?, n()?]))
     }))
 });
+
+/// Pairs of listed words that are one word more often than two, by how often a corpus
+/// writes them side by side: `first<TAB>second<TAB>count<TAB>bits` lines sorted by their
+/// bytes, after a header `#<TAB>min_count<TAB>N<TAB>min_pmi<TAB>P<TAB>words<TAB>W`
+/// (`collocation_table`).
+const COLLOCATIONS: &str = include_str!("../../data/thai-collocations.tsv");
+
+static COLLOCATED: LazyLock<std::collections::HashSet<(&'static str, &'static str)>> =
+    LazyLock::new(|| {
+        COLLOCATIONS
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .filter_map(|l| {
+                let mut f = l.split('\t');
+                Some((f.next()?, f.next()?))
+            })
+            .collect()
+    });
 
 /// How likely a word ends after syllable `a` and another begins with `b`, judged by where
 /// each stands in the words of the word list: `ตี้` ends 27 words and begins none, `คาร์`
@@ -420,13 +444,80 @@ pub fn boundaries(run: &[char], icu: &[usize]) -> Vec<usize> {
         out.dedup();
     }
     out.retain(|&k| {
-        !run.after_an_agent_prefix(k)
+        !run.collocated(k)
+            && !run.after_an_agent_prefix(k)
             && !run.inside_a_word(k)
             && !run.held_back(k)
             && !run.seldom_an_edge(k)
             && !run.inside_an_acronym(k)
             && !run.after_an_english_prefix(k)
     });
+    out
+}
+
+/// A pair of words written together fewer times is chance: the corpus is half a million
+/// listed words (`collocation_table`).
+pub const COLLOCATION_MIN_COUNT: u32 = 5;
+/// In bits: a pair written together 2^7 = 128 times as often as its words' frequencies
+/// would have it (`collocation_table`).
+pub const COLLOCATION_MIN_PMI: f64 = 7.0;
+
+/// Pairs of listed words a corpus writes side by side so much more often than their
+/// frequencies alone would (pointwise mutual information, in bits, at least
+/// `COLLOCATION_MIN_PMI`, and at least `COLLOCATION_MIN_COUNT` times) that they are one word the list lacks (`ทีม` + `ชาติ`,
+/// `หัว` + `หิน`): `first<TAB>second<TAB>count<TAB>bits` lines sorted, after a header
+/// line with the thresholds and the corpus's count of listed words. The
+/// corpus's runs of Thai letters are cut as line breaking cuts them (the fewest-words
+/// segmentation), and every two listed words side by side are counted. This is
+/// `data/thai-collocations.tsv` (`cargo run --example thai-collocations` writes it from
+/// the corpus named in `data/README.md`).
+pub fn collocation_table<'t>(texts: impl IntoIterator<Item = &'t str>) -> String {
+    let (min_count, min_pmi) = (COLLOCATION_MIN_COUNT, COLLOCATION_MIN_PMI);
+    use std::collections::HashMap;
+    let mut words: HashMap<String, u32> = HashMap::new();
+    let mut pairs: HashMap<(String, String), u32> = HashMap::new();
+    let mut total: u64 = 0;
+    let mut chars = Vec::new();
+    for text in texts {
+        let mut letters = text.chars().peekable();
+        while letters.peek().is_some() {
+            chars.clear();
+            chars.extend(
+                letters
+                    .by_ref()
+                    .skip_while(|&c| !is_thai_letter(c))
+                    .take_while(|&c| is_thai_letter(c)),
+            );
+            if chars.is_empty() {
+                continue;
+            }
+            let run = Analysed::new(&chars);
+            let mut before: Option<&str> = None;
+            for p in &run.words.pieces {
+                let word = p.known.then(|| run.piece(p.start, p.end));
+                if let Some(w) = word {
+                    *words.entry(w.to_owned()).or_default() += 1;
+                    total += 1;
+                    if let Some(b) = before {
+                        *pairs.entry((b.to_owned(), w.to_owned())).or_default() += 1;
+                    }
+                }
+                before = word;
+            }
+        }
+    }
+    let pmi = |a: &String, b: &String, n: u32| {
+        let expected = f64::from(words[a]) * f64::from(words[b]) / total as f64;
+        (f64::from(n) / expected).log2()
+    };
+    let mut kept: Vec<String> = pairs
+        .iter()
+        .filter(|&((a, b), &n)| n >= min_count && pmi(a, b, n) >= min_pmi)
+        .map(|((a, b), &n)| format!("{a}\t{b}\t{n}\t{:.1}\n", pmi(a, b, n)))
+        .collect();
+    kept.sort_unstable();
+    let mut out = format!("#\tmin_count\t{min_count}\tmin_pmi\t{min_pmi}\twords\t{total}\n");
+    out.extend(kept);
     out
 }
 
@@ -1070,10 +1161,18 @@ impl<'a> Analysed<'a> {
         for piece in &split.pieces {
             self.parts(piece.start, piece.end, depth + 1, rungs);
         }
-        if rungs.len() <= depth {
-            rungs.resize(depth + 1, Vec::new());
+        if rungs.len() <= depth + 1 {
+            rungs.resize(depth + 2, Vec::new());
         }
-        rungs[depth].extend(cuts);
+        // Two parts a corpus writes together (`ประเทศ` + `ไทย`: `COLLOCATIONS`) are cut a
+        // level later, with the parts' own parts: `แห่ง|ประเทศไทย` first.
+        for (w, &k) in split.pieces.windows(2).zip(&cuts) {
+            let pair = (
+                self.piece(w[0].start, w[0].end),
+                self.piece(w[1].start, w[1].end),
+            );
+            rungs[depth + usize::from(COLLOCATED.contains(&pair))].push(k);
+        }
     }
 
     /// Whether a boundary the dictionary proposes at `k` falls inside a word after all:
@@ -1115,6 +1214,17 @@ impl<'a> Analysed<'a> {
             || (kb == Kind::Silenced && holds(ka))
             || spelled_suffix(sa, sb)
             || (ka == Kind::Silenced && er_suffix(sb).is_some() && ends_right)
+    }
+
+    /// Whether `k` lies between two listed words a corpus writes together far more often
+    /// than chance (`COLLOCATIONS`: `ทีม` + `ชาติ`, `โอน` + `เงิน`): one word the list
+    /// lacks.
+    fn collocated(&self, k: usize) -> bool {
+        self.pieces_at(k).is_some_and(|(l, r)| {
+            l.known
+                && r.known
+                && COLLOCATED.contains(&(self.piece(l.start, l.end), self.piece(r.start, r.end)))
+        })
     }
 
     /// Whether `k` lies between the word `นัก` and a listed word after it: `นัก` makes a
@@ -1900,8 +2010,9 @@ mod tests {
             // A loanword listed with no corpus count is no common word (`ไบโอ`, `ดิสนีย์`).
             ("กินโปรไบโอติก", "กิน|โปรไบโอติก"),
             ("ดิสนีย์ซีเปิด", "ดิสนีย์ซี|เปิด"),
-            // A Thai word keeps its boundary with one (`ไทย`, `ชาติ`).
-            ("ทีมชาติไทย", "ทีม|ชาติ|ไทย"),
+            // A Thai word keeps its boundary with one (`ไทย`; `ทีม` + `ชาติ` is one word
+            // by the corpus's collocations).
+            ("ทีมชาติไทย", "ทีมชาติ|ไทย"),
         ] {
             assert_eq!(split(title), words);
         }
@@ -1965,6 +2076,58 @@ mod tests {
             .into_iter()
             .map(|rung| marked(&chars, rung))
             .collect()
+    }
+
+    #[test]
+    fn words_a_corpus_writes_together_are_one_word() {
+        // `ทีม` + `ชาติ`, `หัว` + `หิน`, `โอน` + `เงิน`: listed words the corpus writes side
+        // by side far more often than chance, where the list has no compound.
+        for (title, words) in [
+            ("นักเตะทีมชาติญี่ปุ่น", "นักเตะ|ทีมชาติ|ญี่ปุ่น"),
+            ("เที่ยวหัวหินช่วงหยุดยาว", "เที่ยว|หัวหิน|ช่วง|หยุดยาว"),
+            ("แอปล่มโอนเงินไม่ได้", "แอป|ล่ม|โอนเงิน|ไม่|ได้"),
+        ] {
+            assert_eq!(split(title), words);
+        }
+        // In a listed compound too wide for its box, two parts the corpus writes together
+        // are cut a level after the others: `แห่ง|ประเทศไทย` before `ประเทศ|ไทย`.
+        let rungs = rungs("การท่องเที่ยวแห่งประเทศไทย");
+        let first = rungs.iter().position(|r| r.contains("แห่ง|ประเทศ")).unwrap();
+        let collocated = rungs.iter().position(|r| r.contains("ประเทศ|ไทย")).unwrap();
+        assert!(first < collocated, "{rungs:?}");
+    }
+
+    #[test]
+    fn the_collocation_table_counts_pairs_of_listed_words() {
+        // `หัว` + `หิน` written together every time, rare in a corpus of other words: kept;
+        // the other lines' pairs, common words each time beside the same ones, are not
+        // (2^3 times chance), nor `ไป` + `หัว` (seen as often as `หัว|หิน`, but `ไป` is
+        // everywhere).
+        let mut corpus = vec!["ไปหัวหิน"; 8];
+        corpus.extend(["ฝนตกหนัก", "แมวกินปลา", "รถติดมากไป", "ข้าวผัดกุ้ง"].repeat(200));
+        let table = collocation_table(corpus);
+        let rows: Vec<&str> = table.lines().skip(1).collect();
+        assert!(rows.iter().any(|r| r.starts_with("หัว\tหิน\t8\t")), "{table}");
+        assert!(!rows.iter().any(|r| r.starts_with("ไป\t")), "{table}");
+        // The committed table: its header's thresholds are the ones in force, and every
+        // row passes them, sorted.
+        let header: Vec<&str> = COLLOCATIONS.lines().next().unwrap().split('\t').collect();
+        assert_eq!(header[2], COLLOCATION_MIN_COUNT.to_string());
+        assert_eq!(header[4].parse::<f64>().unwrap(), COLLOCATION_MIN_PMI);
+        let rows: Vec<&str> = COLLOCATIONS.lines().skip(1).collect();
+        assert!(rows.len() > 1000 && rows.is_sorted());
+        for row in rows {
+            let f: Vec<&str> = row.split('\t').collect();
+            assert_eq!(f.len(), 4, "{row}");
+            assert!(
+                f[2].parse::<u32>().unwrap() >= COLLOCATION_MIN_COUNT,
+                "{row}"
+            );
+            assert!(
+                f[3].parse::<f64>().unwrap() >= COLLOCATION_MIN_PMI - 0.05,
+                "{row}"
+            );
+        }
     }
 
     #[test]
