@@ -1,18 +1,54 @@
 //! Writes `data/thai-collocations.tsv`: pairs of Thai words a corpus writes together far
-//! more often than chance (see `ogcard::render::thai::collocation_table`), from the text
-//! files named as arguments (`data/README.md` names the corpus).
+//! more often than chance (see `ogcard::render::thai::collocation_table`). Each argument
+//! is one corpus: a comma-separated list of text files and folders (a folder's `.txt`
+//! files, all the way down, in order of their paths); `data/README.md` names the corpora.
 //!
-//!     cargo run --release --example thai-collocations -- neg.txt neu.txt pos.txt q.txt \
-//!         > data/thai-collocations.tsv
+//!     cargo run --release --example thai-collocations -- \
+//!         wisesight/neg.txt,wisesight/neu.txt,wisesight/pos.txt,wisesight/q.txt \
+//!         thaigov/data > data/thai-collocations.tsv
+
+use std::path::{Path, PathBuf};
 
 fn main() -> std::io::Result<()> {
-    let texts = std::env::args()
-        .skip(1)
-        .map(std::fs::read_to_string)
-        .collect::<std::io::Result<Vec<String>>>()?;
+    let mut corpora = Vec::new();
+    for arg in std::env::args().skip(1) {
+        let mut files = Vec::new();
+        for part in arg.split(',') {
+            collect(Path::new(part), &mut files)?;
+        }
+        let texts = files
+            .iter()
+            .map(std::fs::read_to_string)
+            .collect::<std::io::Result<Vec<String>>>()?;
+        corpora.push(texts);
+    }
     print!(
         "{}",
-        ogcard::render::thai::collocation_table(texts.iter().flat_map(|t| t.lines()))
+        ogcard::render::thai::collocation_table(
+            corpora
+                .iter()
+                .map(|texts| texts.iter().flat_map(|t| t.lines()))
+        )
     );
+    Ok(())
+}
+
+/// `path` itself if it is a file, else its `.txt` files all the way down, sorted.
+fn collect(path: &Path, files: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    if !path.is_dir() {
+        files.push(path.to_owned());
+        return Ok(());
+    }
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(path)?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<std::io::Result<_>>()?;
+    entries.sort();
+    for entry in entries {
+        if entry.is_dir() {
+            collect(&entry, files)?;
+        } else if entry.extension().is_some_and(|e| e == "txt") {
+            files.push(entry);
+        }
+    }
     Ok(())
 }
