@@ -589,8 +589,6 @@ fn japanese_scores(chars: &[char]) -> Vec<i64> {
     for (k, score) in scores.iter_mut().enumerate().take(chars.len()).skip(1) {
         let (a, b) = (kind(chars[k - 1]), kind(chars[k]));
         if words[k] {
-            // Not a word that starts with a number's counter: the counter is the
-            // number's (`４日|勤務`, where ICU reads `日勤`, a day shift).
             trusted = is_han(chars[k]) || mixed(k);
         } else if k == 1 {
             trusted = is_han(chars[0]) || mixed(0);

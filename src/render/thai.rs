@@ -482,8 +482,8 @@ pub fn boundaries(run: &[char], icu: &[usize]) -> Vec<usize> {
     out
 }
 
-/// A pair of words written together fewer times is chance: the corpus is half a million
-/// listed words (`collocation_table`).
+/// A pair of words written together fewer times is chance, in the smaller corpus (half a
+/// million listed words) and so in the larger (`collocation_table`).
 pub const COLLOCATION_MIN_COUNT: u32 = 5;
 /// In bits: a pair written together 2^7 = 128 times as often as its words' frequencies
 /// would have it (`collocation_table`).
