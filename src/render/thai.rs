@@ -2148,10 +2148,10 @@ mod tests {
 
     #[test]
     fn the_collocation_table_counts_pairs_of_listed_words() {
-        // `หัว` + `หิน` written together every time, rare in a corpus of other words: kept;
-        // the other lines' pairs, common words each time beside the same ones, are not
-        // (2^3 times chance), nor `ไป` + `หัว` (seen as often as `หัว|หิน`, but `ไป` is
-        // everywhere).
+        // `หัว` + `หิน` written together every time, rare in a corpus of other words: kept
+        // (2^8 times chance); the other lines' pairs, common words each time beside the
+        // same ones, are not (some 12 times chance), nor `ไป` + `หัว` (seen as often as
+        // `หัว|หิน`, but `ไป` is everywhere).
         let mut corpus = vec!["ไปหัวหิน"; 8];
         corpus.extend(["ฝนตกหนัก", "แมวกินปลา", "รถติดมากไป", "ข้าวผัดกุ้ง"].repeat(200));
         let table = collocation_table([corpus]);
