@@ -238,15 +238,15 @@ fn script_of(c: char) -> Option<Script> {
 }
 
 /// A maximal run of letters of one script.
-struct LetterRun {
-    letters: Vec<char>,
+pub(crate) struct LetterRun {
+    pub(crate) letters: Vec<char>,
     /// The byte offset in the text of each letter, and of the run's end last (each letter
     /// starts where the one before it ends).
     byte_at: Vec<usize>,
 }
 
 /// The maximal runs of characters of one script for which `member` holds.
-fn runs(text: &str, member: impl Fn(char) -> bool) -> Vec<LetterRun> {
+pub(crate) fn runs(text: &str, member: impl Fn(char) -> bool) -> Vec<LetterRun> {
     let mut out: Vec<LetterRun> = Vec::new();
     for (i, c) in text.char_indices() {
         if !member(c) {

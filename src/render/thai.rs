@@ -507,25 +507,14 @@ pub fn collocation_table<'t, C: IntoIterator<Item = &'t str>>(
     // corpus's row where two keep one): a register's compounds are rare in another's.
     let mut kept: BTreeMap<(String, String), String> = BTreeMap::new();
     let mut totals = Vec::new();
-    let mut chars = Vec::new();
     for texts in corpora {
         let mut words: HashMap<String, u32> = HashMap::new();
         let mut pairs: HashMap<(String, String), u32> = HashMap::new();
         let mut total: u64 = 0;
         for text in texts {
-            let mut letters = text.chars().peekable();
-            while letters.peek().is_some() {
-                chars.clear();
-                chars.extend(
-                    letters
-                        .by_ref()
-                        .skip_while(|&c| !is_thai_letter(c))
-                        .take_while(|&c| is_thai_letter(c)),
-                );
-                if chars.is_empty() {
-                    continue;
-                }
-                let run = Analysed::new(&chars);
+            // The runs line breaking hands this module (`breaks::runs`).
+            for letters in crate::render::breaks::runs(text, is_thai_letter) {
+                let run = Analysed::new(&letters.letters);
                 let mut before: Option<&str> = None;
                 for p in &run.words.pieces {
                     let word = p.known.then(|| run.piece(p.start, p.end));
