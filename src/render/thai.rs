@@ -707,9 +707,15 @@ pub fn ladder(run: &[char]) -> Vec<Vec<usize>> {
         let s = &run.chars[p.start..p.end];
         !is_open_unmarked(s) || s.contains(&'ใ')
     };
+    // A one-syllable word short of common is sure too when it is of Thai origin, native
+    // shape and frequent (`ปลูก|ฟิโลเดนดรอน`, `ปลูก` of class 12): not a rarer one, which
+    // a loanword's syllables often are (`มิต` of `อินเทอร์มิตเทนต์`, class 7).
     let sure = |p: Piece| match run.strength(p) {
         Strength::Common => whole_word(p) || native(p),
-        Strength::Rare => whole_word(p),
+        Strength::Rare => {
+            whole_word(p)
+                || (native(p) && run.thai_like(p) && p.class.is_some_and(|c| c >= SURE_THAI))
+        }
         Strength::Weak | Strength::Unknown => false,
     };
     rungs.push(between(&|l, r| {
@@ -1703,6 +1709,13 @@ const RARE_WORD: u8 = 8;
 /// `และ`, `มา` stay words of their own before `เซิร์ฟเวอร์`.
 const COMMON: u8 = 14;
 
+/// A listed one-syllable word of Thai origin and native shape at least this frequent
+/// (class) is sure beside a stretch no word covers, short of `COMMON`: the ladder cuts
+/// between them before inside the stretch (`ปลูก|ฟิโลเดนดรอน`). Rarer ones are often a
+/// loanword's syllables (`มิต`, 7), or a word's first syllable the list happens to have
+/// (at 10, `แอนโทรปิก` + `ระดม` was cut `แอนโทรปิกระ|ดม`, `ดีปเฟก` + `หลอก` `ดีปเฟกห|ลอก`).
+const SURE_THAI: u8 = 12;
+
 fn is_tone_mark(c: char) -> bool {
     matches!(c, '\u{0E48}'..='\u{0E4B}')
 }
@@ -1889,6 +1902,13 @@ mod tests {
         // A whole listed word the silent letter held to the stretch is cut from it before
         // into its parts (`เฟรม|เวิร์ก`).
         assert_eq!(rungs("เฟรมเวิร์กฟรอนต์เอนด์")[0], "เฟรมเวิร์ก|ฟรอนต์เอนด์");
+        // Beside a frequent one-syllable word of Thai origin too (`ปลูก`, class 12), before
+        // inside the loanword (`ฟิโลเดนดร|อน`); not beside a rarer one, likelier a
+        // loanword's syllable (`มิต` of `อินเทอร์มิตเทนต์`).
+        let ladder = rungs("ปลูกฟิโลเดนดรอน");
+        assert_eq!(ladder[0], "ปลูก|ฟิโลเดนดรอน", "{ladder:?}");
+        let ladder = rungs("อินเทอร์มิตเทนต์ฟาสติ้ง");
+        assert!(!ladder[0].contains("มิต|เทนต์"), "{ladder:?}");
     }
 
     #[test]
