@@ -416,6 +416,16 @@ pub fn scores(chars: &[char], model: Model) -> Vec<i64> {
     } else {
         LEXICON.word_starts(chars)
     };
+    // A listed word of three characters or more that ends in a numeral and does not begin
+    // as a number does is a name (`双十一`, Singles' Day): no counter binds to its numeral
+    // (`双十一|快递`, not `双十一快|递`).
+    let name_ends = |k: usize| {
+        let start = (0..k).rev().find(|&j| listed[j]).unwrap_or(0);
+        listed[k]
+            && k - start >= 3
+            && !"〇零一二三四五六七八九十百千万亿两第上下每前".contains(chars[start])
+            && !is_digit(chars[start])
+    };
     let mut scores = budoux_scores(chars, weights);
     for (k, score) in scores.iter_mut().enumerate().take(chars.len()).skip(1) {
         let budoux = (*score).clamp(-SCALE / 2, SCALE / 2);
@@ -423,7 +433,7 @@ pub fn scores(chars: &[char], model: Model) -> Vec<i64> {
         // A word starts where the lexicon's segmentation and both segmenters see one.
         // Inside one, the lexicon's word edges rank first (with more votes higher), then
         // the others by their votes.
-        *score = if number_binds(chars, k, model) {
+        *score = if number_binds(chars, k, model) && !name_ends(k) {
             budoux.min(0) - 6 * SCALE
         } else if more_and_more(chars, k) {
             budoux.min(0) - 5 * SCALE
@@ -606,7 +616,18 @@ fn japanese_scores(chars: &[char]) -> Vec<i64> {
         let after_te = chars[k - 1] == 'て' && is_hiragana(chars[k]) && chars[k] != 'て';
         // A katakana or Latin word's edge, but not before the hiragana after it: its
         // particle or ending (`ツールで`, `Rustで`, `ログインする`).
-        let edge = a != b && (a != 0 || b != 0) && !(a != 0 && is_hiragana(chars[k]))
+        // Not beside one kanji standing alone between kana or the text's edges: the prefix
+        // or first part of the katakana word after it (`筋トレ`, `新スマホ`), or its
+        // suffix (`ガス代`, `データ化`).
+        let lone = |j: usize| {
+            is_han(chars[j])
+                && (j == 0 || !is_han(chars[j - 1]))
+                && chars.get(j + 1).is_none_or(|&c| !is_han(c))
+        };
+        let edge = a != b
+            && (a != 0 || b != 0)
+            && !(a != 0 && is_hiragana(chars[k]))
+            && !(a == 0 && lone(k - 1) || b == 0 && lone(k))
             || (ends_number(k) != starts_number(k) || after_te) && !inside_word;
         let budoux = (*score).clamp(-SCALE / 2, 0);
         *score = if binds(k) {
@@ -1276,6 +1297,36 @@ mod tests {
         // Not a word that starts as a particle does: `自動化|とその` keeps its cut.
         let text = "コードレビューの自動化とその落とし穴";
         assert!(cut_rank(text, "その") > cut_rank(text, "とその"));
+    }
+
+    #[test]
+    fn one_kanji_alone_beside_a_katakana_word_is_part_of_it() {
+        // `筋トレ` (a prefix or first part): the phrase `筋トレメニュー` too wide is cut
+        // between its katakana words, not after `筋`.
+        let text = "自宅でできる簡単な筋トレメニュー";
+        assert!(
+            cut_rank(text, "トレ") < cut_rank(text, "メニュー"),
+            "{} {}",
+            cut_rank(text, "トレ"),
+            cut_rank(text, "メニュー")
+        );
+        // A suffix after one (`ガス代`), not a kanji word of two (`ガス|料金`).
+        let text = "冬のガス代が値上がり";
+        assert!(cut_rank(text, "代が") < WORD_EDGE);
+        let text = "冬のガス料金が値上がり";
+        assert!(cut_rank(text, "料金") >= WORD_EDGE);
+    }
+
+    #[test]
+    fn a_name_ending_in_a_numeral_binds_no_counter_in_chinese() {
+        let chars: Vec<char> = "今年双十一快递业务量".chars().collect();
+        let s = scores(&chars, Model::SimplifiedChinese);
+        // `双十一|快递`: cut there before inside `快递`, which a counter would have been.
+        assert!(s[5] > s[6], "{} {}", s[5], s[6]);
+        // A number still keeps its counter (`三十五岁`).
+        let chars: Vec<char> = "他今年三十五岁".chars().collect();
+        let s = scores(&chars, Model::SimplifiedChinese);
+        assert!(s[6] < -5 * SCALE, "{}", s[6]);
     }
 
     #[test]
