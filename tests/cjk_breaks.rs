@@ -361,11 +361,13 @@ fn tenth_held_out_headlines_break_between_phrases_at_every_width() {
 /// BudouX starts inside a kana word after a particle starts at the word
 /// (`若者で|にぎわう`): 24 of 2 705, 4 of 367. Left: `ふた|ご座` (BudouX reads an
 /// honorific `ご`), `梅雨入り前|に` (ICU's one word, cut before its particle),
-/// `週４日勤務|を` (ICU reads `日勤`).
+/// `週４日勤務|を` (ICU reads `日勤`). In the twelfth round a kanji before a particle is no
+/// compound verb's second verb: `梅雨入り|前に`, 22 of 2 705 (still a cut inside the
+/// phrase as marked).
 #[test]
 fn eleventh_held_out_headlines_break_between_phrases_at_every_width() {
     let held_out = include_str!("data/cjk-phrases-heldout-11.txt");
-    held_to("held out 11", held_out, (24, 4));
+    held_to("held out 11", held_out, (22, 4));
 }
 
 /// The twelfth set (30 Japanese and 12 Chinese ordinary headlines), written and set aside
@@ -405,11 +407,12 @@ fn thirteenth_held_out_headlines_break_between_phrases_at_every_width() {
 /// the ninth round, after the fifteenth set was set aside: BudouX's phrase start inside a
 /// kana word after a word of two kanji (`簡単おに|ぎりの`) now starts at the word: 25 of
 /// 3 653, 5 of 499 (left: `寝る|前の`, a verb before its noun, and `初めて|の積雪` where a
-/// phrase too wide is cut).
+/// phrase too wide is cut). In the twelfth round `の` after `て` ends the phrase, no
+/// helping verb: 22 of 3 653, 4 of 499.
 #[test]
 fn fourteenth_held_out_headlines_break_between_phrases_at_every_width() {
     let held_out = include_str!("data/cjk-phrases-heldout-14.txt");
-    held_to("held out 14", held_out, (25, 5));
+    held_to("held out 14", held_out, (22, 4));
 }
 
 /// The fifteenth set (30 Japanese and 12 Chinese headlines, Chinese in both scripts),

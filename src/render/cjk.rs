@@ -550,13 +550,16 @@ fn japanese_scores(chars: &[char]) -> Vec<i64> {
     // A verb's stem before a second verb makes one compound verb, which ICU may cut
     // (`飲み|比べる`, `書き|込む`): a kanji after a kanji with one hiragana of a stem's
     // ending (not a particle, not an adjective's `い`), with its own ending after it (a
-    // verb: not `受け入れ|拡大`, where a noun follows).
+    // verb: not `受け入れ|拡大`, where a noun follows, nor `梅雨入り|前に`, where a
+    // particle does).
     let compound_verb = |k: usize| {
         k >= 2
             && is_han(chars[k])
             && "みきしちりぎびひえけせべめれげ".contains(chars[k - 1])
             && is_han(chars[k - 2])
-            && chars.get(k + 1).is_some_and(|&c| is_hiragana(c))
+            && chars
+                .get(k + 1)
+                .is_some_and(|&c| is_hiragana(c) && !PARTICLES.contains(c))
     };
     // `べき` (`べし`, `べく`) is an auxiliary: it ends the verb's phrase before it
     // (`始めるべきか`, `見るべき|ポイント`).
@@ -613,7 +616,12 @@ fn japanese_scores(chars: &[char]) -> Vec<i64> {
         // After a verb's て-form, a helping verb makes a phrase of its own (`書かせて|みたら`,
         // `読まれて|いる`).
         // Not inside a doubled `てて`: a stem that ends in `て` with its `て` (`組み立てて|みた`).
-        let after_te = chars[k - 1] == 'て' && is_hiragana(chars[k]) && chars[k] != 'て';
+        // Nor before a particle, which ends the phrase of what is before it (`初めての`,
+        // `食べても`).
+        let after_te = chars[k - 1] == 'て'
+            && is_hiragana(chars[k])
+            && chars[k] != 'て'
+            && !PARTICLES.contains(chars[k]);
         // A katakana or Latin word's edge, but not before the hiragana after it: its
         // particle or ending (`ツールで`, `Rustで`, `ログインする`).
         // Not beside one kanji standing alone between kana or the text's edges: the prefix
@@ -1271,6 +1279,22 @@ mod tests {
         // stays (`迷った|ところ`).
         let ja = phrases("確定申告で迷ったところ", Model::Japanese);
         assert!(ja.iter().any(|p| p == "ところ"), "{ja:?}");
+    }
+
+    #[test]
+    fn a_particle_after_te_or_after_a_kanji_after_a_stem_ends_their_phrase() {
+        // `初めての`: `の` is no helping verb, and the phrase too wide is not cut before it.
+        let text = "北海道で今年初めての積雪を観測";
+        assert!(
+            cut_rank(text, "の積雪") < WORD_EDGE,
+            "{}",
+            cut_rank(text, "の積雪")
+        );
+        assert!(cut_rank(text, "初めて") > cut_rank(text, "の積雪"));
+        // `梅雨入り前に`: `前` before a particle is a noun, no compound verb's second verb
+        // (`飲み比べる`); `梅雨入り|前に` is the place to cut, not `梅雨入り前|に`.
+        let text = "梅雨入り前に済ませたい家の点検";
+        assert!(cut_rank(text, "前に") > cut_rank(text, "に済"));
     }
 
     #[test]
