@@ -240,10 +240,12 @@ fn third_held_out_headlines_break_between_phrases_at_every_width() {
 /// the third round (built without it): 44 and 6 of 315. Its splits were read for the
 /// fourth round (a number in kanji keeps its counter, `五十号`; a one-kanji suffix stays
 /// with its word, `外国人|観光客`): 11 and 1 left, a phrase too wide cut `東京|都知事選`.
+/// In the twelfth round the Chinese lexicon's words cut a run of kanji (`東京都|知事選`):
+/// 0 and 0.
 #[test]
 fn fourth_held_out_headlines_break_between_phrases_at_every_width() {
     let held_out = include_str!("data/cjk-phrases-heldout-4.txt");
-    held_to("held out 4", held_out, (11, 1));
+    held_to("held out 4", held_out, (0, 0));
 }
 
 /// The fifth set (30 Japanese and 10 Chinese headlines), written and set aside before the
@@ -450,11 +452,13 @@ fn sixteenth_held_out_headlines_break_between_phrases_at_every_width() {
 /// Chinese 35 of 54). Its splits were read in the eleventh round, after the eighteenth
 /// set was set aside (`組み立て|てみた`, `味覚さん|まが`, `東北新幹線|が`, `通勤|族`), and
 /// two rules built from them (a stem in `て` keeps its て-form's `て`; a kana noun between
-/// a kanji word and its particle is cut before, not inside): 14 and 2.
+/// a kanji word and its particle is cut before, not inside): 14 and 2. In the twelfth
+/// round the Chinese lexicon's words cut a run of kanji ICU reads as one word
+/// (`東北|新幹線`): 7 and 1.
 #[test]
 fn seventeenth_held_out_headlines_break_between_phrases_at_every_width() {
     let held_out = include_str!("data/cjk-phrases-heldout-17.txt");
-    held_to("held out 17", held_out, (14, 2));
+    held_to("held out 17", held_out, (7, 1));
 }
 
 /// The eighteenth set (30 Japanese and 12 Chinese headlines, Chinese in both scripts),

@@ -579,6 +579,7 @@ fn japanese_scores(chars: &[char]) -> Vec<i64> {
     // another kind: where the pass after this loop ranks a run's cuts.
     let mut between_parts = vec![false; chars.len() + 1];
     let katakana = katakana_words(chars);
+    let compound = kanji_compound_edges(chars);
     // A word of ICU's that is a demonstrative or an honorific prefix fused with the kanji
     // of its noun (`その後`, `この度`, `お客様`, `ご利用`): trusted as a kanji word is (its
     // other words that start with kana are not: `はな|ぜ`).
@@ -645,6 +646,16 @@ fn japanese_scores(chars: &[char]) -> Vec<i64> {
             // cut there before it is cut from its particle (`スタート|アップの`, not
             // `スタートアップ|の`).
             budoux - 3 * SCALE
+        } else if compound[k] {
+            // Two words of two kanji or more in the lexicon inside a run of kanji, however
+            // ICU read it (`東北|新幹線`, one word of ICU's; `東京都|知事選`, which ICU reads
+            // `東京/都知事/選`): a place to cut it.
+            between_parts[k] = true;
+            if *score > 0 {
+                -1
+            } else {
+                budoux - 2 * SCALE
+            }
         } else if inside_word {
             budoux - 5 * SCALE
         } else if *score > 0 && is_han(chars[k - 1]) && is_han(chars[k]) {
@@ -768,6 +779,42 @@ fn japanese_scores(chars: &[char]) -> Vec<i64> {
         }
     }
     scores
+}
+
+/// Where two words of two kanji or more meet inside a run of four kanji or more, for each
+/// place in `chars` (0..=len), as the Chinese lexicon segments the run (Japanese kanji
+/// looked up through their Simplified forms, as Traditional ones are: `東北|新幹線` is
+/// `东北|新干线`). A word of one kanji beside the place is no such edge (`東京都|知事|選`
+/// has one, before `知事`); a kanji the lexicon does not know (the Japanese forms `転`
+/// `気`) is a word of one.
+fn kanji_compound_edges(chars: &[char]) -> Vec<bool> {
+    let mut edges = vec![false; chars.len() + 1];
+    let mut start = 0;
+    while start < chars.len() {
+        if !is_han(chars[start]) {
+            start += 1;
+            continue;
+        }
+        let end = (start..chars.len())
+            .find(|&j| !is_han(chars[j]))
+            .unwrap_or(chars.len());
+        if end - start >= 4 {
+            let simplified: Vec<char> = chars[start..end]
+                .iter()
+                .map(|c| *SIMPLIFIED_FORMS.get(c).unwrap_or(c))
+                .collect();
+            let starts = LEXICON.word_starts(&simplified);
+            let mut words: Vec<usize> = (0..simplified.len()).filter(|&j| starts[j]).collect();
+            words.push(simplified.len());
+            for w in words.windows(3) {
+                if w[1] - w[0] >= 2 && w[2] - w[1] >= 2 {
+                    edges[start + w[1]] = true;
+                }
+            }
+        }
+        start = end;
+    }
+    edges
 }
 
 /// Whether a break before `chars[k]` would split a number from what binds to it: the
@@ -1117,6 +1164,17 @@ mod tests {
         // A word of ICU's of four kanji is cut in its middle before its particle.
         let text = "羽田空港の新しい国際線";
         assert!(cut_rank(text, "空港") > cut_rank(text, "の新"));
+        // The lexicon's words of two kanji or more tell a word ICU fused (`東北新幹線`)
+        // or cut elsewhere (`東京/都知事/選`): cut between them first.
+        let text = "東北新幹線が強風で運転を見合わせ";
+        assert!(cut_rank(text, "新幹線") > cut_rank(text, "が強風"));
+        assert!(cut_rank(text, "新幹線") > cut_rank(text, "北新"));
+        let text = "東京都知事選、投票率は";
+        assert!(cut_rank(text, "知事選") > cut_rank(text, "都知事"));
+        assert_eq!(
+            kanji_compound_edges(&"東京都知事選".chars().collect::<Vec<_>>()),
+            [false, false, false, true, false, false, false]
+        );
     }
 
     #[test]
