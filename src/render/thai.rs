@@ -709,7 +709,7 @@ pub fn ladder(run: &[char]) -> Vec<Vec<usize>> {
     };
     // A one-syllable word short of common is sure too when it is of Thai origin, native
     // shape and frequent (`ปลูก|ฟิโลเดนดรอน`, `ปลูก` of class 12): not a rarer one, which
-    // a loanword's syllables often are (`มิต` of `อินเทอร์มิตเทนต์`, class 7).
+    // a loanword's syllables often are (`SURE_THAI`).
     let sure = |p: Piece| match run.strength(p) {
         Strength::Common => whole_word(p) || native(p),
         Strength::Rare => {
@@ -1711,10 +1711,11 @@ const COMMON: u8 = 14;
 
 /// A listed one-syllable word of Thai origin and native shape at least this frequent
 /// (class) is sure beside a stretch no word covers, short of `COMMON`: the ladder cuts
-/// between them before inside the stretch (`ปลูก|ฟิโลเดนดรอน`). Rarer ones are often a
-/// loanword's syllables (`มิต`, 7), or a word's first syllable the list happens to have
-/// (at 10, `แอนโทรปิก` + `ระดม` was cut `แอนโทรปิกระ|ดม`, `ดีปเฟก` + `หลอก` `ดีปเฟกห|ลอก`).
-const SURE_THAI: u8 = 12;
+/// between them before inside the stretch (`ปลูก|ฟิโลเดนดรอน`, `เน็ตฟลิกซ์|ครอง`). Rarer
+/// ones are often a loanword's syllables (`มิต` of `อินเทอร์มิตเทนต์`, 7), or a word's
+/// first syllable the list happens to have (at 10, `แอนโทรปิก` + `ระดม` was cut
+/// `แอนโทรปิกระ|ดม`, `ดีปเฟก` + `หลอก` `ดีปเฟกห|ลอก`).
+const SURE_THAI: u8 = 11;
 
 fn is_tone_mark(c: char) -> bool {
     matches!(c, '\u{0E48}'..='\u{0E4B}')
@@ -1907,6 +1908,8 @@ mod tests {
         // loanword's syllable (`มิต` of `อินเทอร์มิตเทนต์`).
         let ladder = rungs("ปลูกฟิโลเดนดรอน");
         assert_eq!(ladder[0], "ปลูก|ฟิโลเดนดรอน", "{ladder:?}");
+        let ladder = rungs("บนเน็ตฟลิกซ์ครอง");
+        assert!(ladder[0].contains("ฟลิกซ์|ครอง"), "{ladder:?}");
         let ladder = rungs("อินเทอร์มิตเทนต์ฟาสติ้ง");
         assert!(!ladder[0].contains("มิต|เทนต์"), "{ladder:?}");
     }
