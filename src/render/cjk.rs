@@ -21,6 +21,7 @@
 //! hiragana alone.
 
 use std::collections::HashMap;
+use std::ops::Range;
 use std::sync::LazyLock;
 
 use icu_segmenter::options::WordBreakInvariantOptions;
@@ -789,32 +790,34 @@ fn japanese_scores(chars: &[char]) -> Vec<i64> {
 /// `気`) is a word of one.
 fn kanji_compound_edges(chars: &[char]) -> Vec<bool> {
     let mut edges = vec![false; chars.len() + 1];
-    let mut start = 0;
-    while start < chars.len() {
-        if !is_han(chars[start]) {
-            start += 1;
-            continue;
-        }
-        let end = (start..chars.len())
-            .find(|&j| !is_han(chars[j]))
-            .unwrap_or(chars.len());
-        if end - start >= 4 {
-            let simplified: Vec<char> = chars[start..end]
-                .iter()
-                .map(|c| *SIMPLIFIED_FORMS.get(c).unwrap_or(c))
-                .collect();
-            let starts = LEXICON.word_starts(&simplified);
-            let mut words: Vec<usize> = (0..simplified.len()).filter(|&j| starts[j]).collect();
-            words.push(simplified.len());
-            for w in words.windows(3) {
-                if w[1] - w[0] >= 2 && w[2] - w[1] >= 2 {
-                    edges[start + w[1]] = true;
-                }
+    for run in runs_of(chars, is_han).filter(|run| run.len() >= 4) {
+        let simplified: Vec<char> = chars[run.clone()]
+            .iter()
+            .map(|c| *SIMPLIFIED_FORMS.get(c).unwrap_or(c))
+            .collect();
+        let starts = LEXICON.word_starts(&simplified);
+        let mut words: Vec<usize> = (0..simplified.len()).filter(|&j| starts[j]).collect();
+        words.push(simplified.len());
+        for w in words.windows(3) {
+            if w[1] - w[0] >= 2 && w[2] - w[1] >= 2 {
+                edges[run.start + w[1]] = true;
             }
         }
-        start = end;
     }
     edges
+}
+
+/// The maximal runs of `chars` whose characters all pass `is`, as ranges, in order.
+fn runs_of(chars: &[char], is: fn(char) -> bool) -> impl Iterator<Item = Range<usize>> + '_ {
+    let mut start = 0;
+    std::iter::from_fn(move || {
+        start += chars[start..].iter().take_while(|&&c| !is(c)).count();
+        let len = chars[start..].iter().take_while(|&&c| is(c)).count();
+        (len > 0).then(|| {
+            start += len;
+            start - len..start
+        })
+    })
 }
 
 /// Whether a break before `chars[k]` would split a number from what binds to it: the
@@ -904,19 +907,9 @@ fn is_hiragana(c: char) -> bool {
 /// each place in `chars` (0..=len); `None` outside the runs and at their ends.
 fn katakana_words(chars: &[char]) -> Vec<Option<KanaEdge>> {
     let mut edges = vec![None; chars.len() + 1];
-    let mut start = 0;
-    while start < chars.len() {
-        if !is_katakana_letter(chars[start]) {
-            start += 1;
-            continue;
-        }
-        let len = chars[start..]
-            .iter()
-            .take_while(|&&c| is_katakana_letter(c))
-            .count();
-        let run = KATAKANA.edges(&chars[start..start + len]);
-        edges[start + 1..start + len].copy_from_slice(&run[1..len]);
-        start += len;
+    for run in runs_of(chars, is_katakana_letter) {
+        let found = KATAKANA.edges(&chars[run.clone()]);
+        edges[run.start + 1..run.end].copy_from_slice(&found[1..run.len()]);
     }
     edges
 }
