@@ -387,6 +387,15 @@ static LEXICON: LazyLock<Lexicon> =
 static WORDS: LazyLock<WordSegmenterBorrowed<'static>> =
     LazyLock::new(|| WordSegmenter::new_dictionary(WordBreakInvariantOptions::default()));
 
+/// `chars` with each Traditional character in its Simplified form, as the lexicon lists
+/// words (others unchanged: Japanese kanji that are Traditional forms map too).
+fn simplified(chars: &[char]) -> Vec<char> {
+    chars
+        .iter()
+        .map(|c| *SIMPLIFIED_FORMS.get(c).unwrap_or(c))
+        .collect()
+}
+
 /// Reads the models now rather than on the first request.
 pub fn preload() {
     LazyLock::force(&JAPANESE);
@@ -409,11 +418,7 @@ pub fn scores(chars: &[char], model: Model) -> Vec<i64> {
     };
     let words = word_starts(chars);
     let listed = if model == Model::TraditionalChinese {
-        let simplified: Vec<char> = chars
-            .iter()
-            .map(|c| *SIMPLIFIED_FORMS.get(c).unwrap_or(c))
-            .collect();
-        LEXICON.word_starts(&simplified)
+        LEXICON.word_starts(&simplified(chars))
     } else {
         LEXICON.word_starts(chars)
     };
@@ -424,7 +429,8 @@ pub fn scores(chars: &[char], model: Model) -> Vec<i64> {
         let start = (0..k).rev().find(|&j| listed[j]).unwrap_or(0);
         listed[k]
             && k - start >= 3
-            && !"〇零一二三四五六七八九十百千万亿两第上下每前".contains(chars[start])
+            && !CHINESE_NUMERALS.contains(chars[start])
+            && !CHINESE_PREFIXES.contains(chars[start])
             && !is_digit(chars[start])
     };
     let mut scores = budoux_scores(chars, weights);
@@ -596,6 +602,14 @@ fn japanese_scores(chars: &[char]) -> Vec<i64> {
         };
         word.len() > kana && word[kana..].iter().all(|&c| is_han(c))
     };
+    // One kanji standing alone between kana or the text's edges: beside a katakana word,
+    // the prefix or first part of the word after it (`筋トレ`, `新スマホ`), or its suffix
+    // (`ガス代`, `データ化`), no word edge.
+    let lone = |j: usize| {
+        is_han(chars[j])
+            && (j == 0 || !is_han(chars[j - 1]))
+            && chars.get(j + 1).is_none_or(|&c| !is_han(c))
+    };
     // `inside_word`: inside a word of ICU's that starts with a kanji (a stem with its
     // okurigana, a compound verb) or is `mixed`, inside a katakana word, or one of the
     // places above; a word of kana alone may join a particle to the next word (`は|な`).
@@ -626,14 +640,7 @@ fn japanese_scores(chars: &[char]) -> Vec<i64> {
             && !PARTICLES.contains(chars[k]);
         // A katakana or Latin word's edge, but not before the hiragana after it: its
         // particle or ending (`ツールで`, `Rustで`, `ログインする`).
-        // Not beside one kanji standing alone between kana or the text's edges: the prefix
-        // or first part of the katakana word after it (`筋トレ`, `新スマホ`), or its
-        // suffix (`ガス代`, `データ化`).
-        let lone = |j: usize| {
-            is_han(chars[j])
-                && (j == 0 || !is_han(chars[j - 1]))
-                && chars.get(j + 1).is_none_or(|&c| !is_han(c))
-        };
+        // Not beside one kanji standing `lone`: the katakana word's prefix or suffix.
         let edge = a != b
             && (a != 0 || b != 0)
             && !(a != 0 && is_hiragana(chars[k]))
@@ -791,13 +798,9 @@ fn japanese_scores(chars: &[char]) -> Vec<i64> {
 fn kanji_compound_edges(chars: &[char]) -> Vec<bool> {
     let mut edges = vec![false; chars.len() + 1];
     for run in runs_of(chars, is_han).filter(|run| run.len() >= 4) {
-        let simplified: Vec<char> = chars[run.clone()]
-            .iter()
-            .map(|c| *SIMPLIFIED_FORMS.get(c).unwrap_or(c))
-            .collect();
-        let starts = LEXICON.word_starts(&simplified);
-        let mut words: Vec<usize> = (0..simplified.len()).filter(|&j| starts[j]).collect();
-        words.push(simplified.len());
+        let starts = LEXICON.word_starts(&simplified(&chars[run.clone()]));
+        let mut words: Vec<usize> = (0..run.len()).filter(|&j| starts[j]).collect();
+        words.push(run.len());
         for w in words.windows(3) {
             if w[1] - w[0] >= 2 && w[2] - w[1] >= 2 {
                 edges[run.start + w[1]] = true;
@@ -830,7 +833,7 @@ fn number_binds(chars: &[char], k: usize, model: Model) -> bool {
     let numeral = |k: usize| {
         let c = chars[k];
         if chinese {
-            is_digit(c) || "〇零一二三四五六七八九十百千万亿两".contains(c)
+            is_digit(c) || CHINESE_NUMERALS.contains(c)
         } else {
             // Digits, then 十 百 千 万 億 兆 after them (`１００万`).
             let mut j = k;
@@ -842,7 +845,7 @@ fn number_binds(chars: &[char], k: usize, model: Model) -> bool {
     };
     // `週` before a number is "a week" (`週４日|勤務`, `週３回`). Not `月`: `月|10万円を`
     // reads as "a month, 100 000 yen" (`１２月` ends a number instead).
-    let prefixes = if chinese { "第上下每前" } else { "第週" };
+    let prefixes = if chinese { CHINESE_PREFIXES } else { "第週" };
     // A name ending in a number: `ベスト10`, `ウィンドウズ11`; not a number with its own
     // counter after it (`シーズン|５０本塁打`).
     let counter_after = || {
@@ -866,6 +869,12 @@ fn number_binds(chars: &[char], k: usize, model: Model) -> bool {
         || named
         || counted
 }
+
+/// The characters Chinese writes numbers with, beside digits.
+const CHINESE_NUMERALS: &str = "〇零一二三四五六七八九十百千万亿两";
+
+/// What binds the Chinese numeral after it as an ordinal prefix (`第三`, `下一个`).
+const CHINESE_PREFIXES: &str = "第上下每前";
 
 /// Kanji that begin a compound as a prefix (`再利用`, `新機能`, `全日程`, `第一`), so a
 /// one-kanji word of ICU's among them starts the word after it, not ends the one before.

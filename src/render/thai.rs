@@ -529,13 +529,11 @@ pub fn collocation_table<'t, C: IntoIterator<Item = &'t str>>(
                 }
             }
         }
-        let pmi = |a: &String, b: &String, n: u32| {
-            let expected = f64::from(words[a]) * f64::from(words[b]) / total as f64;
-            (f64::from(n) / expected).log2()
-        };
-        for ((a, b), n) in pairs {
-            if n >= min_count && pmi(&a, &b, n) >= min_pmi {
-                let row = format!("{a}\t{b}\t{n}\t{:.1}\n", pmi(&a, &b, n));
+        for ((a, b), n) in pairs.into_iter().filter(|&(_, n)| n >= min_count) {
+            let expected = f64::from(words[&a]) * f64::from(words[&b]) / total as f64;
+            let bits = (f64::from(n) / expected).log2();
+            if bits >= min_pmi {
+                let row = format!("{a}\t{b}\t{n}\t{bits:.1}\n");
                 kept.entry((a, b)).or_insert(row);
             }
         }
