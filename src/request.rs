@@ -345,30 +345,39 @@ impl CardRequest {
     }
 }
 
+/// A value a client sent, as an error quotes it: its first 64 characters, `…` after them
+/// when there were more, so a long bad value gets a short error.
+fn clip(value: &str) -> String {
+    match value.char_indices().nth(64) {
+        Some((at, _)) => format!("{}…", &value[..at]),
+        None => value.to_owned(),
+    }
+}
+
 /// What is wrong with a query, in words a client can act on.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum ParamError {
     #[error("parameter `{0}` is not valid UTF-8 after percent-decoding")]
     NotUtf8(&'static str),
-    #[error("unknown format `{0}` (expected png, jpeg, webp, svg or json)")]
+    #[error("unknown format `{}` (expected png, jpeg, webp, svg or json)", clip(.0))]
     UnknownFormat(String),
-    #[error("template name `{0}` is invalid")]
+    #[error("template name `{}` is invalid", clip(.0))]
     BadTemplateName(String),
-    #[error("theme `{0}` is not dark or light")]
+    #[error("theme `{}` is not dark or light", clip(.0))]
     BadTheme(String),
-    #[error("lang `{0}` is not a language tag (ja, zh-Hans, zh-Hant, ko, th, en, …)")]
+    #[error("lang `{}` is not a language tag (ja, zh-Hans, zh-Hant, ko, th, en, …)", clip(.0))]
     BadLang(String),
-    #[error("accent `{0}` is not a hex colour (#rgb or #rrggbb)")]
+    #[error("accent `{}` is not a hex colour (#rgb or #rrggbb)", clip(.0))]
     BadAccent(String),
     #[error("too many tags (at most {0})")]
     TooManyTags(usize),
-    #[error("quality `{0}` is not a whole number from 1 to 100")]
+    #[error("quality `{}` is not a whole number from 1 to 100", clip(.0))]
     BadQuality(String),
-    #[error("dpr `{0}` is not {allowed}", allowed = Dpr::ALLOWED)]
+    #[error("dpr `{}` is not {allowed}", clip(.0), allowed = Dpr::ALLOWED)]
     BadDpr(String),
-    #[error("size `{0}` is not {allowed}", allowed = Size::ALLOWED)]
+    #[error("size `{}` is not {allowed}", clip(.0), allowed = Size::ALLOWED)]
     BadSize(String),
-    #[error("debug `{0}` is not 0 or 1")]
+    #[error("debug `{}` is not 0 or 1", clip(.0))]
     BadDebug(String),
     #[error("parameter `{0}` is longer than {1} characters")]
     TooLong(&'static str, usize),
@@ -1024,6 +1033,23 @@ mod tests {
             parse_query(&format!("author={long}"), &d),
             Err(ParamError::TooLong("author", MAX_AUTHOR_CHARS))
         );
+    }
+
+    #[test]
+    fn an_error_quotes_a_long_bad_value_short() {
+        let d = defaults();
+        for name in [
+            "lang", "template", "theme", "accent", "format", "quality", "dpr", "size", "debug",
+        ] {
+            let long = "x".repeat(5000);
+            let err = parse_query(&format!("{name}={long}"), &d).unwrap_err();
+            let text = err.to_string();
+            assert!(text.len() < 200, "{name}: {} bytes", text.len());
+            assert!(text.contains(&format!("`{}…`", "x".repeat(64))), "{text}");
+        }
+        // A short value is quoted whole.
+        let err = parse_query("lang=ja%2F..%2F", &d).unwrap_err();
+        assert!(err.to_string().starts_with("lang `ja/../` "), "{err}");
     }
 
     #[test]
