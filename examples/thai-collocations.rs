@@ -1,17 +1,37 @@
 //! Writes `data/thai-collocations.tsv`: pairs of Thai words a corpus writes together far
-//! more often than chance (see `ogcard::render::thai::collocation_table`). Each argument
-//! is one corpus: a comma-separated list of text files and folders (a folder's `.txt`
-//! files, all the way down, in order of their paths); `data/README.md` names the corpora.
+//! more often than chance, and pairs a hand-cut corpus keeps as one word (see
+//! `ogcard::render::thai::collocation_table`). The first argument is the hand-cut
+//! corpus's word list, `word<TAB>count` lines (the Thai National Corpus's `tnc_freq.txt`);
+//! each argument after it is one corpus: a comma-separated list of text files and folders
+//! (a folder's `.txt` files, all the way down, in order of their paths);
+//! `data/README.md` names the corpora.
 //!
-//!     cargo run --release --example thai-collocations -- \
+//!     cargo run --release --example thai-collocations -- tnc_freq.txt \
 //!         wisesight/neg.txt,wisesight/neu.txt,wisesight/pos.txt,wisesight/q.txt \
 //!         thaigov/data > data/thai-collocations.tsv
 
 use std::path::{Path, PathBuf};
 
 fn main() -> std::io::Result<()> {
+    let mut args = std::env::args().skip(1);
+    let Some(tokens) = args.next() else {
+        eprintln!("usage: thai-collocations TOKENS.tsv CORPUS...");
+        std::process::exit(2);
+    };
+    let tokens = std::fs::read_to_string(tokens)?;
+    let mut counted = Vec::new();
+    for line in tokens.lines() {
+        let parsed = line
+            .split_once('\t')
+            .and_then(|(word, n)| Some((word, n.trim().parse::<u32>().ok()?)));
+        let Some(row) = parsed else {
+            eprintln!("thai-collocations: not `word<TAB>count`: {line:?}");
+            std::process::exit(2);
+        };
+        counted.push(row);
+    }
     let mut corpora = Vec::new();
-    for arg in std::env::args().skip(1) {
+    for arg in args {
         let mut files = Vec::new();
         for part in arg.split(',') {
             collect(Path::new(part), &mut files)?;
@@ -27,7 +47,8 @@ fn main() -> std::io::Result<()> {
         ogcard::render::thai::collocation_table(
             corpora
                 .iter()
-                .map(|texts| texts.iter().flat_map(|t| t.lines()))
+                .map(|texts| texts.iter().flat_map(|t| t.lines())),
+            counted
         )
     );
     Ok(())
