@@ -1567,14 +1567,16 @@ impl<'a> Analysed<'a> {
         let chars = &self.chars[piece.start..piece.end];
         let syllables = self.syllable_count(piece);
         // 0: listed with no corpus count; a long entry so is a compound or a loanword
-        // added by hand, and trusted.
+        // added by hand, and trusted; but not two open syllables with no tone mark
+        // (`ปุระ`, `ไปมา`), a transliteration's shape, as doubtful as one syllable is
+        // beside a stretch no word covers (`เทม|ปุระ` of `เทมปุระ`, `ไปมา|เรีย` of `มาเรีย`).
         let class = piece.class.unwrap_or(0);
-        let rare = class < COMMON && (syllables <= 1 || class != 0);
         let light = !chars.iter().any(|&c| is_tone_mark(c))
             && self
                 .syllables_in(piece.start, piece.end)
                 .iter()
                 .all(|y| is_open(&self.chars[y.start..y.end]));
+        let rare = class < COMMON && (syllables <= 1 || class != 0 || (light && syllables == 2));
         let shaped = if syllables <= 1 {
             light || silenced_as_english(chars)
         } else {
@@ -2307,6 +2309,22 @@ mod tests {
                 assert!(bits >= COLLOCATION_MIN_PMI - 0.05, "{row}");
             }
         }
+    }
+
+    #[test]
+    fn two_open_syllables_listed_with_no_count_go_with_an_unknown_neighbour() {
+        // `ปุระ` and `ไปมา` are listed, never counted, and shaped as a loanword's pieces
+        // are: beside a syllable no word covers they are held to it.
+        for (title, inside) in [
+            ("สอนทำเทมปุระกุ้ง", "เทม|ปุระ"),
+            ("ย้ายจากออราเคิลไปมาเรียดีบี", "ไปมา|เรีย"),
+        ] {
+            let words = split(title);
+            assert!(!words.contains(inside), "{words}");
+        }
+        // Not a counted word of that shape beside a Thai word (`ไป|มา` stays apart from
+        // `ใน`).
+        assert!(split("เดินไปมาในบ้าน").contains("|ใน|"));
     }
 
     #[test]
