@@ -454,6 +454,11 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
             include_str!("data/thai-news-heldout-22.txt"),
             [2, 1, 4],
         ),
+        (
+            "thai-news-heldout-23.txt",
+            include_str!("data/thai-news-heldout-23.txt"),
+            [4, 1, 5],
+        ),
     ] {
         for ((name, slot, assets), bound) in [
             ("card title", &title, &card),
