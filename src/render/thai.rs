@@ -136,8 +136,9 @@ static COLLOCATED: LazyLock<Vec<u32>> = LazyLock::new(|| {
     starts
 });
 
-/// Whether a corpus writes `first` and `second` together far more often than chance
-/// (`COLLOCATIONS`, binary-searched: its lines are sorted by their bytes).
+/// Whether a corpus writes `first` and `second` together far more often than chance, or
+/// a hand-cut one keeps them as one word (`COLLOCATIONS`, binary-searched: its lines are
+/// sorted by their bytes).
 fn collocated(first: &str, second: &str) -> bool {
     collocation(first, second).is_some()
 }
@@ -576,6 +577,7 @@ pub fn collocation_table<'t, C: IntoIterator<Item = &'t str>>(
             if !(a.known && b.known) {
                 continue;
             }
+            // A pair the counts kept already keeps its counted line.
             let (a, b) = (run.piece(a.start, a.end), run.piece(b.start, b.end));
             let row = format!("{a}\t{b}\t{n}\t-\n");
             kept.entry((a.to_owned(), b.to_owned())).or_insert(row);
