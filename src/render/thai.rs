@@ -136,21 +136,24 @@ static COLLOCATED: LazyLock<Vec<u32>> = LazyLock::new(|| {
     starts
 });
 
+/// Why two listed words are one word the list lacks (`COLLOCATIONS`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Joined {
+    /// A corpus writes them together far more often than chance (`ทีม` + `ชาติ`).
+    Counted,
+    /// A hand-cut corpus keeps them as one word (`สาม` + `มิติ`; `-` for bits).
+    Kept,
+}
+
 /// Whether a corpus writes `first` and `second` together far more often than chance, or
-/// a hand-cut one keeps them as one word (`COLLOCATIONS`, binary-searched: its lines are
-/// sorted by their bytes).
+/// a hand-cut one keeps them as one word.
 fn collocated(first: &str, second: &str) -> bool {
-    collocation(first, second).is_some()
+    joined(first, second).is_some()
 }
 
-/// Whether `first` and `second` are a compound a hand-cut corpus keeps whole (a line of
-/// `COLLOCATIONS` with `-` for bits).
-fn kept_whole(first: &str, second: &str) -> bool {
-    collocation(first, second).is_some_and(|line| line.ends_with("\t-"))
-}
-
-/// The line of `COLLOCATIONS` listing `first` and `second`, if one does.
-fn collocation(first: &str, second: &str) -> Option<&'static str> {
+/// How `first` and `second` are one word, if `COLLOCATIONS` lists them (binary-searched:
+/// its lines are sorted by their bytes).
+fn joined(first: &str, second: &str) -> Option<Joined> {
     // The key as the line begins, `first<TAB>second<TAB>`: a line begins with it exactly
     // when it is that pair, and compares as its pair does.
     let mut key = [0u8; 192];
@@ -169,8 +172,12 @@ fn collocation(first: &str, second: &str) -> Option<&'static str> {
             text[at..text.len().min(at + len)].cmp(key)
         })
         .ok()?;
-    let at = COLLOCATED[found] as usize;
-    COLLOCATIONS[at..].lines().next()
+    let line = COLLOCATIONS[COLLOCATED[found] as usize..].lines().next()?;
+    Some(if line.ends_with("\t-") {
+        Joined::Kept
+    } else {
+        Joined::Counted
+    })
 }
 
 /// How likely a word ends after syllable `a` and another begins with `b`, judged by where
@@ -485,7 +492,7 @@ pub fn boundaries(run: &[char], icu: &[usize]) -> Vec<usize> {
         out.dedup();
     }
     out.retain(|&k| {
-        !run.collocated(k)
+        run.joined(k).is_none()
             && !run.after_an_agent_prefix(k)
             && !run.inside_a_word(k)
             && !run.held_back(k)
@@ -713,6 +720,9 @@ pub fn loanword_list() -> String {
 pub fn ladder(run: &[char]) -> Vec<Vec<usize>> {
     let run = Analysed::new(run);
     let boundaries = run.words.boundaries();
+    // How each boundary joins two words, looked up once (`joined_at`).
+    let joined: Vec<Option<Joined>> = boundaries.iter().map(|&k| run.joined(k)).collect();
+    let joined_at = |k: usize| boundaries.binary_search(&k).ok().and_then(|at| joined[at]);
     let mut rungs: Vec<Vec<usize>> = Vec::new();
     // A word boundary no acronym, English prefix or `นัก` runs across.
     let open = |k: usize| {
@@ -731,7 +741,7 @@ pub fn ladder(run: &[char]) -> Vec<Vec<usize>> {
                 run.pieces_at(k).is_some_and(|(l, r)| pair(l, r))
                     && glued.is_none_or(|glued| run.inside_a_word(k) == glued)
                     && open(k)
-                    && !run.kept_whole(k)
+                    && joined_at(k) != Some(Joined::Kept)
             })
             .collect()
     };
@@ -832,7 +842,7 @@ pub fn ladder(run: &[char]) -> Vec<Vec<usize>> {
     let mut collocated = Vec::new();
     for rung in &mut rungs {
         let (together, apart): (Vec<usize>, Vec<usize>) =
-            rung.iter().partition(|&&k| run.collocated(k));
+            rung.iter().partition(|&&k| joined_at(k).is_some());
         *rung = apart;
         collocated.push(together);
     }
@@ -844,7 +854,7 @@ pub fn ladder(run: &[char]) -> Vec<Vec<usize>> {
         boundaries
             .iter()
             .copied()
-            .filter(|&k| run.kept_whole(k) && open(k))
+            .filter(|&k| joined_at(k) == Some(Joined::Kept) && open(k))
             .collect(),
     );
     rungs.extend(collocated);
@@ -1323,21 +1333,13 @@ impl<'a> Analysed<'a> {
             || (ka == Kind::Silenced && er_suffix(sb).is_some() && ends_right)
     }
 
-    /// Whether `k` lies between two listed words the national corpus's own word cutting
-    /// keeps as one (`kept_whole`: `สาม` + `มิติ`).
-    fn kept_whole(&self, k: usize) -> bool {
-        self.pieces_at(k).is_some_and(|(l, r)| {
-            l.known && r.known && kept_whole(self.piece(l.start, l.end), self.piece(r.start, r.end))
-        })
-    }
-
-    /// Whether `k` lies between two listed words a corpus writes together far more often
-    /// than chance (`COLLOCATIONS`: `ทีม` + `ชาติ`, `โอน` + `เงิน`): one word the list
-    /// lacks.
-    fn collocated(&self, k: usize) -> bool {
-        self.pieces_at(k).is_some_and(|(l, r)| {
-            l.known && r.known && collocated(self.piece(l.start, l.end), self.piece(r.start, r.end))
-        })
+    /// How `k` lies between two listed words that are one word the list lacks, if it
+    /// does (`COLLOCATIONS`: `ทีม` + `ชาติ`, `โอน` + `เงิน`; `สาม` + `มิติ`).
+    fn joined(&self, k: usize) -> Option<Joined> {
+        let (l, r) = self.pieces_at(k)?;
+        (l.known && r.known)
+            .then(|| joined(self.piece(l.start, l.end), self.piece(r.start, r.end)))
+            .flatten()
     }
 
     /// Whether `k` lies between the word `นัก` and a listed word after it: `นัก` makes a
