@@ -1396,12 +1396,17 @@ impl<'a> Analysed<'a> {
         // So does a chain of open syllables with no tone mark between them
         // (`โอ` + `มา` + `กา` + `เสะ`, `ปา` + `ตา` + `โก` + `เนีย`, `คุ` + `มา` + `โม` + `โตะ`):
         // Japanese, Spanish and Italian names are spelt so; native words taken in by mistake
-        // cost a break opportunity, not a split word.
+        // cost a break opportunity, not a split word. A function word whose syllables stand in
+        // Thai words (`thai_like`) is never taken in: `ฮัมมุส|และ`, not `ฮัม|มุสและ`.
         let one = |piece: Piece| self.syllable_count(piece) <= 1;
-        let left_taken = one(left) && self.glued(left, false);
-        let right_taken = one(right) && self.glued(right, true);
-        let inside_unit = (l == Unknown && (r == Unknown || one(right)))
-            || (r == Unknown && one(left))
+        let takeable = |piece: Piece| {
+            one(piece)
+                && !(piece.class.is_some_and(|c| c >= FUNCTION_WORD) && self.thai_like(piece))
+        };
+        let left_taken = takeable(left) && self.glued(left, false);
+        let right_taken = takeable(right) && self.glued(right, true);
+        let inside_unit = (l == Unknown && (r == Unknown || takeable(right)))
+            || (r == Unknown && takeable(left))
             || (self.open_syllable(left)
                 && self.open_syllable(right)
                 && (left_taken || right_taken));
@@ -1792,6 +1797,10 @@ const RARE_WORD: u8 = 8;
 /// `และ`, `มา` stay words of their own before `เซิร์ฟเวอร์`.
 const COMMON: u8 = 14;
 
+/// Words at least this frequent (class: 2^17 times in the corpus) are function words
+/// (`ที่`, `ได้`, `ใน`, `และ`, `ของ`).
+const FUNCTION_WORD: u8 = 17;
+
 /// A listed one-syllable word of Thai origin and native shape at least this frequent
 /// (class) is sure beside a stretch no word covers, short of `COMMON`: the ladder cuts
 /// between them before inside the stretch (`ปลูก|ฟิโลเดนดรอน`, `เน็ตฟลิกซ์|ครอง`). Rarer
@@ -1935,6 +1944,14 @@ mod tests {
         // A common word of that shape is no light word holding its neighbours (`ร้อย` +
         // `หกสิบ`, a number the corpus writes together, is one).
         assert_eq!(split("โน้ตบุ๊กจอร้อยหกสิบ"), "โน้ตบุ๊ก|จอ|ร้อยหกสิบ");
+    }
+
+    #[test]
+    fn a_function_word_is_never_taken_into_a_stretch_no_word_covers() {
+        // `มุส` (of hummus) is unknown; `และ` (and) is no syllable of it.
+        assert_eq!(split("เสิร์ฟฮัมมุสและฟาลาเฟล").matches("มุส|และ").count(), 1);
+        // An open syllable no function word still is (`ทาโก` + `ยา` + unknown `กิ`).
+        assert!(!split("ทาโกยากิร้านดัง").contains("ยา|กิ"));
     }
 
     #[test]
