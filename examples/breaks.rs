@@ -1,5 +1,6 @@
 //! Prints each line of stdin with its line-break opportunities marked: `|` where a line
-//! may break, and for words wider than their box, the ladder's weaker places: `0`, `1`, …
+//! may break, `¦` where it may but had better not (a doubtful Thai opportunity: layout ends
+//! no line there when as many lines can end elsewhere), and for words wider than their box, the ladder's weaker places: `0`, `1`, …
 //! rung by rung (a compound's parts level by level, then Thai syllable boundaries by how
 //! likely a word ends there), `·` for the last rung (any other syllable boundary). `[…]`
 //! marks a Thai stretch taken as unknown: no dictionary word covers it, so no line breaks
@@ -10,7 +11,7 @@
 //!     echo "ราชมังคลากีฬาสถาน" | cargo run --example breaks
 //!     echo "東京大会の記録" | cargo run --example breaks -- ja
 
-use ogcard::render::breaks::{break_opportunities, ladder, unknown_thai_spans};
+use ogcard::render::breaks::{ladder, opportunities, unknown_thai_spans};
 use ogcard::request::Lang;
 
 fn main() {
@@ -20,7 +21,7 @@ fn main() {
         .unwrap_or_default();
     for line in std::io::stdin().lines() {
         let Ok(text) = line else { break };
-        let breaks = break_opportunities(&text, lang);
+        let found = opportunities(&text, lang);
         let ladder = ladder(&text, lang);
         let unknown = unknown_thai_spans(&text);
         let mut out = String::new();
@@ -28,7 +29,9 @@ fn main() {
             if unknown.iter().any(|r| r.end == i) {
                 out.push(']');
             }
-            if breaks.contains(&i) {
+            if found.doubtful.contains(&i) {
+                out.push('¦');
+            } else if found.breaks.contains(&i) {
                 out.push('|');
             } else if let Some(r) = ladder.rungs.iter().position(|r| r.contains(&i)) {
                 let last = r + 1 == ladder.rungs.len();

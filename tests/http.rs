@@ -420,6 +420,18 @@ async fn a_short_last_line_is_rebalanced_like_text_wrap_pretty() {
 }
 
 #[tokio::test]
+async fn no_line_ends_where_a_thai_loanword_may_lie_across_the_break() {
+    // Greedy breaking leaves `อิตาลี` alone on the second line; the most even two lines
+    // would break at `คาโบนา|ร่า` (carbonara): between two one-syllable words, not both
+    // common, a doubtful opportunity. Two lines as even can end elsewhere, so they do; the
+    // size and the number of lines stay.
+    let title = "สูตรพาสต้าคาโบนาร่าแบบต้นตำรับอิตาลี";
+    let layout = get_json(&app(), &format!("title={}", encode(title))).await;
+    assert_eq!(line_texts(&layout), ["สูตรพาสต้าคาโบนาร่าแบบ", "ต้นตำรับอิตาลี"]);
+    assert_eq!(layout["lines"][0]["font_size"], 64.0);
+}
+
+#[tokio::test]
 async fn debug_draws_slot_boxes_line_boxes_and_break_opportunities() {
     let app = app();
     let (plain, plain_body) = send(&app, "GET", &format!("/api/og?{SEED_QUERY_RAW}")).await;
@@ -455,6 +467,19 @@ async fn debug_draws_slot_boxes_line_boxes_and_break_opportunities() {
     )
     .await;
     assert!(String::from_utf8_lossy(&svg).contains("stroke=\"#ff00ff\""));
+    // A doubtful opportunity (`แสง¦เหนือ`, `cargo run --example breaks`) is ticked dashed.
+    let dashed = "stroke=\"#22c55e\" stroke-width=\"3\" stroke-dasharray=\"6 6\"";
+    assert!(!String::from_utf8_lossy(&svg).contains(dashed));
+    let (_, svg) = send(
+        &app,
+        "GET",
+        &format!(
+            "/api/og?title={}&debug=1&format=svg",
+            encode("เที่ยวไอซ์แลนด์ตามล่าแสงเหนือ")
+        ),
+    )
+    .await;
+    assert_eq!(String::from_utf8_lossy(&svg).matches(dashed).count(), 1);
     // Thai the dictionary does not know (the end of `ทาโกยากิ`) is underlined amber; the
     // seed title has none.
     let amber = [0xf5, 0x9e, 0x0b];

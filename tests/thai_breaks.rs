@@ -292,7 +292,9 @@ fn split_words(
 /// `เน็ตฟลิกซ์|ครอง`, which brought held out 4 back to 10; a function word no longer taken
 /// into a stretch no word covers, `ฮัมมุส|และ`, lets a line end at `ด้วย|กิตฮับแอคชันส์`,
 /// and the stretch after it, too wide at 300 px, is cut `กิต|ฮับ` in held out 1's card,
-/// 2 → 3, while the read sets fell 168 → 165).
+/// 2 → 3, while the read sets fell 168 → 165; lines re-broken to end at no doubtful
+/// opportunity end at another place, and that can be inside a word no rule flags:
+/// `สะดวก|ซื้อ` in held out 24's card, 4 → 5, while the read sets fell 165 → 150).
 #[test]
 fn loanwords_no_list_has_are_not_split_at_five_widths() {
     const WIDTHS: [u32; 5] = [1040, 700, 560, 420, 300];
@@ -321,7 +323,7 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
         (
             "thai-news-heldout.txt",
             include_str!("data/thai-news-heldout.txt"),
-            [3, 1, 5],
+            [3, 1, 4],
         ),
         (
             "thai-news-heldout-2.txt",
@@ -351,12 +353,12 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
         (
             "thai-news-dev-7.txt",
             include_str!("data/thai-news-dev-7.txt"),
-            [8, 3, 8],
+            [6, 3, 7],
         ),
         (
             "thai-news-heldout-7.txt",
             include_str!("data/thai-news-heldout-7.txt"),
-            [5, 2, 3],
+            [5, 0, 3],
         ),
         (
             "thai-news-dev-8.txt",
@@ -366,7 +368,7 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
         (
             "thai-news-heldout-8.txt",
             include_str!("data/thai-news-heldout-8.txt"),
-            [5, 3, 5],
+            [4, 2, 4],
         ),
         (
             "thai-news-dev-9.txt",
@@ -411,12 +413,12 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
         (
             "thai-news-heldout-13.txt",
             include_str!("data/thai-news-heldout-13.txt"),
-            [8, 4, 8],
+            [6, 2, 6],
         ),
         (
             "thai-news-heldout-14.txt",
             include_str!("data/thai-news-heldout-14.txt"),
-            [8, 2, 9],
+            [6, 1, 8],
         ),
         (
             "thai-news-heldout-15.txt",
@@ -456,7 +458,7 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
         (
             "thai-news-heldout-22.txt",
             include_str!("data/thai-news-heldout-22.txt"),
-            [2, 1, 4],
+            [2, 0, 3],
         ),
         (
             "thai-news-heldout-23.txt",
@@ -466,7 +468,7 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
         (
             "thai-news-heldout-24.txt",
             include_str!("data/thai-news-heldout-24.txt"),
-            [4, 2, 6],
+            [5, 2, 6],
         ),
     ] {
         for ((name, slot, assets), bound) in [
@@ -589,5 +591,34 @@ fn assert_current(built: &str, committed: &str, path: &str, regenerate: &str) {
          {regenerate}",
         built.lines().count(),
         committed.lines().count()
+    );
+}
+
+/// A line that would end between two short words that may be one word no list has
+/// (`แสง|เหนือ`, the northern lights) ends at a sure opportunity instead, when as many
+/// lines can.
+#[test]
+fn a_doubtful_line_end_gives_way_when_as_many_lines_can_end_elsewhere() {
+    let card = Assets::load(None).unwrap();
+    let mut title = card
+        .templates
+        .get("default")
+        .unwrap()
+        .slot("title")
+        .unwrap()
+        .clone();
+    title.width = 420.0;
+    // Greedy: `ตามล่าแสง` / `เหนือ`, a short last line whose evenest fix is the same.
+    assert_eq!(
+        lines("เที่ยวไอซ์แลนด์ตามล่าแสงเหนือ", &title, &card),
+        ["เที่ยวไอซ์แลนด์", "ตามล่า", "แสงเหนือ"]
+    );
+    // With no short last line too (greedy: `สตาร์ทอัพไทยทำแอป` / `จองคิวร้านอาหาร`).
+    // `แอป|จอง` (app, to book) is two words: what the rule costs is a less even pair of
+    // lines, never another line.
+    title.width = 700.0;
+    assert_eq!(
+        lines("สตาร์ทอัพไทยทำแอปจองคิวร้านอาหาร", &title, &card),
+        ["สตาร์ทอัพไทยทำ", "แอปจองคิวร้านอาหาร"]
     );
 }

@@ -33,14 +33,29 @@ pub fn preload() {
     LazyLock::force(&SEGMENTER);
 }
 
-/// Byte offsets strictly inside `text` where a line may break, ascending. A line that
-/// ends at one of them ends before that byte (trailing spaces are then not drawn).
-pub fn break_opportunities(text: &str, lang: Option<Lang>) -> Vec<usize> {
-    let breaks = character_breaks(text);
-    match phrase_model(text, lang) {
-        Some(model) => between_phrases(&breaks, &inside_phrases(text, model, &breaks)),
-        None => breaks,
+/// Where a line may break in a text, as byte offsets strictly inside it, ascending. A line
+/// that ends at one of them ends before that byte (trailing spaces are then not drawn).
+pub struct Opportunities {
+    pub breaks: Vec<usize>,
+    /// Those of `breaks` where a line had better not end: inside Thai, between two short
+    /// words that may be one word no list has (`thai::Boundaries::doubtful`).
+    pub doubtful: Vec<usize>,
+}
+
+/// Where a line may break in `text` (see [`Opportunities`]).
+pub fn opportunities(text: &str, lang: Option<Lang>) -> Opportunities {
+    let mut found = character_breaks(text);
+    if let Some(model) = phrase_model(text, lang) {
+        found.breaks = between_phrases(&found.breaks, &inside_phrases(text, model, &found.breaks));
+        // Thai's doubtful boundaries lie between Thai letters, where no phrase model judges.
     }
+    found
+}
+
+/// Byte offsets strictly inside `text` where a line may break, ascending
+/// (`Opportunities::breaks`).
+pub fn break_opportunities(text: &str, lang: Option<Lang>) -> Vec<usize> {
+    opportunities(text, lang).breaks
 }
 
 /// `breaks` without those in `inside` (both ascending).
@@ -54,19 +69,20 @@ fn between_phrases(breaks: &[usize], inside: &[(usize, i64)]) -> Vec<usize> {
 
 /// UAX #14's opportunities, Thai's replaced by our segmenter's, with our own rules: where
 /// a line may end when Japanese and Chinese may break between any two characters.
-fn character_breaks(text: &str) -> Vec<usize> {
+fn character_breaks(text: &str) -> Opportunities {
     let mut breaks: Vec<usize> = SEGMENTER
         .segment_str(text)
         .filter(|&b| b > 0 && b < text.len())
         .collect();
-    replace_thai_breaks(text, &mut breaks);
+    let mut doubtful = replace_thai_breaks(text, &mut breaks);
     let graphemes: Vec<usize> = text.grapheme_indices(true).map(|(i, _)| i).collect();
     breaks.retain(|b| {
         graphemes.binary_search(b).is_ok()
             && allowed_between(&text[..*b], &text[*b..])
             && !inside_number_or_word(&text[..*b], &text[*b..])
     });
-    breaks
+    doubtful.retain(|b| breaks.binary_search(b).is_ok());
+    Opportunities { breaks, doubtful }
 }
 
 /// The model for the Japanese or Chinese in `text`: the one `lang` names, else Japanese
@@ -117,7 +133,7 @@ fn phrase_rungs(text: &str, lang: Option<Lang>, rest: &mut Vec<usize>) -> Vec<Ve
     let Some(model) = phrase_model(text, lang) else {
         return Vec::new();
     };
-    let all = character_breaks(text);
+    let all = character_breaks(text).breaks;
     let inside = inside_phrases(text, model, &all);
     let breaks = between_phrases(&all, &inside);
     let mut rungs: Vec<Vec<usize>> = vec![Vec::new(); 3];
@@ -319,8 +335,10 @@ pub fn unknown_thai_spans(text: &str) -> Vec<std::ops::Range<usize>> {
 }
 
 /// Inside each run of Thai letters, ICU's opportunities give way to `thai::boundaries`.
-fn replace_thai_breaks(text: &str, breaks: &mut Vec<usize>) {
+/// Returns the doubtful ones among them, ascending.
+fn replace_thai_breaks(text: &str, breaks: &mut Vec<usize>) -> Vec<usize> {
     let mut thai_breaks = Vec::new();
+    let mut doubtful = Vec::new();
     for run in runs(text, thai::is_thai_letter) {
         let (start, end) = (run.byte_at[0], run.byte_at[run.letters.len()]);
         let icu: Vec<usize> = breaks
@@ -329,17 +347,16 @@ fn replace_thai_breaks(text: &str, breaks: &mut Vec<usize>) {
             .filter_map(|b| run.byte_at.binary_search(b).ok())
             .collect();
         breaks.retain(|&b| b <= start || b >= end);
-        thai_breaks.extend(
-            thai::boundaries(&run.letters, &icu)
-                .into_iter()
-                .map(|k| run.byte_at[k]),
-        );
+        let found = thai::boundaries(&run.letters, &icu);
+        thai_breaks.extend(found.at.into_iter().map(|k| run.byte_at[k]));
+        doubtful.extend(found.doubtful.into_iter().map(|k| run.byte_at[k]));
     }
     if !thai_breaks.is_empty() {
         breaks.extend(thai_breaks);
         breaks.sort_unstable();
         breaks.dedup();
     }
+    doubtful
 }
 
 /// Our own rules, applied after UAX #14 and the dictionary/model.

@@ -7,7 +7,9 @@
 //! between grapheme clusters only past them. When the
 //! text needs more lines than the slot allows even at the smallest size, the last line ends
 //! with `…` at a break opportunity. A short last line is rebalanced with the lines above it
-//! (like CSS `text-wrap: pretty`), and lines are put in visual order for right-to-left text.
+//! (like CSS `text-wrap: pretty`), and so are lines ending where a Thai word the lists lack
+//! may lie across the break (a doubtful opportunity: no line ends there when the same
+//! number of lines can end elsewhere); lines are put in visual order for right-to-left text.
 //!
 //! Work is linear in the text, whatever its characters: the paragraph is shaped once
 //! (prefix sums of advances, in em, so every size reuses them), line ends are found on the
@@ -18,7 +20,7 @@ use std::cell::{Cell, OnceCell};
 
 use crate::assets::fonts::{FaceIndex, Fonts};
 use crate::assets::templates::{Align, Slot, VAlign};
-use crate::render::breaks::{self, break_opportunities, Ladder};
+use crate::render::breaks::{self, Ladder};
 use crate::render::shape::{
     self, is_rtl_paragraph, itemize, prefix_em_until, runs_width_em, visual_order, Run, ShapedGlyph,
 };
@@ -91,7 +93,7 @@ pub fn layout_slot(
     // measured, and the paragraph ends where measuring stopped.
     let at_min = lines_that_fit(slot, slot.min_font_size) as f32 + 1.0;
     let limit_em = at_min * (slot.width / slot.min_font_size + 1.0) * 1.1;
-    let breaks = break_opportunities(text, lang);
+    let breaks::Opportunities { breaks, doubtful } = breaks::opportunities(text, lang);
     let (prefix, stop) = prefix_em_until(text, &runs, fonts, &breaks, limit_em);
     let measured = &text[..stop];
     deadline.check()?;
@@ -101,6 +103,7 @@ pub fn layout_slot(
         ink_em: ink_em(measured, &prefix),
         prefix,
         breaks: breaks.into_iter().filter(|&b| b < stop).collect(),
+        doubtful: doubtful.into_iter().filter(|&b| b < stop).collect(),
         graphemes: measured
             .grapheme_indices(true)
             .map(|(i, _)| i)
@@ -170,6 +173,8 @@ struct Paragraph<'a> {
     ink_em: f32,
     prefix: Vec<f32>,
     breaks: Vec<usize>,
+    /// Those of `breaks` where a line had better not end (`breaks::Opportunities`).
+    doubtful: Vec<usize>,
     /// Grapheme cluster ends, ascending, the last being `text.len()`.
     graphemes: Vec<usize>,
     /// The weaker opportunities, found when a word first turns out wider than its box.
@@ -296,12 +301,25 @@ impl Paragraph<'_> {
     }
 
     /// Like CSS `text-wrap: pretty`: when greedy breaking leaves a short last line (under a
-    /// third of the box), the same number of lines broken as evenly as the opportunities
-    /// allow (least sum of squared slack). `None` keeps the greedy lines.
+    /// third of the box), or ends a line at a doubtful opportunity (a Thai compound or
+    /// loanword the lists lack may lie across it), the same number of lines broken as evenly
+    /// as the opportunities allow (least sum of squared slack), ending fewer lines at
+    /// doubtful ones where they can (each costs as much as a line left empty). `None`
+    /// keeps the greedy lines: when neither is better.
     fn balance(&self, lines: &[Span], size: f32, width: f32) -> Option<Vec<Span>> {
         let n = lines.len();
         let last = lines.last()?;
-        if n < 2 || self.estimate(last, size) >= width / 3.0 {
+        // A line ending at a Thai opportunity ends at it: no space is trimmed there.
+        let doubtful = |end: usize| self.doubtful.binary_search(&end).is_ok();
+        let doubts = |lines: &[Span]| {
+            lines[..lines.len() - 1]
+                .iter()
+                .filter(|l| doubtful(l.end))
+                .count()
+        };
+        let greedy_doubts = doubts(lines);
+        let short = self.estimate(last, size) < width / 3.0;
+        if n < 2 || (!short && greedy_doubts == 0) {
             return None;
         }
         let start = lines[0].start;
@@ -326,7 +344,12 @@ impl Paragraph<'_> {
                     if w > width {
                         break;
                     }
-                    let c = cost[l - 1][i] + (width - w).powi(2);
+                    let doubt = if j + 1 < k && doubtful(stops[j]) {
+                        width * width
+                    } else {
+                        0.0
+                    };
+                    let c = cost[l - 1][i] + (width - w).powi(2) + doubt;
                     if c < cost[l][j] {
                         cost[l][j] = c;
                         from[l][j] = i;
@@ -353,7 +376,13 @@ impl Paragraph<'_> {
             at = stops[e];
         }
         let balanced_last = spans.last().map_or(0.0, |s| self.estimate(s, size));
-        (balanced_last > self.estimate(last, size)).then_some(spans)
+        match doubts(&spans).cmp(&greedy_doubts) {
+            std::cmp::Ordering::Less => Some(spans),
+            std::cmp::Ordering::Equal if short => {
+                (balanced_last > self.estimate(last, size)).then_some(spans)
+            }
+            _ => None,
+        }
     }
 
     /// Where the line starting at `start` ends: the furthest break opportunity whose line

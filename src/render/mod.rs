@@ -533,7 +533,8 @@ impl CardLayout<'_> {
 
     /// `debug=1`: each slot's box (dashed magenta), each line's box (cyan: its advance
     /// wide, the line height tall), a green tick at each break opportunity inside a
-    /// line, where it could have ended, an amber underline under Thai the dictionary does
+    /// line, where it could have ended (dashed at a doubtful one, where it had better
+    /// not: `breaks::Opportunities`), an amber underline under Thai the dictionary does
     /// not know, and each picture slot's box (dashed orange). Ticks and underlines are
     /// drawn for left-to-right lines only.
     fn debug_element(&self, fonts: &Fonts, texts: &[String]) -> String {
@@ -543,7 +544,7 @@ impl CardLayout<'_> {
             let [x, y, width, height] = layout.frame;
             // The opportunities of the slot's whole text (a line alone would be segmented
             // differently at its edges), found line by line in it.
-            let opportunities = breaks::break_opportunities(text, self.lang);
+            let opportunities = breaks::opportunities(text, self.lang);
             let unknown = breaks::unknown_thai_spans(text);
             let mut at = 0;
             let _ = write!(
@@ -578,6 +579,7 @@ impl CardLayout<'_> {
                 };
                 at = start + drawn.len();
                 let breaks: Vec<usize> = opportunities
+                    .breaks
                     .iter()
                     .filter(|&&b| b > start && b < at)
                     .map(|b| b - start)
@@ -587,9 +589,14 @@ impl CardLayout<'_> {
                     shape::prefix_em_until(&line.text, &runs, fonts, &breaks, f32::INFINITY);
                 for b in breaks {
                     let x = line.x + prefix[b] * size;
+                    let dashed = if opportunities.doubtful.binary_search(&(start + b)).is_ok() {
+                        " stroke-dasharray=\"6 6\""
+                    } else {
+                        ""
+                    };
                     let _ = write!(
                         out,
-                        "<line x1=\"{x:.2}\" y1=\"{top:.2}\" x2=\"{x:.2}\" y2=\"{bottom:.2}\" stroke=\"#22c55e\" stroke-width=\"3\"/>"
+                        "<line x1=\"{x:.2}\" y1=\"{top:.2}\" x2=\"{x:.2}\" y2=\"{bottom:.2}\" stroke=\"#22c55e\" stroke-width=\"3\"{dashed}/>"
                     );
                 }
                 // Thai the dictionary does not know (never broken inside): underlined amber.
