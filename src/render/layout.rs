@@ -328,6 +328,18 @@ impl Paragraph<'_> {
             .chain(std::iter::once(self.text.len()))
             .collect();
         let k = stops.len();
+        // What ending a line at each stop costs besides its slack, found once.
+        let doubt: Vec<f32> = stops
+            .iter()
+            .enumerate()
+            .map(|(j, &b)| {
+                if j + 1 < k && doubtful(b) {
+                    width * width
+                } else {
+                    0.0
+                }
+            })
+            .collect();
         // cost[l][j]: least cost of `l` lines ending at stops[j]; from[l][j]: where the
         // last of those lines starts.
         let mut cost = vec![vec![f32::INFINITY; k]; n + 1];
@@ -344,12 +356,7 @@ impl Paragraph<'_> {
                     if w > width {
                         break;
                     }
-                    let doubt = if j + 1 < k && doubtful(stops[j]) {
-                        width * width
-                    } else {
-                        0.0
-                    };
-                    let c = cost[l - 1][i] + (width - w).powi(2) + doubt;
+                    let c = cost[l - 1][i] + (width - w).powi(2) + doubt[j];
                     if c < cost[l][j] {
                         cost[l][j] = c;
                         from[l][j] = i;
