@@ -90,6 +90,16 @@ fn references() -> Vec<(&'static str, Marked)> {
     .collect()
 }
 
+/// The default card's title slot.
+fn card_title(card: &Assets) -> Slot {
+    card.templates
+        .get("default")
+        .unwrap()
+        .slot("title")
+        .unwrap()
+        .clone()
+}
+
 fn lines(text: &str, slot: &Slot, assets: &Assets) -> Vec<String> {
     let layout = layout_slot(
         text,
@@ -300,13 +310,7 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
     const WIDTHS: [u32; 5] = [1040, 700, 560, 420, 300];
     let card = Assets::load(None).unwrap();
     let narrow = Assets::load(Some(Path::new("tests/data/templates"))).unwrap();
-    let title = card
-        .templates
-        .get("default")
-        .unwrap()
-        .slot("title")
-        .unwrap()
-        .clone();
+    let title = card_title(&card);
     let column = narrow.templates.get("narrow").unwrap();
     let mut failures = Vec::new();
     for (file, text, bounds) in [
@@ -600,13 +604,7 @@ fn assert_current(built: &str, committed: &str, path: &str, regenerate: &str) {
 #[test]
 fn a_doubtful_line_end_gives_way_when_as_many_lines_can_end_elsewhere() {
     let card = Assets::load(None).unwrap();
-    let mut title = card
-        .templates
-        .get("default")
-        .unwrap()
-        .slot("title")
-        .unwrap()
-        .clone();
+    let mut title = card_title(&card);
     title.width = 420.0;
     // Greedy: `ตามล่าแสง` / `เหนือ`, a short last line whose evenest fix is the same.
     assert_eq!(
