@@ -283,8 +283,9 @@ fn split_words(
 /// twenty-fourth likewise, the twenty-fourth 15 of 1 184 before the twenty-first round)
 /// (README: the table under "Judged on writing it was not built from"). Each is laid out
 /// at 1040, 700, 560, 420 and 300 px in the default card's title slot (64 px down to 40,
-/// four lines at most, then cut with `…`) and in the narrow template at 36 and 56 px (as many lines as it takes); a line
-/// may end inside a word only when that word is wider than the box.
+/// four lines at most, then cut with `…`) and in the narrow template at 36 and 56 px (as
+/// many lines as it takes); a line may end inside a word only when that word is wider than
+/// the box.
 ///
 /// Not yet at zero (README, Limitations): a stretch held together for want of evidence
 /// that is wider than its box is cut at the likeliest place that fits, and that can be
