@@ -431,6 +431,17 @@ async fn no_line_ends_where_a_thai_loanword_may_lie_across_the_break() {
     assert_eq!(layout["lines"][0]["font_size"], 64.0);
 }
 
+/// A word wider than the title's box at 64 px is set whole a step smaller, not cut.
+#[tokio::test]
+async fn a_word_too_wide_at_the_largest_size_is_set_smaller_not_cut() {
+    let word = "ซูเปอร์คาลิฟราจิลิสติกเอ็กซ์เพียลิโดเชียส";
+    let title = format!("คำที่ยาวที่สุดคือ {word}");
+    let layout = get_json(&app(), &format!("title={}", encode(&title))).await;
+    assert_eq!(line_texts(&layout), ["คำที่ยาวที่สุดคือ", word]);
+    let size = layout["lines"][0]["font_size"].as_f64().unwrap();
+    assert!((40.0..64.0).contains(&size), "{size}");
+}
+
 #[tokio::test]
 async fn debug_draws_slot_boxes_line_boxes_and_break_opportunities() {
     let app = app();

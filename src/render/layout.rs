@@ -119,6 +119,9 @@ pub fn layout_slot(
     };
 
     let mut size = slot.font_size;
+    // The largest size that fits and cuts words wider than the box least (`Cuts`), while
+    // a smaller size may cut less.
+    let mut best: Option<(Option<Cuts>, f32, Vec<Span>)> = None;
     loop {
         let max_lines = lines_that_fit(slot, size);
         let at_min = size <= slot.min_font_size + EPSILON;
@@ -129,24 +132,43 @@ pub fn layout_slot(
         }
         let broken = match paragraph.break_lines(size, slot.width, max_lines) {
             // Text was left unmeasured: what was measured fitting does not make it all.
-            Ok(lines) if paragraph.cut_off => Err(lines),
+            Ok(fit) if paragraph.cut_off => Err(fit.lines),
             other => other,
         };
         paragraph.check()?;
-        match broken {
-            Ok(lines) => {
-                let lines = paragraph.balance(&lines, size, slot.width).unwrap_or(lines);
-                paragraph.check()?;
-                let lines = lines.into_iter().map(|l| measured[l].to_string()).collect();
-                return Ok(place(slot, size, lines, false, fonts, &chain, rtl));
+        let (size, lines) = match broken {
+            // A word wider than the box is cut only as deep as the smallest size must cut
+            // it: a title set a step smaller reads better than one with a word broken
+            // across two lines (a Thai loanword, a stretch no word list covers, cut
+            // between its words rather than inside one).
+            Ok(Lines { lines, cuts }) => {
+                if best.as_ref().is_none_or(|b| cuts < b.0) {
+                    best = Some((cuts, size, lines));
+                }
+                match best {
+                    Some((cuts, size, lines)) if cuts.is_none() || at_min => (size, lines),
+                    _ => {
+                        size = next;
+                        continue;
+                    }
+                }
             }
+            // Not seen (a smaller size holds what a larger one does), but should it be.
+            Err(_) if let Some((_, size, lines)) = best.take() => (size, lines),
             Err(lines) if at_min => {
                 let lines = paragraph.ellipsize(lines, size, slot.width);
                 paragraph.check()?;
                 return Ok(place(slot, size, lines, true, fonts, &chain, rtl));
             }
-            Err(_) => size = next,
-        }
+            Err(_) => {
+                size = next;
+                continue;
+            }
+        };
+        let lines = paragraph.balance(&lines, size, slot.width).unwrap_or(lines);
+        paragraph.check()?;
+        let lines = lines.into_iter().map(|l| measured[l].to_string()).collect();
+        return Ok(place(slot, size, lines, false, fonts, &chain, rtl));
     }
 }
 
@@ -163,6 +185,21 @@ fn ink_em(text: &str, prefix: &[f32]) -> f32 {
 fn lines_that_fit(slot: &Slot, size: f32) -> usize {
     let by_height = (slot.height / (slot.line_height * size) + EPSILON).floor() as usize;
     by_height.clamp(1, slot.max_lines)
+}
+
+/// Lines greedy breaking found, and how it cut words wider than the box.
+struct Lines {
+    lines: Vec<Span>,
+    cuts: Option<Cuts>,
+}
+
+/// How deep greedy breaking cut words wider than the box: the weakest ladder rung it cut
+/// on (`breaks::Ladder`: a compound's parts first, syllables, then grapheme clusters) and
+/// how many cuts it made there. Fewer is better: a shallower rung, then fewer cuts.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Cuts {
+    rung: usize,
+    count: usize,
 }
 
 struct Paragraph<'a> {
@@ -285,19 +322,30 @@ impl Paragraph<'_> {
 
     /// Greedy breaking into at most `max_lines` lines. `Err` carries the first
     /// `max_lines` lines when the text needs more.
-    fn break_lines(&self, size: f32, width: f32, max_lines: usize) -> Result<Vec<Span>, Vec<Span>> {
+    fn break_lines(&self, size: f32, width: f32, max_lines: usize) -> Result<Lines, Vec<Span>> {
         let len = self.text.len();
         let mut lines = Vec::new();
+        let mut cuts = None;
         let mut start = self.skip_spaces(0);
         while start < len {
             if lines.len() == max_lines {
                 return Err(lines);
             }
-            let end = self.line_end(start, size, width);
+            let (end, rung) = self.line_end(start, size, width);
+            if let Some(rung) = rung {
+                cuts = Some(match cuts {
+                    Some(Cuts { rung: worst, count }) if worst == rung => Cuts {
+                        rung,
+                        count: count + 1,
+                    },
+                    Some(c) if c.rung > rung => c,
+                    _ => Cuts { rung, count: 1 },
+                });
+            }
             lines.push(self.trimmed(start, end));
             start = self.skip_spaces(end);
         }
-        Ok(lines)
+        Ok(Lines { lines, cuts })
     }
 
     /// Like CSS `text-wrap: pretty`: when greedy breaking leaves a short last line (under a
@@ -393,8 +441,9 @@ impl Paragraph<'_> {
     }
 
     /// Where the line starting at `start` ends: the furthest break opportunity whose line
-    /// fits, else (a word wider than the box) where `word_cut` cuts the word.
-    fn line_end(&self, start: usize, size: f32, width: f32) -> usize {
+    /// fits, else (a word wider than the box) where `word_cut` cuts the word, and on which
+    /// rung.
+    fn line_end(&self, start: usize, size: f32, width: f32) -> (usize, Option<usize>) {
         let first = self.breaks.partition_point(|&b| b <= start);
         let mut ends: Vec<usize> = self.breaks[first..].to_vec();
         ends.push(self.text.len());
@@ -403,27 +452,43 @@ impl Paragraph<'_> {
             |e| self.fits(&self.trimmed(start, e), size, width),
             |e| self.estimate(&self.trimmed(start, e), size) <= width + 1.0,
         );
-        found.unwrap_or_else(|| self.word_cut(start, ends[0], size, width, ""))
+        match found {
+            Some(end) => (end, None),
+            None => {
+                let (end, rung) = self.word_cut(start, ends[0], size, width, "");
+                (end, Some(rung))
+            }
+        }
     }
 
     /// Where to cut a word that does not fit: in `start..limit`, the furthest place such
     /// that the text up to it, plus `suffix`, fits — on the strongest rung of the ladder
     /// that has one (a compound's parts, their parts, syllables), else between grapheme
-    /// clusters; at least one grapheme, so that layout always advances.
-    fn word_cut(&self, start: usize, limit: usize, size: f32, width: f32, suffix: &str) -> usize {
+    /// clusters; at least one grapheme, so that layout always advances. The rung is the
+    /// ladder's index, its length for a cut between grapheme clusters.
+    fn word_cut(
+        &self,
+        start: usize,
+        limit: usize,
+        size: f32,
+        width: f32,
+        suffix: &str,
+    ) -> (usize, usize) {
         let ladder = self
             .ladder
             .get_or_init(|| breaks::ladder(self.text, self.lang));
-        for rung in &ladder.rungs {
+        for (i, rung) in ladder.rungs.iter().enumerate() {
             let ends = strictly_between(rung, start, limit);
             if let Some(end) = self.cut_among(start, ends, size, width, suffix) {
-                return end;
+                return (end, i);
             }
         }
         let graphemes = strictly_between(&self.graphemes, start, limit);
-        self.cut_among(start, graphemes, size, width, suffix)
+        let end = self
+            .cut_among(start, graphemes, size, width, suffix)
             .or(graphemes.first().copied())
-            .unwrap_or(limit)
+            .unwrap_or(limit);
+        (end, ladder.rungs.len())
     }
 
     /// The last of `ends` (ascending, inside one word after `start`) such that the text
@@ -492,7 +557,7 @@ impl Paragraph<'_> {
                 .copied()
                 .find(|&e| e > last)
                 .unwrap_or(self.text.len());
-            let end = self.word_cut(last, limit, size, width, "…");
+            let (end, _) = self.word_cut(last, limit, size, width, "…");
             self.trimmed(last, end).end
         });
         out.push(format!("{}…", &self.text[last..end]));

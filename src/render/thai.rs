@@ -1459,8 +1459,12 @@ impl<'a> Analysed<'a> {
         // not) and made of syllables that stand mostly in English words
         // (`ปลั๊ก|อิน`, `สมาร์ต|โฮม`: `english_like`), may be one English compound written
         // together; Thai spelling cannot tell `open source` from `platform e-commerce`, so
-        // neither breaks unless too wide (the ladder then cuts between the two first).
+        // neither breaks unless too wide (the ladder then cuts between the two first). So
+        // too such a word beside a stretch no word covers whose syllables stand mostly in
+        // English words (`กูเกิล` + `ชีตส์`, `ไมโครซอฟท์` + `ทีมส์`).
         (self.foreign(left) && self.foreign(right))
+            || (self.foreign(left) && r == Unknown && self.english_like(right))
+            || (l == Unknown && self.english_like(left) && self.foreign(right))
             || (unthai(left, l) && unthai(right, r))
             || inside_unit
             || (at_edge && (l == Weak || r == Weak))
@@ -2197,6 +2201,10 @@ mod tests {
         // and too wide, cut between the two listed words before inside either.
         assert_eq!(split("แพลตฟอร์มอีคอมเมิร์ซ"), "แพลตฟอร์มอีคอมเมิร์ซ");
         assert_eq!(rungs("แพลตฟอร์มอีคอมเมิร์ซ")[0], "แพลตฟอร์ม|อีคอมเมิร์ซ");
+        // So is such a word beside a stretch no word covers, made of English syllables:
+        // `Google Sheets`, `Microsoft Teams`.
+        assert_eq!(split("กูเกิลชีตส์สำหรับทีม"), "กูเกิลชีตส์|สำหรับ|ทีม");
+        assert_eq!(split("ไมโครซอฟท์ทีมส์ประชุม"), "ไมโครซอฟท์ทีมส์|ประชุม");
         // Native words are spelt otherwise and keep their boundaries (`ริม` + `ทาง` is one
         // word by the national corpus's own word cutting).
         assert_eq!(split("ร้านกาแฟริมทาง"), "ร้านกาแฟ|ริมทาง");

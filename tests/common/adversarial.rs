@@ -20,6 +20,17 @@ pub fn inputs() -> Vec<(&'static str, String)> {
         ("one-latin-word", "a".repeat(1000)),
         ("one-thai-run", "กขคง".repeat(250)),
         ("one-arabic-word", "بسم".repeat(333)),
+        // A word wider than the box at every size that still fits its lines at each: the
+        // title is laid out at all seven sizes, 64 px down to 40, looking for one that
+        // holds it whole.
+        (
+            "word-cut-at-every-size",
+            "Pneumonoultramicroscopicsilicovolcanoconiosis".repeat(2),
+        ),
+        (
+            "thai-stretch-cut-at-every-size",
+            "ซูเปอร์คาลิฟราจิลิสติกเอ็กซ์เพียลิโดเชียส".repeat(2),
+        ),
         ("devanagari-conjuncts", "क्ष".repeat(333)),
         // Text no bundled font has: every grapheme walks the whole fallback chain.
         (
