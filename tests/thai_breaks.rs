@@ -101,6 +101,11 @@ fn card_title(card: &Assets) -> Slot {
 }
 
 fn lines(text: &str, slot: &Slot, assets: &Assets) -> Vec<String> {
+    laid_out(text, slot, assets).1
+}
+
+/// The size `text` is set at in `slot`, and its lines; never cut with `…`.
+fn laid_out(text: &str, slot: &Slot, assets: &Assets) -> (f32, Vec<String>) {
     let layout = layout_slot(
         text,
         None,
@@ -111,7 +116,8 @@ fn lines(text: &str, slot: &Slot, assets: &Assets) -> Vec<String> {
     )
     .unwrap();
     assert!(!layout.truncated, "{text} was cut at {} px", slot.width);
-    layout.lines.into_iter().map(|l| l.text).collect()
+    let lines = layout.lines.into_iter().map(|l| l.text).collect();
+    (layout.font_size, lines)
 }
 
 #[test]
@@ -646,20 +652,7 @@ fn a_doubtful_line_end_gives_way_when_as_many_lines_can_end_elsewhere() {
 fn a_word_wider_than_the_box_is_set_smaller_before_it_is_cut() {
     let card = Assets::load(None).unwrap();
     let mut title = card_title(&card);
-    let layout = |text: &str, slot: &Slot| {
-        let l = layout_slot(
-            text,
-            None,
-            slot,
-            &card.fonts,
-            &mut Vec::new(),
-            Deadline::NONE,
-        )
-        .unwrap();
-        assert!(!l.truncated, "{text}");
-        let lines: Vec<String> = l.lines.into_iter().map(|l| l.text).collect();
-        (l.font_size, lines)
-    };
+    let layout = |text: &str, slot: &Slot| laid_out(text, slot, &card);
     // At 64 px `ซูเปอร์คาลิฟราจิลิสติกเอ็กซ์เพียลิโดเชียส` (the English word, spelt in
     // Thai) is wider than the 1040 px box and was cut in two; at 60 px it fits.
     let word = "ซูเปอร์คาลิฟราจิลิสติกเอ็กซ์เพียลิโดเชียส";
