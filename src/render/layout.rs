@@ -119,9 +119,10 @@ pub fn layout_slot(
     };
 
     let mut size = slot.font_size;
-    // The largest size that fits and cuts words wider than the box least (`Cuts`), while
-    // a smaller size may cut less.
-    let mut best: Option<(Option<Cuts>, f32, Vec<Span>)> = None;
+    // The largest size that fits and cuts a word wider than the box on the strongest rung
+    // so far (`Lines::cut`), and the rung the smallest size cuts on: no size cuts better.
+    let mut best: Option<(Option<usize>, f32, Vec<Span>)> = None;
+    let mut floor: Option<Option<usize>> = None;
     loop {
         let max_lines = lines_that_fit(slot, size);
         let at_min = size <= slot.min_font_size + EPSILON;
@@ -140,17 +141,26 @@ pub fn layout_slot(
             // A word wider than the box is cut only as deep as the smallest size must cut
             // it: a title set a step smaller reads better than one with a word broken
             // across two lines (a Thai loanword, a stretch no word list covers, cut
-            // between its words rather than inside one).
-            Ok(Lines { lines, cuts }) => {
-                if best.as_ref().is_none_or(|b| cuts < b.0) {
-                    best = Some((cuts, size, lines));
-                }
-                match best {
-                    Some((cuts, size, lines)) if cuts.is_none() || at_min => (size, lines),
-                    _ => {
-                        size = next;
-                        continue;
+            // between its words rather than inside one). Where the smallest size cuts as
+            // deep, the largest size that fits is kept, as if no other had been tried.
+            Ok(Lines { lines, cut }) => {
+                let (least, at, kept) = match best.take() {
+                    Some(b) if b.0 <= cut => b,
+                    _ => (cut, size, lines),
+                };
+                let floor = *floor.get_or_insert_with(|| match least {
+                    Some(_) if !at_min => {
+                        paragraph.cut_at(slot.min_font_size, slot).unwrap_or(least)
                     }
+                    _ => least,
+                });
+                paragraph.check()?;
+                if least <= floor || at_min {
+                    (at, kept)
+                } else {
+                    best = Some((least, at, kept));
+                    size = next;
+                    continue;
                 }
             }
             // Not seen (a smaller size holds what a larger one does), but should it be.
@@ -187,19 +197,12 @@ fn lines_that_fit(slot: &Slot, size: f32) -> usize {
     by_height.clamp(1, slot.max_lines)
 }
 
-/// Lines greedy breaking found, and how it cut words wider than the box.
+/// Lines greedy breaking found, and the weakest ladder rung it cut a word wider than the
+/// box on (`breaks::Ladder`: a compound's parts first, syllables, then grapheme clusters),
+/// if it cut one: the lower the better.
 struct Lines {
     lines: Vec<Span>,
-    cuts: Option<Cuts>,
-}
-
-/// How deep greedy breaking cut words wider than the box: the weakest ladder rung it cut
-/// on (`breaks::Ladder`: a compound's parts first, syllables, then grapheme clusters) and
-/// how many cuts it made there. Fewer is better: a shallower rung, then fewer cuts.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-struct Cuts {
-    rung: usize,
-    count: usize,
+    cut: Option<usize>,
 }
 
 struct Paragraph<'a> {
@@ -311,6 +314,15 @@ impl Paragraph<'_> {
         (lo > 0).then(|| ends[lo - 1])
     }
 
+    /// The weakest rung greedy breaking cuts a word on at `size` (`Lines::cut`); `None`
+    /// when the text does not fit.
+    fn cut_at(&self, size: f32, slot: &Slot) -> Option<Option<usize>> {
+        match self.break_lines(size, slot.width, lines_that_fit(slot, size)) {
+            Ok(fit) if !self.cut_off => Some(fit.cut),
+            _ => None,
+        }
+    }
+
     /// `start..end` with trailing white space dropped.
     fn trimmed(&self, start: usize, end: usize) -> Span {
         start..start + self.text[start..end].trim_end().len()
@@ -325,27 +337,18 @@ impl Paragraph<'_> {
     fn break_lines(&self, size: f32, width: f32, max_lines: usize) -> Result<Lines, Vec<Span>> {
         let len = self.text.len();
         let mut lines = Vec::new();
-        let mut cuts = None;
+        let mut cut = None;
         let mut start = self.skip_spaces(0);
         while start < len {
             if lines.len() == max_lines {
                 return Err(lines);
             }
             let (end, rung) = self.line_end(start, size, width);
-            if let Some(rung) = rung {
-                cuts = Some(match cuts {
-                    Some(Cuts { rung: worst, count }) if worst == rung => Cuts {
-                        rung,
-                        count: count + 1,
-                    },
-                    Some(c) if c.rung > rung => c,
-                    _ => Cuts { rung, count: 1 },
-                });
-            }
+            cut = cut.max(rung);
             lines.push(self.trimmed(start, end));
             start = self.skip_spaces(end);
         }
-        Ok(Lines { lines, cuts })
+        Ok(Lines { lines, cut })
     }
 
     /// Like CSS `text-wrap: pretty`: when greedy breaking leaves a short last line (under a
