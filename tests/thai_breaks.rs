@@ -495,7 +495,7 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
         (
             "thai-news-heldout-25.txt",
             include_str!("data/thai-news-heldout-25.txt"),
-            [13, 4, 8],
+            [9, 2, 5],
         ),
     ] {
         for ((name, slot, assets), bound) in [

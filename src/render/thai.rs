@@ -92,9 +92,19 @@ const WORDS: &str = include_str!("../../data/thai-words.tsv");
 static WORD_LIST: LazyLock<Lexicon> = LazyLock::new(|| {
     Lexicon::new(WORDS.lines().filter_map(|l| {
         let (word, class) = l.split_once('\t')?;
-        Some((word, class.parse().ok()?))
+        (!ends_in_a_final_h(word)).then_some((word, class.parse().ok()?))
     }))
 });
+
+/// Whether `word` ends in `ห` closing its last syllable (`เลห`, `สห`, `โลห`, `อุณห`): no Thai
+/// syllable ends so. The word list's 30 such entries are Pali stems that stand only inside
+/// listed compounds (`สหรัฐ`, `โลหะ`, `อุณหภูมิ`) or misspellings (`เลห` for `เล่ห์`); as
+/// words they take the `ห` that begins the next syllable (`บรูเลห|น้า` of `ครีมบรูเลหน้า`).
+/// A `ห` after a leading vowel begins its syllable (`เห`, `แห`, `โมโห`, `ไห`): kept.
+fn ends_in_a_final_h(word: &str) -> bool {
+    let mut rev = word.chars().rev();
+    rev.next() == Some('ห') && rev.next().is_some_and(|c| !is_leading_vowel(c))
+}
 
 /// `syllable<TAB>class` lines sorted by syllable (byte order), class being the syllable's
 /// as a word, `-` when it is none.
@@ -1979,6 +1989,17 @@ mod tests {
         // A common word of that shape is no light word holding its neighbours (`ร้อย` +
         // `หกสิบ`, a number the corpus writes together, is one).
         assert_eq!(split("โน้ตบุ๊กจอร้อยหกสิบ"), "โน้ตบุ๊ก|จอ|ร้อยหกสิบ");
+    }
+
+    #[test]
+    fn a_word_ending_in_a_final_h_is_no_word() {
+        // `เลห` (listed, a misspelling of `เล่ห์`) took the `ห` of `หน้า` from the unknown
+        // `บรูเล`, and a line could end `บรูเลห|น้า`.
+        assert_eq!(split("ครีมบรูเลหน้าไหม้"), "ครีมบรูเลหน้า|ไหม้");
+        assert!(ends_in_a_final_h("เลห") && ends_in_a_final_h("สห"));
+        assert!(!ends_in_a_final_h("โมโห") && !ends_in_a_final_h("แห") && !ends_in_a_final_h("ห"));
+        // The compounds the stems stand in are listed words of their own.
+        assert_eq!(split("สหรัฐอุณหภูมิโลหะ"), "สหรัฐ|อุณหภูมิ|โลหะ");
     }
 
     #[test]
