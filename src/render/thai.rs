@@ -90,11 +90,17 @@ use std::sync::LazyLock;
 const WORDS: &str = include_str!("../../data/thai-words.tsv");
 
 static WORD_LIST: LazyLock<Lexicon> = LazyLock::new(|| {
-    Lexicon::new(WORDS.lines().filter_map(|l| {
-        let (word, class) = l.split_once('\t')?;
-        (!ends_in_a_final_h(word)).then_some((word, class.parse().ok()?))
-    }))
+    Lexicon::new(listed_words().filter_map(|(word, class)| Some((word, class.parse().ok()?))))
 });
+
+/// `WORDS` as `(word, class)`, without the entries that are no words (`ends_in_a_final_h`):
+/// what segmentation looks words up in, and what the tables derived from the list count.
+fn listed_words() -> impl Iterator<Item = (&'static str, &'static str)> {
+    WORDS
+        .lines()
+        .filter_map(|l| l.split_once('\t'))
+        .filter(|(word, _)| !ends_in_a_final_h(word))
+}
 
 /// Whether `word` ends in `ห` closing its last syllable (`เลห`, `สห`, `โลห`, `อุณห`): no Thai
 /// syllable ends so. The word list's 30 such entries are Pali stems that stand only inside
@@ -649,10 +655,7 @@ pub fn unknown_spans(run: &[char]) -> Vec<std::ops::Range<usize>> {
 /// a test checks the committed file is what the word list and the syllabifier give).
 pub fn syllable_edge_table() -> String {
     let mut counts: std::collections::BTreeMap<&str, [u32; 3]> = Default::default();
-    for line in WORDS.lines() {
-        let Some((word, _)) = line.split_once('\t') else {
-            continue;
-        };
+    for (word, _) in listed_words() {
         let chars: Vec<char> = word.chars().collect();
         let run = Analysed::new(&chars);
         let cut = &run.syllables;
@@ -684,7 +687,7 @@ pub fn syllable_edge_table() -> String {
 pub fn syllable_origin_table() -> String {
     let english: std::collections::BTreeSet<&str> =
         transliterated_words().map(|(w, _)| w).collect();
-    let listed = WORDS.lines().filter_map(|l| Some(l.split_once('\t')?.0));
+    let listed = listed_words().map(|(word, _)| word);
     let mut counts: std::collections::BTreeMap<&str, [u32; 2]> = Default::default();
     let mut seen = std::collections::BTreeSet::new();
     for word in listed.chain(english.iter().copied()) {
