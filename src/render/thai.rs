@@ -423,6 +423,16 @@ fn cluster_boundary(chars: &[char], k: usize) -> bool {
             return false;
         }
     }
+    // ◌็อ◌: MAITAIKHU over a consonant with no leading vowel, then `อ`, is the short `o`
+    // (`ล็อก`, `ช็อป`, `ต็อก`): the `อ` is its vowel, not the next syllable's consonant.
+    // Except after `ก็` (also), a word of its own before words that begin with `อ`
+    // (`ก็|อยู่`, `ก็|ออก`).
+    if prev == MAITAIKHU && next == 'อ' && k >= 2 && is_consonant(chars[k - 2]) {
+        let also = chars[k - 2] == 'ก' && (k < 3 || !is_consonant(chars[k - 3]));
+        if !also {
+            return false;
+        }
+    }
     // เ◌็◌ / แ◌็◌: MAITAIKHU shortens a syllable that still has its final consonant.
     if prev == MAITAIKHU && is_consonant(next) {
         let start = k.saturating_sub(4);
@@ -2153,6 +2163,18 @@ mod tests {
         for word in ["บ็อกซ์", "เบลนด์"] {
             assert_eq!(syllables(word), [word]);
         }
+    }
+
+    #[test]
+    fn maitaikhu_before_o_is_the_short_o_of_one_syllable() {
+        // `ต็อก` is one syllable the list lacks (`ต็อกบกกี`, tteokbokki), not `ต็` + `อก`.
+        assert_eq!(syllables("ต็อกบกกี")[0], "ต็อก");
+        for word in ["ช็อป", "พ็อป", "หย็อง"] {
+            assert_eq!(syllables(word), [word]);
+        }
+        // `ก็` (also) is a word of its own before a word that begins with `อ`.
+        assert_eq!(split("ก็อยู่"), "ก็|อยู่");
+        assert_eq!(syllables("ก็ออก"), ["ก็", "ออก"]);
     }
 
     #[test]
