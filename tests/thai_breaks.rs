@@ -391,7 +391,7 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
         (
             "thai-news-heldout-8.txt",
             include_str!("data/thai-news-heldout-8.txt"),
-            [4, 2, 3],
+            [4, 2, 2],
         ),
         (
             "thai-news-dev-9.txt",
@@ -436,7 +436,7 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
         (
             "thai-news-heldout-13.txt",
             include_str!("data/thai-news-heldout-13.txt"),
-            [4, 2, 6],
+            [4, 2, 5],
         ),
         (
             "thai-news-heldout-14.txt",
@@ -501,7 +501,7 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
         (
             "thai-news-heldout-26.txt",
             include_str!("data/thai-news-heldout-26.txt"),
-            [8, 3, 10],
+            [4, 2, 9],
         ),
     ] {
         for ((name, slot, assets), bound) in [
