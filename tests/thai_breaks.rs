@@ -501,7 +501,7 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
         (
             "thai-news-heldout-26.txt",
             include_str!("data/thai-news-heldout-26.txt"),
-            [4, 2, 9],
+            [3, 1, 7],
         ),
     ] {
         for ((name, slot, assets), bound) in [

@@ -396,6 +396,7 @@ const MAI_HAN_AKAT: char = '\u{0E31}';
 const MAITAIKHU: char = '\u{0E47}';
 const THANTHAKHAT: char = '\u{0E4C}';
 const SARA_I: char = '\u{0E34}';
+const SARA_II: char = '\u{0E35}';
 const SARA_U: char = '\u{0E38}';
 
 /// Whether a cluster boundary may fall before `chars[k]` (0 < k < len).
@@ -1786,6 +1787,15 @@ fn spelled_suffix(a: &[char], b: &[char]) -> bool {
             return true;
         }
     }
+    // `-y` doubling the consonant before it too (`บ็อก|กี้`, `ฮ็อบ|บี้`, `ต็อกบก|กี`);
+    // not a common word that happens to begin so (`คน|นี้`, `ทีม|มี`).
+    if let [c, SARA_II, rest @ ..] = b {
+        let y = matches!(rest, [] | ['\u{0E48}' | '\u{0E49}']);
+        if y && !is_open(a) && a.last() == Some(c) {
+            let word: String = b.iter().collect();
+            return WORD_LIST.get(&word).is_none_or(|class| class < COMMON);
+        }
+    }
     if let Some(c) = er_suffix(b) {
         // `-er` is no word on its own, but `เบอร์` (number), `เซอร์`, `เวอร์` are.
         return !matches!(c, 'บ' | 'ซ' | 'ว') || a.last() == Some(&c);
@@ -2496,6 +2506,24 @@ mod tests {
         // Not a counted word of that shape beside a Thai word (`ไป|มา` stays apart from
         // `ใน`).
         assert!(split("เดินไปมาในบ้าน").contains("|ใน|"));
+    }
+
+    #[test]
+    fn a_doubled_consonant_before_y_spells_an_english_suffix() {
+        let chars = |s: &str| s.chars().collect::<Vec<char>>();
+        for (a, b) in [("บก", "กี"), ("ฮ็อบ", "บี้"), ("บ็อก", "กี้")]
+        {
+            assert!(spelled_suffix(&chars(a), &chars(b)), "{a}|{b}");
+        }
+        // Not a common word that begins with the consonant a word before ends in.
+        for (a, b) in [("คน", "นี้"), ("ทีม", "มี"), ("ดี", "ดี")] {
+            assert!(!spelled_suffix(&chars(a), &chars(b)), "{a}|{b}");
+        }
+        // So a stretch too wide is cut elsewhere before inside `ต็อกบกกี` (tteokbokki).
+        let ladder = rungs("ลองชิมต็อกบกกีซอสโกชูจัง");
+        let gi = ladder.iter().position(|r| r.contains("บก|กี")).unwrap();
+        let sauce = ladder.iter().position(|r| r.contains("กี|ซอส")).unwrap();
+        assert!(sauce < gi, "{ladder:?}");
     }
 
     #[test]
