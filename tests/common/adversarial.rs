@@ -31,6 +31,12 @@ pub fn inputs() -> Vec<(&'static str, String)> {
             "thai-stretch-cut-at-every-size",
             "ซูเปอร์คาลิฟราจิลิสติกเอ็กซ์เพียลิโดเชียส".repeat(2),
         ),
+        // Open syllables that are rare words, back to back: every boundary walks the
+        // chain of open words on both sides (bounded at six each way).
+        ("thai-open-chain", "ปาเฮ".repeat(250)),
+        // A consonant doubled before `-y` at every syllable: each boundary looks the
+        // syllable up as a word.
+        ("thai-doubled-y", "บกกี".repeat(250)),
         ("devanagari-conjuncts", "क्ष".repeat(333)),
         // Text no bundled font has: every grapheme walks the whole fallback chain.
         (
