@@ -1507,12 +1507,7 @@ impl<'a> Analysed<'a> {
             let mut at = if rightwards { right } else { left };
             // Bounded: a name is no longer than this.
             for _ in 0..6 {
-                let next = if rightwards {
-                    self.pieces_at(at.end).map(|(_, r)| r)
-                } else {
-                    self.pieces_at(at.start).map(|(l, _)| l)
-                };
-                match next {
+                match self.neighbour(at, rightwards) {
                     Some(p) if p.known && self.open_syllable(p) => {
                         chain.push(p);
                         at = p;
@@ -1524,18 +1519,22 @@ impl<'a> Analysed<'a> {
         chain.len() >= 3 && chain.iter().any(|&p| self.strength(p) != Strength::Common)
     }
 
+    /// The dictionary's piece after `piece` (`rightwards`) or before it.
+    fn neighbour(&self, piece: Piece, rightwards: bool) -> Option<Piece> {
+        if rightwards {
+            self.pieces_at(piece.end).map(|(_, r)| r)
+        } else {
+            self.pieces_at(piece.start).map(|(l, _)| l)
+        }
+    }
+
     /// Whether `piece` meets a stretch no word covers on its right (`rightwards`) or left,
     /// directly or through open one-syllable words with no tone mark (`open_syllable`).
     fn glued(&self, piece: Piece, rightwards: bool) -> bool {
         let mut at = piece;
         // Bounded: a chain of open syllables longer than a name is no name.
         for _ in 0..6 {
-            let next = if rightwards {
-                self.pieces_at(at.end).map(|(_, r)| r)
-            } else {
-                self.pieces_at(at.start).map(|(l, _)| l)
-            };
-            match next {
+            match self.neighbour(at, rightwards) {
                 Some(p) if self.strength(p) == Strength::Unknown => return true,
                 Some(p) if self.open_syllable(p) => at = p,
                 _ => return false,
@@ -2391,6 +2390,18 @@ mod tests {
             .collect()
     }
 
+    /// Fails unless the ladder of `s` cuts at `first` (a cut shown as `a|b`) on an
+    /// earlier rung than at `later`.
+    fn assert_cut_before(s: &str, first: &str, later: &str) {
+        let rungs = rungs(s);
+        let at = |cut: &str| rungs.iter().position(|r| r.contains(cut));
+        let (a, b) = (at(first), at(later));
+        assert!(
+            a.is_some() && b.is_some() && a < b,
+            "{first} before {later}: {rungs:?}"
+        );
+    }
+
     #[test]
     fn words_a_corpus_writes_together_are_one_word() {
         // `ทีม` + `ชาติ`, `หัว` + `หิน`, `โอน` + `เงิน`: listed words the corpus writes side
@@ -2404,10 +2415,7 @@ mod tests {
         }
         // In a listed compound too wide for its box, two parts the corpus writes together
         // are cut a level after the others: `แห่ง|ประเทศไทย` before `ประเทศ|ไทย`.
-        let rungs = rungs("การท่องเที่ยวแห่งประเทศไทย");
-        let first = rungs.iter().position(|r| r.contains("แห่ง|ประเทศ")).unwrap();
-        let collocated = rungs.iter().position(|r| r.contains("ประเทศ|ไทย")).unwrap();
-        assert!(first < collocated, "{rungs:?}");
+        assert_cut_before("การท่องเที่ยวแห่งประเทศไทย", "แห่ง|ประเทศ", "ประเทศ|ไทย");
     }
 
     #[test]
@@ -2419,10 +2427,7 @@ mod tests {
         // Too wide, such a compound is cut after the places between words, and before
         // a pair the counts find (`ทีม` + `ชาติ`) that overlaps it (`ชาติไทย`, 2 393
         // times): `ทีมชาติ|ไทย` first, then `ทีม|ชาติ`.
-        let rungs = rungs("นักบอลทีมชาติไทย");
-        let kept = rungs.iter().position(|r| r.contains("ชาติ|ไทย")).unwrap();
-        let counted = rungs.iter().position(|r| r.contains("ทีม|ชาติ")).unwrap();
-        assert!(kept < counted, "{rungs:?}");
+        assert_cut_before("นักบอลทีมชาติไทย", "ชาติ|ไทย", "ทีม|ชาติ");
     }
 
     /// The first two fields of the line of `COLLOCATIONS` starting at byte `at`.
@@ -2520,10 +2525,7 @@ mod tests {
             assert!(!spelled_suffix(&chars(a), &chars(b)), "{a}|{b}");
         }
         // So a stretch too wide is cut elsewhere before inside `ต็อกบกกี` (tteokbokki).
-        let ladder = rungs("ลองชิมต็อกบกกีซอสโกชูจัง");
-        let gi = ladder.iter().position(|r| r.contains("บก|กี")).unwrap();
-        let sauce = ladder.iter().position(|r| r.contains("กี|ซอส")).unwrap();
-        assert!(sauce < gi, "{ladder:?}");
+        assert_cut_before("ลองชิมต็อกบกกีซอสโกชูจัง", "กี|ซอส", "บก|กี");
     }
 
     #[test]
