@@ -1485,10 +1485,14 @@ impl<'a> Analysed<'a> {
         // together; Thai spelling cannot tell `open source` from `platform e-commerce`, so
         // neither breaks unless too wide (the ladder then cuts between the two first). So
         // too such a word beside a stretch no word covers whose syllables stand mostly in
-        // English words (`กูเกิล` + `ชีตส์`, `ไมโครซอฟท์` + `ทีมส์`).
+        // English words (`กูเกิล` + `ชีตส์`, `ไมโครซอฟท์` + `ทีมส์`), or beside a word such
+        // a stretch took in (`[เพอร์]` + `มา` + `คัลเจอร์`: on the read titles this held one
+        // wrong opportunity and two right ones, `[เพนพอต]แทน|โปรแกรม`).
         (self.foreign(left) && self.foreign(right))
             || (self.foreign(left) && r == Unknown && self.english_like(right))
             || (l == Unknown && self.english_like(left) && self.foreign(right))
+            || (left_taken && self.english_like(left) && self.foreign(right))
+            || (self.foreign(left) && right_taken && self.english_like(right))
             || (unthai(left, l) && unthai(right, r))
             || inside_unit
             || (at_edge && (l == Weak || r == Weak))
@@ -2526,6 +2530,14 @@ mod tests {
         }
         // So a stretch too wide is cut elsewhere before inside `ต็อกบกกี` (tteokbokki).
         assert_cut_before("ลองชิมต็อกบกกีซอสโกชูจัง", "กี|ซอส", "บก|กี");
+    }
+
+    #[test]
+    fn an_english_word_beside_the_piece_an_unknown_stretch_took_in_is_held_to_it() {
+        // `มา` is taken into the unknown `[เพอร์]` (permaculture), and `คัลเจอร์` spells
+        // English beside it: one word, as beside the unknown stretch itself.
+        let words = split("ทำเพอร์มาคัลเจอร์บนดอย");
+        assert!(words.contains("เพอร์มาคัลเจอร์|บน"), "{words}");
     }
 
     #[test]
