@@ -1464,7 +1464,7 @@ impl<'a> Analysed<'a> {
             || (r == Unknown && takeable(left))
             || (self.open_syllable(left)
                 && self.open_syllable(right)
-                && (left_taken || right_taken || self.an_open_chain(left, right)));
+                && (left_taken || right_taken));
         // At the edge of such a unit the boundary stands, unless the other side is weak too.
         // A weak piece (the shape of a transliteration's piece) holds on to a weak or rare
         // neighbour.
@@ -1497,30 +1497,6 @@ impl<'a> Analysed<'a> {
             || inside_unit
             || (at_edge && (l == Weak || r == Weak))
             || (!at_edge && ((l == Weak && matches!(r, Weak | Rare)) || (r == Weak && l == Rare)))
-    }
-
-    /// Whether `left` and `right`, two open one-syllable words with no tone mark side by
-    /// side, lie in a chain of three or more such words, not all common: `ปา` + `นา` +
-    /// `ดา` of `เอมปานาดา`, `พา` + `เอ` + `ยา` (paella), `เร` + `ที` + `นา` (retina).
-    /// Thai prose seldom strings three light syllables each a word of its own; Spanish,
-    /// Italian and Japanese names spelt in Thai are made of them. On the read test titles
-    /// every boundary inside such a chain of three lay inside a word (4 of 4).
-    fn an_open_chain(&self, left: Piece, right: Piece) -> bool {
-        let mut chain = vec![left, right];
-        for rightwards in [false, true] {
-            let mut at = if rightwards { right } else { left };
-            // Bounded: a name is no longer than this.
-            for _ in 0..6 {
-                match self.neighbour(at, rightwards) {
-                    Some(p) if p.known && self.open_syllable(p) => {
-                        chain.push(p);
-                        at = p;
-                    }
-                    _ => break,
-                }
-            }
-        }
-        chain.len() >= 3 && chain.iter().any(|&p| self.strength(p) != Strength::Common)
     }
 
     /// The dictionary's piece after `piece` (`rightwards`) or before it.
@@ -2538,22 +2514,6 @@ mod tests {
         // English beside it: one word, as beside the unknown stretch itself.
         let words = split("ทำเพอร์มาคัลเจอร์บนดอย");
         assert!(words.contains("เพอร์มาคัลเจอร์|บน"), "{words}");
-    }
-
-    #[test]
-    fn three_open_syllables_in_a_row_are_one_word() {
-        // `เอมปานาดา` (empanada): `ปา`, `นา`, `ดา` are each a listed word, and no
-        // unknown stretch lies beside them.
-        for (title, word) in [
-            ("เสิร์ฟเอมปานาดาอบสด", "ปานาดา"),
-            ("พาเอยากระทะยักษ์", "พาเอยา"),
-            ("เรทีนาดิสเพลย์", "เรทีนา"),
-        ] {
-            let words = split(title);
-            assert!(words.contains(word), "{words}");
-        }
-        // Not three common ones (`จะ`, `พา`, `ไป`).
-        assert_eq!(split("ไม่รู้จะพาไปไหน"), "ไม่|รู้|จะ|พา|ไป|ไหน");
     }
 
     #[test]

@@ -31,8 +31,9 @@ pub fn inputs() -> Vec<(&'static str, String)> {
             "thai-stretch-cut-at-every-size",
             "ซูเปอร์คาลิฟราจิลิสติกเอ็กซ์เพียลิโดเชียส".repeat(2),
         ),
-        // Open syllables that are rare words, back to back: every boundary walks the
-        // chain of open words on both sides (bounded at six each way).
+        // Open syllables that are rare words, back to back: every boundary looks for a
+        // stretch no word covers through the open words on both sides (bounded at six
+        // each way).
         ("thai-open-chain", "ปาเฮ".repeat(250)),
         // A consonant doubled before `-y` at every syllable: each boundary looks the
         // syllable up as a word.
