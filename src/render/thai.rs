@@ -1756,9 +1756,9 @@ enum Kind {
     Native,
 }
 
-/// Whether `b` is how Thai spells an English suffix after `a`: `-ing` doubling the
-/// consonant before it (`สตรีม|มิ่ง`, `เก็ต|ติ้ง`, `ช้อป|ปิ้ง`), `-er` (`ฟุต|เตอร์`,
-/// `ลิง|เกอร์`), `-tion` after an open syllable (`แฟ|ชั่น`, `เค|ชั่น`).
+/// Whether `b` is how Thai spells an English suffix after `a`: `-ing` or `-y` doubling the
+/// consonant before it (`สตรีม|มิ่ง`, `เก็ต|ติ้ง`, `ช้อป|ปิ้ง`, `ฮ็อบ|บี้`), `-er`
+/// (`ฟุต|เตอร์`, `ลิง|เกอร์`), `-tion` after an open syllable (`แฟ|ชั่น`, `เค|ชั่น`).
 fn spelled_suffix(a: &[char], b: &[char]) -> bool {
     if let [c, SARA_I, rest @ ..] = b {
         let ing = matches!(rest, ['ง'] | ['\u{0E48}' | '\u{0E49}', 'ง']);
@@ -2500,7 +2500,8 @@ mod tests {
         {
             assert!(spelled_suffix(&chars(a), &chars(b)), "{a}|{b}");
         }
-        // Not a common word that begins with the consonant a word before ends in.
+        // Not a common word that begins with the consonant a word before ends in, nor
+        // after an open syllable (no consonant doubled).
         for (a, b) in [("คน", "นี้"), ("ทีม", "มี"), ("ดี", "ดี")] {
             assert!(!spelled_suffix(&chars(a), &chars(b)), "{a}|{b}");
         }
