@@ -520,6 +520,11 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
             include_str!("data/thai-news-heldout-28.txt"),
             [7, 3, 8],
         ),
+        (
+            "thai-news-heldout-29.txt",
+            include_str!("data/thai-news-heldout-29.txt"),
+            [7, 1, 7],
+        ),
     ] {
         for ((name, slot, assets), bound) in [
             ("card title", &title, &card),
