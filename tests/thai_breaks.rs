@@ -330,7 +330,13 @@ fn split_words(
 /// three open syllables in a row held as one word, built on the twenty-sixth, taken back
 /// when the twenty-eighth, measured once, split 3 more words with it (18 → 21 of 1 170),
 /// which put back the bounds it had lowered: held out 8 at 56 px (unread), 13 at 56 px,
-/// and 26).
+/// and 26; a line more, where as many lines must end at a doubtful opportunity, moves
+/// the lines after it, and one ends inside `เรที|นา` in the held-out loanwords' card,
+/// 2 → 3, while the read sets, the twenty-eighth now among them, fell 227 → 220).
+///
+/// The twenty-ninth set (`thai-news-heldout-29.txt`) judges the round that wrote it: its
+/// bounds stay the number of its breaks until that round's last rule, then take what it
+/// measures.
 #[test]
 fn loanwords_no_list_has_are_not_split_at_five_widths() {
     const WIDTHS: [u32; 5] = [1040, 700, 560, 420, 300];
@@ -348,12 +354,12 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
         (
             "thai-loanwords-heldout.txt",
             include_str!("data/thai-loanwords-heldout.txt"),
-            [2, 0, 2],
+            [3, 0, 2],
         ),
         (
             "thai-news-heldout.txt",
             include_str!("data/thai-news-heldout.txt"),
-            [4, 1, 4],
+            [4, 1, 3],
         ),
         (
             "thai-news-heldout-2.txt",
@@ -448,7 +454,7 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
         (
             "thai-news-heldout-14.txt",
             include_str!("data/thai-news-heldout-14.txt"),
-            [6, 1, 8],
+            [5, 1, 8],
         ),
         (
             "thai-news-heldout-15.txt",
@@ -458,7 +464,7 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
         (
             "thai-news-heldout-16.txt",
             include_str!("data/thai-news-heldout-16.txt"),
-            [2, 0, 0],
+            [0, 0, 0],
         ),
         (
             "thai-news-heldout-17.txt",
@@ -483,7 +489,7 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
         (
             "thai-news-heldout-21.txt",
             include_str!("data/thai-news-heldout-21.txt"),
-            [0, 1, 2],
+            [0, 1, 1],
         ),
         (
             "thai-news-heldout-22.txt",
@@ -508,12 +514,12 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
         (
             "thai-news-heldout-26.txt",
             include_str!("data/thai-news-heldout-26.txt"),
-            [7, 2, 8],
+            [6, 2, 8],
         ),
         (
             "thai-news-heldout-27.txt",
             include_str!("data/thai-news-heldout-27.txt"),
-            [19, 7, 15],
+            [18, 7, 14],
         ),
         (
             "thai-news-heldout-28.txt",
@@ -523,7 +529,7 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
         (
             "thai-news-heldout-29.txt",
             include_str!("data/thai-news-heldout-29.txt"),
-            [7, 1, 7],
+            [585, 270, 541],
         ),
     ] {
         for ((name, slot, assets), bound) in [
@@ -669,6 +675,26 @@ fn a_doubtful_line_end_gives_way_when_as_many_lines_can_end_elsewhere() {
     assert_eq!(
         lines("สตาร์ทอัพไทยทำแอปจองคิวร้านอาหาร", &title, &card),
         ["สตาร์ทอัพไทยทำ", "แอปจองคิวร้านอาหาร"]
+    );
+}
+
+/// Where as many lines must still end at a doubtful opportunity, one line more ends at
+/// none, when the box holds it: `ค้า|แข้ง` (to play football professionally) is one word
+/// the lists lack, and a line more reads better than a word broken across two.
+#[test]
+fn a_doubtful_line_end_gives_way_to_one_line_more_where_the_box_holds_it() {
+    let card = Assets::load(None).unwrap();
+    let mut title = card_title(&card);
+    title.width = 420.0;
+    // Three lines end one at `ย้ายไปค้า`, however they are broken; four need not.
+    assert_eq!(
+        laid_out("นักฟุตบอลทีมชาติญี่ปุ่นย้ายไปค้าแข้งในบุนเดสลีกา", &title, &card),
+        (
+            56.0,
+            ["นักฟุตบอลทีมชาติ", "ญี่ปุ่นย้าย", "ไปค้าแข้งใน", "บุนเดสลีกา"]
+                .map(String::from)
+                .to_vec()
+        )
     );
 }
 

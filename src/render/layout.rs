@@ -175,7 +175,9 @@ pub fn layout_slot(
                 continue;
             }
         };
-        let lines = paragraph.balance(&lines, size, slot.width).unwrap_or(lines);
+        let lines = paragraph
+            .balance(&lines, size, slot.width, lines_that_fit(slot, size))
+            .unwrap_or(lines);
         paragraph.check()?;
         let lines = lines.into_iter().map(|l| measured[l].to_string()).collect();
         return Ok(place(slot, size, lines, false, fonts, &chain, rtl));
@@ -355,9 +357,17 @@ impl Paragraph<'_> {
     /// third of the box), or ends a line at a doubtful opportunity (a Thai compound or
     /// loanword the lists lack may lie across it), the same number of lines broken as evenly
     /// as the opportunities allow (least sum of squared slack), ending fewer lines at
-    /// doubtful ones where they can (each costs as much as a line left empty). `None`
-    /// keeps the greedy lines: when neither is better.
-    fn balance(&self, lines: &[Span], size: f32, width: f32) -> Option<Vec<Span>> {
+    /// doubtful ones where they can (each costs as much as a line left empty). Where the
+    /// same number of lines must still end at one and the box holds another line
+    /// (`max_lines`), one line more when it ends fewer there: a line more reads better than a
+    /// word broken across two. `None` keeps the greedy lines: when neither is better.
+    fn balance(
+        &self,
+        lines: &[Span],
+        size: f32,
+        width: f32,
+        max_lines: usize,
+    ) -> Option<Vec<Span>> {
         let n = lines.len();
         let last = lines.last()?;
         // A line ending at a Thai opportunity ends at it: no space is trimmed there.
@@ -393,10 +403,16 @@ impl Paragraph<'_> {
             .collect();
         // cost[l][j]: least cost of `l` lines ending at stops[j]; from[l][j]: where the
         // last of those lines starts.
-        let mut cost = vec![vec![f32::INFINITY; k]; n + 1];
-        let mut from = vec![vec![0usize; k]; n + 1];
+        // One line more is tried only where greedy breaking ended one at a doubtful place.
+        let top = if greedy_doubts > 0 && n < max_lines {
+            n + 1
+        } else {
+            n
+        };
+        let mut cost = vec![vec![f32::INFINITY; k]; top + 1];
+        let mut from = vec![vec![0usize; k]; top + 1];
         cost[0][0] = 0.0;
-        for l in 1..=n {
+        for l in 1..=top {
             for i in 0..k - 1 {
                 if !cost[l - 1][i].is_finite() {
                     continue;
@@ -415,24 +431,35 @@ impl Paragraph<'_> {
                 }
             }
         }
-        if !cost[n][k - 1].is_finite() {
-            return None;
-        }
-        let mut ends = vec![k - 1];
-        for l in (1..n).rev() {
-            ends.push(from[l + 1][ends[ends.len() - 1]]);
-        }
-        ends.reverse();
-        let mut spans = Vec::with_capacity(n);
-        let mut at = start;
-        for &e in &ends {
-            let span = self.trimmed(self.skip_spaces(at), stops[e]);
-            if span.is_empty() || !self.fits(&span, size, width) {
+        let build = |n: usize| -> Option<Vec<Span>> {
+            if !cost[n][k - 1].is_finite() {
                 return None;
             }
-            spans.push(span);
-            at = stops[e];
+            let mut ends = vec![k - 1];
+            for l in (1..n).rev() {
+                ends.push(from[l + 1][ends[ends.len() - 1]]);
+            }
+            ends.reverse();
+            let mut spans = Vec::with_capacity(n);
+            let mut at = start;
+            for &e in &ends {
+                let span = self.trimmed(self.skip_spaces(at), stops[e]);
+                if span.is_empty() || !self.fits(&span, size, width) {
+                    return None;
+                }
+                spans.push(span);
+                at = stops[e];
+            }
+            Some(spans)
+        };
+        let same = build(n);
+        if top > n {
+            let least = same.as_deref().map_or(greedy_doubts, doubts);
+            if let Some(more) = build(top).filter(|more| doubts(more) < least) {
+                return Some(more);
+            }
         }
+        let spans = same?;
         let balanced_last = spans.last().map_or(0.0, |s| self.estimate(s, size));
         match doubts(&spans).cmp(&greedy_doubts) {
             std::cmp::Ordering::Less => Some(spans),
