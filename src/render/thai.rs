@@ -1385,15 +1385,24 @@ impl<'a> Analysed<'a> {
     /// (`FUNCTION_WORD`). A compound the lists lack (`แสง|เหนือ`, `จัด|ฟัน`) or a
     /// loanword whose syllables are Thai words (`ชิน|คัน|เซ็น`, `ดี|บัก`) lies across such a
     /// boundary eight times as often as across others: in the Thai test sets whose splits
-    /// were read, 38 of 930 (4 %) against 30 of 6 065 (0.5 %). Layout ends no line at one
-    /// when the same number of lines can end elsewhere.
+    /// were read, 38 of 930 (4 %) against 30 of 6 065 (0.5 %). So too the edge of a stretch
+    /// no word covers, or of a rare word shaped as a transliteration's piece ([`Weak`]),
+    /// where it meets a word it could not take in: the word it does not know may go on
+    /// across it (`[โพร]|มี·[ธีอุส]`, `สาร|พี|[ฟาส]`, `กัน|[พลา]`). On the read titles 8 of
+    /// 431 such places lay inside a word (2 %). Layout ends no line at a doubtful place when
+    /// as many lines can end elsewhere, or one line more where the box holds it.
+    ///
+    /// [`Weak`]: Strength::Weak
     fn doubtful(&self, k: usize) -> bool {
-        use Strength::Common;
+        use Strength::{Common, Unknown, Weak};
         self.pieces_at(k).is_some_and(|(l, r)| {
-            self.syllable_count(l) <= 1
-                && self.syllable_count(r) <= 1
-                && !(self.strength(l) == Common && self.strength(r) == Common)
-                && l.class.max(r.class).unwrap_or(0) < FUNCTION_WORD
+            let (sl, sr) = (self.strength(l), self.strength(r));
+            matches!(sl, Unknown | Weak)
+                || matches!(sr, Unknown | Weak)
+                || (self.syllable_count(l) <= 1
+                    && self.syllable_count(r) <= 1
+                    && !(sl == Common && sr == Common)
+                    && l.class.max(r.class).unwrap_or(0) < FUNCTION_WORD)
         })
     }
 
@@ -2075,6 +2084,19 @@ mod tests {
         let sure = doubts("ไปที่ร้านอาหารญี่ปุ่น");
         assert!(!sure.contains('¦'), "{sure}");
         assert!(sure.contains("ไป|ที่|ร้าน"), "{sure}");
+    }
+
+    #[test]
+    fn the_edge_of_a_stretch_no_word_covers_is_doubtful() {
+        // Gunpla (`กันพลา`): `กัน` is a word, `พลา` none; the name may go on across either
+        // edge of what is not known, so a line had better end at neither.
+        let s = doubts("สอนต่อโมเดลกันพลาสำหรับมือใหม่");
+        assert!(s.contains("กัน¦พลา¦สำหรับ"), "{s}");
+        // PFAS (`พีฟาส`): `พี` is a rare open syllable, shaped as a transliteration's piece.
+        let s = doubts("นักวิจัยไทยพบสารพีฟาสในน้ำประปา");
+        assert!(s.contains("สารพี¦ฟาส"), "{s}");
+        // Between two words the list has and trusts, no doubt.
+        assert!(s.contains("ไทย|พบ|สาร"), "{s}");
     }
 
     #[test]
