@@ -389,15 +389,19 @@ impl Paragraph<'_> {
             .chain(std::iter::once(self.text.len()))
             .collect();
         let k = stops.len();
-        // What ending a line at each stop costs besides its slack, found once.
+        // What ending a line at each stop costs besides its slack, found once: a doubtful
+        // one as much as an empty line, twice that with doubtful ones on both sides of it,
+        // inside a chain of short pieces that may be one word's syllables (`ชิน¦คัน¦เซ็น`,
+        // `ผ่า¦นอ¦เล็ก¦ซ่า`): where a line must end in such a chain, it ends at an edge.
         let doubt: Vec<f32> = stops
             .iter()
             .enumerate()
             .map(|(j, &b)| {
-                if j + 1 < k && doubtful(b) {
-                    width * width
-                } else {
-                    0.0
+                let inside = j > 0 && j + 2 < k && doubtful(stops[j - 1]) && doubtful(stops[j + 1]);
+                match (j + 1 < k && doubtful(b), inside) {
+                    (true, false) => width * width,
+                    (true, true) => 2.0 * width * width,
+                    (false, _) => 0.0,
                 }
             })
             .collect();
