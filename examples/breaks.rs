@@ -1,10 +1,11 @@
 //! Prints each line of stdin with its line-break opportunities marked: `|` where a line
 //! may break, `¦` where it may but had better not (a doubtful Thai opportunity: layout ends
-//! no line there when as many lines can end elsewhere), and for words wider than their
-//! box, the ladder's weaker places: `0`, `1`, … rung by rung (a compound's parts level by
-//! level, then Thai syllable boundaries by how likely a word ends there), `·` for the last
-//! rung (any other syllable boundary). `[…]` marks a Thai stretch taken as unknown: no
-//! dictionary word covers it, so no line breaks inside it or at its edges.
+//! no line there when as many lines, or one more, can end elsewhere), and for words wider
+//! than their box, the ladder's weaker places: `0`, `1`, … rung by rung (a compound's
+//! parts level by level, then Thai syllable boundaries by how likely a word ends there),
+//! `·` for the last rung (any other syllable boundary). `[…]` marks a Thai stretch taken
+//! as unknown: no dictionary word covers it, so no line breaks inside it, and one at its
+//! edges is doubtful or none.
 //!
 //! A language tag as the argument is the `lang` parameter (`ja`, `zh-Hant`, …).
 //!

@@ -38,7 +38,8 @@ pub fn preload() {
 pub struct Opportunities {
     pub breaks: Vec<usize>,
     /// Those of `breaks` where a line had better not end: inside Thai, between two short
-    /// words that may be one word no list has (`thai::Boundaries::doubtful`).
+    /// words that may be one word no list has, or at the edge of what no list has
+    /// (`thai::Boundaries::doubtful`).
     pub doubtful: Vec<usize>,
 }
 

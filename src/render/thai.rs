@@ -63,8 +63,9 @@
 //!
 //! A boundary between two one-syllable words, not both common and neither a function word
 //! (`แสง|เหนือ`, `ดี|บัก`), is an opportunity but a doubtful one (`Boundaries::doubtful`):
-//! a compound or a loanword lies across it eight times as often as across others, so
-//! layout ends no line there when as many lines can end elsewhere.
+//! a compound or a loanword lies across it eight times as often as across others. So is
+//! the edge of a stretch no word covers or of a weak piece (`กัน|[พลา]`). Layout ends no
+//! line there when as many lines, or one line more, can end elsewhere.
 //!
 //! For a word wider than its box (or a stretch held together for want of evidence),
 //! `ladder` gives the weaker places to break it: first between two listed words of two
@@ -643,7 +644,8 @@ pub fn collocation_table<'t, C: IntoIterator<Item = &'t str>>(
 
 /// The stretches of a run of Thai letters taken as unknown — no dictionary word covers
 /// them, or the syllables cut across the word that does — as character ranges, ascending.
-/// No line breaks inside one or at its edges (`cargo run --example breaks` shows them).
+/// No line breaks inside one, and at its edges only where the word beside it is not taken
+/// in, as a doubtful opportunity (`cargo run --example breaks` shows them).
 pub fn unknown_spans(run: &[char]) -> Vec<std::ops::Range<usize>> {
     let run = Analysed::new(run);
     let mut spans: Vec<std::ops::Range<usize>> = Vec::new();
