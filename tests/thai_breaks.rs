@@ -100,6 +100,13 @@ fn card_title(card: &Assets) -> Slot {
         .clone()
 }
 
+/// The card's title slot, its box `width` wide.
+fn card_title_at(card: &Assets, width: f32) -> Slot {
+    let mut title = card_title(card);
+    title.width = width;
+    title
+}
+
 fn lines(text: &str, slot: &Slot, assets: &Assets) -> Vec<String> {
     laid_out(text, slot, assets).1
 }
@@ -668,19 +675,24 @@ fn assert_current(built: &str, committed: &str, path: &str, regenerate: &str) {
 #[test]
 fn a_doubtful_line_end_gives_way_when_as_many_lines_can_end_elsewhere() {
     let card = Assets::load(None).unwrap();
-    let mut title = card_title(&card);
-    title.width = 420.0;
     // Greedy: `ตามล่าแสง` / `เหนือ`, a short last line whose evenest fix is the same.
     assert_eq!(
-        lines("เที่ยวไอซ์แลนด์ตามล่าแสงเหนือ", &title, &card),
+        lines(
+            "เที่ยวไอซ์แลนด์ตามล่าแสงเหนือ",
+            &card_title_at(&card, 420.0),
+            &card
+        ),
         ["เที่ยวไอซ์แลนด์", "ตามล่า", "แสงเหนือ"]
     );
     // With no short last line too (greedy: `สตาร์ทอัพไทยทำแอป` / `จองคิวร้านอาหาร`).
-    // `แอป|จอง` (app, to book) is two words: what the rule costs is a less even pair of
-    // lines, never another line.
-    title.width = 700.0;
+    // `แอป|จอง` (app, to book) is two words: what the rule costs here is a less even pair
+    // of lines (a line more only where as many lines cannot end elsewhere, below).
     assert_eq!(
-        lines("สตาร์ทอัพไทยทำแอปจองคิวร้านอาหาร", &title, &card),
+        lines(
+            "สตาร์ทอัพไทยทำแอปจองคิวร้านอาหาร",
+            &card_title_at(&card, 700.0),
+            &card
+        ),
         ["สตาร์ทอัพไทยทำ", "แอปจองคิวร้านอาหาร"]
     );
 }
@@ -691,8 +703,7 @@ fn a_doubtful_line_end_gives_way_when_as_many_lines_can_end_elsewhere() {
 #[test]
 fn a_doubtful_line_end_gives_way_to_one_line_more_where_the_box_holds_it() {
     let card = Assets::load(None).unwrap();
-    let mut title = card_title(&card);
-    title.width = 420.0;
+    let title = card_title_at(&card, 420.0);
     // Three lines end one at `ย้ายไปค้า`, however they are broken; four need not.
     assert_eq!(
         laid_out("นักฟุตบอลทีมชาติญี่ปุ่นย้ายไปค้าแข้งในบุนเดสลีกา", &title, &card),
@@ -711,8 +722,7 @@ fn a_doubtful_line_end_gives_way_to_one_line_more_where_the_box_holds_it() {
 #[test]
 fn a_line_that_must_end_in_a_chain_of_doubtful_places_ends_at_its_edge() {
     let card = Assets::load(None).unwrap();
-    let mut title = card_title(&card);
-    title.width = 420.0;
+    let title = card_title_at(&card, 420.0);
     // However four lines are broken, one ends in `เสียง¦ผ่า¦นอ¦เล็ก¦ซ่า`: at its first
     // place, not at `ผ่า¦นอ` inside it, as when every doubtful place cost the same
     // (`…เสียงผ่า` / `นอเล็กซ่า`).
