@@ -393,12 +393,15 @@ impl Paragraph<'_> {
         // one as much as an empty line, twice that with doubtful ones on both sides of it,
         // inside a chain of short pieces that may be one word's syllables (`ชิน¦คัน¦เซ็น`,
         // `ผ่า¦นอ¦เล็ก¦ซ่า`): where a line must end in such a chain, it ends at an edge.
-        let doubt: Vec<f32> = stops
+        let flagged: Vec<bool> = stops
             .iter()
             .enumerate()
-            .map(|(j, &b)| {
-                let inside = j > 0 && j + 2 < k && doubtful(stops[j - 1]) && doubtful(stops[j + 1]);
-                match (j + 1 < k && doubtful(b), inside) {
+            .map(|(j, &b)| j + 1 < k && doubtful(b))
+            .collect();
+        let doubt: Vec<f32> = (0..k)
+            .map(|j| {
+                let inside = j > 0 && j + 1 < k && flagged[j - 1] && flagged[j + 1];
+                match (flagged[j], inside) {
                     (true, false) => width * width,
                     (true, true) => 2.0 * width * width,
                     (false, _) => 0.0,

@@ -1500,10 +1500,8 @@ impl<'a> Analysed<'a> {
         // a stretch took in (`[เพอร์]` + `มา` + `คัลเจอร์`: on the read titles this held one
         // wrong opportunity and two right ones, `[เพนพอต]แทน|โปรแกรม`).
         (self.foreign(left) && self.foreign(right))
-            || (self.foreign(left) && r == Unknown && self.english_like(right))
-            || (l == Unknown && self.english_like(left) && self.foreign(right))
-            || (left_taken && self.english_like(left) && self.foreign(right))
-            || (self.foreign(left) && right_taken && self.english_like(right))
+            || (self.foreign(left) && (r == Unknown || right_taken) && self.english_like(right))
+            || ((l == Unknown || left_taken) && self.english_like(left) && self.foreign(right))
             || (unthai(left, l) && unthai(right, r))
             || inside_unit
             || (at_edge && (l == Weak || r == Weak))
