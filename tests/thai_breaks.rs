@@ -339,13 +339,19 @@ fn split_words(
 /// which put back the bounds it had lowered: held out 8 at 56 px (unread), 13 at 56 px,
 /// and 26; a line more, where as many lines must end at a doubtful opportunity, moves
 /// the lines after it, and one ends inside `เรที|นา` in the held-out loanwords' card,
-/// 2 → 3, while the read sets, the twenty-eighth now among them, fell 227 → 220).
+/// 2 → 3, while the read sets, the twenty-eighth now among them, fell 227 → 220; pieces
+/// shaped as a transliteration's syllables held as one stretch, and the syllable tables
+/// rebuilt with closed vowels kept closed, move where a stretch too wide is cut:
+/// `ปาตา|โกเนีย` in dev 8's card and at 56 px, 1 → 2 each, and `บากา|ลาว` in held out
+/// 28 at 36 px, 1 → 2, while the read sets, the twenty-ninth now among them, fell
+/// 215 → 195, the unread 33 → 30, and the thirtieth, unread, 52 → 40).
 ///
 /// The twenty-ninth set (`thai-news-heldout-29.txt`) judged the round that wrote it: its
 /// bounds were the number of its breaks until that round's last rule, then took what it
-/// measured (the same as at the round's start). The thirtieth, written after that round's
-/// rules were final, was measured once with them (52 of 1 380) and once with the code
-/// before them (53 of 1 365); its splits are not read.
+/// measured (the same as at the round's start); the next round read its splits. The
+/// thirtieth, written after that round's rules were final, was measured once with them
+/// (52 of 1 380) and once with the code before them (53 of 1 365); the next round judged
+/// its rules by its totals, and its splits are not read.
 #[test]
 fn loanwords_no_list_has_are_not_split_at_five_widths() {
     const WIDTHS: [u32; 5] = [1040, 700, 560, 420, 300];
@@ -363,7 +369,7 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
         (
             "thai-loanwords-heldout.txt",
             include_str!("data/thai-loanwords-heldout.txt"),
-            [3, 0, 2],
+            [3, 0, 1],
         ),
         (
             "thai-news-heldout.txt",
@@ -398,22 +404,22 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
         (
             "thai-news-dev-7.txt",
             include_str!("data/thai-news-dev-7.txt"),
-            [4, 1, 5],
+            [3, 1, 5],
         ),
         (
             "thai-news-heldout-7.txt",
             include_str!("data/thai-news-heldout-7.txt"),
-            [0, 0, 3],
+            [0, 0, 2],
         ),
         (
             "thai-news-dev-8.txt",
             include_str!("data/thai-news-dev-8.txt"),
-            [1, 0, 1],
+            [2, 0, 2],
         ),
         (
             "thai-news-heldout-8.txt",
             include_str!("data/thai-news-heldout-8.txt"),
-            [4, 2, 3],
+            [4, 2, 2],
         ),
         (
             "thai-news-dev-9.txt",
@@ -433,7 +439,7 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
         (
             "thai-news-heldout-10.txt",
             include_str!("data/thai-news-heldout-10.txt"),
-            [2, 1, 2],
+            [2, 1, 1],
         ),
         (
             "thai-news-dev-11.txt",
@@ -458,17 +464,17 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
         (
             "thai-news-heldout-13.txt",
             include_str!("data/thai-news-heldout-13.txt"),
-            [4, 2, 6],
+            [4, 2, 5],
         ),
         (
             "thai-news-heldout-14.txt",
             include_str!("data/thai-news-heldout-14.txt"),
-            [4, 1, 8],
+            [4, 1, 7],
         ),
         (
             "thai-news-heldout-15.txt",
             include_str!("data/thai-news-heldout-15.txt"),
-            [0, 0, 2],
+            [0, 0, 1],
         ),
         (
             "thai-news-heldout-16.txt",
@@ -508,7 +514,7 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
         (
             "thai-news-heldout-23.txt",
             include_str!("data/thai-news-heldout-23.txt"),
-            [3, 1, 5],
+            [3, 1, 3],
         ),
         (
             "thai-news-heldout-24.txt",
@@ -523,27 +529,27 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
         (
             "thai-news-heldout-26.txt",
             include_str!("data/thai-news-heldout-26.txt"),
-            [6, 2, 8],
+            [2, 1, 7],
         ),
         (
             "thai-news-heldout-27.txt",
             include_str!("data/thai-news-heldout-27.txt"),
-            [15, 5, 13],
+            [14, 5, 13],
         ),
         (
             "thai-news-heldout-28.txt",
             include_str!("data/thai-news-heldout-28.txt"),
-            [7, 1, 6],
+            [7, 2, 4],
         ),
         (
             "thai-news-heldout-29.txt",
             include_str!("data/thai-news-heldout-29.txt"),
-            [7, 1, 7],
+            [5, 1, 2],
         ),
         (
             "thai-news-heldout-30.txt",
             include_str!("data/thai-news-heldout-30.txt"),
-            [20, 11, 21],
+            [15, 9, 16],
         ),
     ] {
         for ((name, slot, assets), bound) in [

@@ -306,6 +306,11 @@ const MAX_CLASS: u8 = 20;
 /// `ล`, `น`, `ม`, `อ`, …
 const CLUSTER_FIRST: &str = "กขคตปพผบดฟทสซศจห";
 
+/// The letters Thai spells the second sound of an English `s` cluster with (`สก` `สค`
+/// `สต` `สท` `สป` `สพ` `สม` `สน` `สล` `สว`: skate, scan, stop, spa, smart, snap, slide,
+/// swing).
+const S_CLUSTER_SECOND: &str = "กขคตทปพมนลว";
+
 /// How much rarer than its rarer part a compound the corpus never counted is taken to be
 /// (`compound_class`).
 const COMPOUND_PENALTY: u8 = 4;
@@ -432,6 +437,36 @@ fn cluster_boundary(chars: &[char], k: usize) -> bool {
     if prev == MAITAIKHU && next == 'อ' && k >= 2 && is_consonant(chars[k - 2]) {
         let also = chars[k - 2] == 'ก' && (k < 3 || !is_consonant(chars[k - 3]));
         if !also {
+            return false;
+        }
+    }
+    // ◌็อ is short `o` closed by the consonant after it (`บ็อบ`, `ล็อก`, `ช็อป`): a
+    // transliteration writes no open syllable so. That consonant begins no syllable of
+    // its own unless a vowel follows it (`บ็อบ|สเลด`, never `บ็อ` + `บส` + `เลด`).
+    if is_consonant(next)
+        && prev == 'อ'
+        && k >= 3
+        && chars[k - 2] == MAITAIKHU
+        && is_consonant(chars[k - 3])
+        && !(chars[k - 3] == 'ก' && (k < 4 || !is_consonant(chars[k - 4])))
+        && !chars
+            .get(k + 1)
+            .is_some_and(|&c| matches!(c, '\u{0E30}'..='\u{0E39}') || is_tone_mark(c))
+    {
+        return false;
+    }
+    // เ◌ิ◌ (the vowel `oe`) is always closed: the consonant after it is its final, not the
+    // next syllable's first (`ดูเดิล|กลิ่น`, never `เดิ` + `ลก`), unless a vowel of its own
+    // follows it.
+    if is_consonant(next)
+        && prev == SARA_I
+        && !chars
+            .get(k + 1)
+            .is_some_and(|&c| matches!(c, '\u{0E30}'..='\u{0E39}') || is_tone_mark(c))
+    {
+        // `เ` and one consonant: after two, `เ` may be the first's and `ิ` the second's
+        // (`เซ` + `มิ`, `เพ` + `ริ` of `เพริดอต`).
+        if matches!(chars[..k - 1], [.., '\u{0E40}', c] if is_consonant(c)) {
             return false;
         }
     }
@@ -770,9 +805,17 @@ pub fn ladder(run: &[char]) -> Vec<Vec<usize>> {
             && !run.after_an_english_prefix(k)
             && !run.after_an_agent_prefix(k)
     };
+    // Pieces no more a word of their own than a transliteration's syllables are (`คา` `รา`
+    // `อา` `เกะ` of `คาราอาเกะ`), or no word at all: two side by side are one stretch, as
+    // unknown as one no word covers. Places between them are no words' edges; they wait
+    // for the syllables' rungs (by how likely a word ends there), after the stretch's own
+    // edges (`loose_end`).
+    let loose = |p: Piece| matches!(run.strength(p), Strength::Weak | Strength::Unknown);
+    let chained = |k: usize| run.pieces_at(k).is_some_and(|(l, r)| loose(l) && loose(r));
     // The open word boundaries between two pieces that pass `pair`, where a loanword does
     // (`glued`: `inside_a_word`) or not, or either (`None`); not between two words a
-    // hand-cut corpus keeps whole (`สาม|มิติ`), which have a rung of their own, later.
+    // hand-cut corpus keeps whole (`สาม|มิติ`), which have a rung of their own, later; not
+    // inside a loose stretch.
     let meeting = |pair: &dyn Fn(Piece, Piece) -> bool, glued: Option<bool>| -> Vec<usize> {
         boundaries
             .iter()
@@ -781,6 +824,7 @@ pub fn ladder(run: &[char]) -> Vec<Vec<usize>> {
                 run.pieces_at(k).is_some_and(|(l, r)| pair(l, r))
                     && glued.is_none_or(|glued| run.inside_a_word(k) == glued)
                     && open(k)
+                    && !chained(k)
                     && joined_at(k) != Some(Joined::Kept)
             })
             .collect()
@@ -815,8 +859,12 @@ pub fn ladder(run: &[char]) -> Vec<Vec<usize>> {
         }
         Strength::Weak | Strength::Unknown => false,
     };
+    // The end of such a stretch counts as one (`เมนู|คาราอาเกะ`).
+    let loose_end = |p: Piece, rightwards: bool| {
+        unknown(p) || (loose(p) && run.neighbour(p, rightwards).is_some_and(loose))
+    };
     rungs.push(between(&|l, r| {
-        (unknown(l) && sure(r)) || (sure(l) && unknown(r))
+        (loose_end(l, false) && sure(r)) || (sure(l) && loose_end(r, true))
     }));
     // Next, the same edge where a silent letter held a whole word to the stretch
     // (`เฟรมเวิร์ก|ฟรอนต์เอนด์`): a listed word of two syllables or more is likelier one
@@ -894,7 +942,7 @@ pub fn ladder(run: &[char]) -> Vec<Vec<usize>> {
         boundaries
             .iter()
             .copied()
-            .filter(|&k| joined_at(k) == Some(Joined::Kept) && open(k))
+            .filter(|&k| joined_at(k) == Some(Joined::Kept) && open(k) && !chained(k))
             .collect(),
     );
     rungs.extend(collocated);
@@ -937,7 +985,15 @@ pub fn ladder(run: &[char]) -> Vec<Vec<usize>> {
             None => rest.push(k),
         }
     }
-    rungs.extend(bands.into_iter().flatten());
+    // In each band, the places where the segmentation found a word's edge come before
+    // those inside a piece of it: `สนาม|บ็อบสเลด` before `บ็อบ|สเลด`.
+    for band in bands.into_iter().flatten() {
+        let (edges, inside): (Vec<usize>, Vec<usize>) = band
+            .into_iter()
+            .partition(|k| boundaries.binary_search(k).is_ok());
+        rungs.push(edges);
+        rungs.push(inside);
+    }
     rungs.retain(|rung| !rung.is_empty());
     for rung in &mut rungs {
         rung.sort_unstable();
@@ -1233,10 +1289,23 @@ impl<'a> Analysed<'a> {
                 && stretch
                     .iter()
                     .all(|&c| is_consonant(c) || c == THANTHAKHAT || is_tone_mark(c));
+            // After an open syllable too, where the two make no listed syllable (`ทาส`,
+            // `บาส` are) and the letter after it begins an English `s` cluster with it:
+            // `ท่า` + `สควอต`, `กีฬา` + `สเกเลตัน`, not `ท่าส`, `ฬาส`; but `เซส` + `ชัน`,
+            // `ปิซ` + `ซ่า`.
+            let second = match self.chars.get(end..) {
+                Some([lead, c, ..]) if is_leading_vowel(*lead) => Some(*c),
+                Some([c, ..]) => Some(*c),
+                _ => None,
+            };
             let s_cluster = matches!(stretch, ['ส' | 'ซ'])
-                && out
-                    .last()
-                    .is_some_and(|p| !is_open(&self.chars[p.start..p.end]));
+                && out.last().is_some_and(|p| {
+                    let prev = &self.chars[p.start..p.end];
+                    !is_open(prev)
+                        || (!hard[j]
+                            && j < m - 1
+                            && second.is_some_and(|c| S_CLUSTER_SECOND.contains(c)))
+                });
             // Nor a lone consonant after a closed syllable, before `ร ล ว`: it begins a
             // cluster (`จาก` + `ท` + `วิตช์` is `จาก` + `ทวิตช์`), having no vowel to close;
             // if it is a letter that begins clusters at all (`ย` and `ล` never do: `เว่ย` +
@@ -1260,6 +1329,19 @@ impl<'a> Analysed<'a> {
                     prev.class = None;
                 }
                 _ if vowelless && !hard[j] && j < m - 1 && onset.is_none() => onset = Some(start),
+                // A cluster with no vowel of its own and no word alone (`คร`) takes the `อ`
+                // after it for its vowel: `ครอส`, never `คร` + `อส`.
+                Some(prev)
+                    if self.chars[start] == 'อ'
+                        && !hard[i]
+                        && onset.is_none()
+                        && prev.class.is_none()
+                        && matches!(&self.chars[prev.start..prev.end],
+                            [c, 'ร' | 'ล' | 'ว'] if CLUSTER_FIRST.contains(*c)) =>
+                {
+                    prev.end = end;
+                    prev.known &= known;
+                }
                 _ => {
                     let grown = onset.take();
                     out.push(Piece {
@@ -1462,8 +1544,10 @@ impl<'a> Analysed<'a> {
         // So does a chain of open syllables with no tone mark between them
         // (`โอ` + `มา` + `กา` + `เสะ`, `ปา` + `ตา` + `โก` + `เนีย`, `คุ` + `มา` + `โม` + `โตะ`):
         // Japanese, Spanish and Italian names are spelt so; native words taken in by mistake
-        // cost a break opportunity, not a split word. A function word whose syllables stand in
-        // Thai words (`thai_like`) is never taken in: `ฮัมมุส|และ`, not `ฮัม|มุสและ`.
+        // cost a break opportunity, not a split word. So too a weak open syllable and an
+        // open one beside it, a common word or not (`โพ` `ซิ` `ตา` `โน`, `วา` + `ดี` of
+        // `วาดีรัม`). A function word whose syllables stand in Thai words (`thai_like`) is
+        // never taken in: `ฮัมมุส|และ`, not `ฮัม|มุสและ`; `เปา|ทำ`.
         let one = |piece: Piece| self.syllable_count(piece) <= 1;
         let takeable = |piece: Piece| {
             one(piece)
@@ -1475,7 +1559,10 @@ impl<'a> Analysed<'a> {
             || (r == Unknown && takeable(left))
             || (self.open_syllable(left)
                 && self.open_syllable(right)
-                && (left_taken || right_taken));
+                && (left_taken
+                    || right_taken
+                    || (l == Weak && takeable(right))
+                    || (r == Weak && takeable(left))));
         // At the edge of such a unit the boundary stands, unless the other side is weak too.
         // A weak piece (the shape of a transliteration's piece) holds on to a weak or rare
         // neighbour.
@@ -2194,6 +2281,29 @@ mod tests {
     }
 
     #[test]
+    fn a_vowel_written_only_closed_keeps_the_consonant_after_it() {
+        // `◌็อ` and `เ◌ิ` are always closed: the consonant after them is their final
+        // (`บ็อบ` + `สเลด`, `เดิล` + `กลิ่น`), though the syllable list lacks both.
+        assert_eq!(syllables("สนามบ็อบสเลด"), ["สนาม", "บ็อบ", "สเลด"]);
+        assert_eq!(syllables("ดูเดิลกลิ่น"), ["ดู", "เดิล", "กลิ่น"]);
+        // After two consonants `เ` may be the first's: `เซ` + `มิ`, `เพ` + `ริ`.
+        assert_eq!(syllables("เซมิคอน")[..2], ["เซ", "มิ"]);
+        // A cluster with no vowel takes the `อ` after it for its vowel: `ครอส`, not
+        // `คร` + `อส`.
+        assert_eq!(syllables("ไซโคลครอส"), ["ไซ", "โคล", "ครอส"]);
+    }
+
+    #[test]
+    fn an_s_after_an_open_syllable_begins_an_english_cluster() {
+        assert_eq!(syllables("ท่าสควอต"), ["ท่า", "สควอต"]);
+        assert_eq!(syllables("นักกีฬาสเกเลตัน")[..4], ["นัก", "กี", "ฬา", "สเก"]);
+        // Not before a letter no English `s` cluster has (`เซส` + `ชัน`), nor where the
+        // two make a listed syllable (`ทาส` + `เก่า`).
+        assert_eq!(syllables("เซสชัน"), ["เซส", "ชัน"]);
+        assert_eq!(syllables("ทาสเก่า"), ["ทาส", "เก่า"]);
+    }
+
+    #[test]
     fn a_letter_silenced_after_a_final_consonant_is_part_of_its_syllable() {
         // `ซองต์` is `ซอง` with a silenced `ต์`, though the syllable list lacks it: so the
         // two listed words `ครัวซองต์` and `อัลมอนด์` are found, and cut between first.
@@ -2402,6 +2512,35 @@ mod tests {
             a.is_some() && b.is_some() && a < b,
             "{first} before {later}: {rungs:?}"
         );
+    }
+
+    #[test]
+    fn a_held_stretch_is_cut_at_a_words_edge_before_inside_a_piece() {
+        // `สนาม|บ็อบ` and `บ็อบ|สเลด` are as likely word edges by their syllables; only
+        // the first is one the segmentation found.
+        assert_cut_before("สนามบ็อบสเลดแห่งใหม่", "สนาม|บ็อบ", "บ็อบ|สเลด");
+    }
+
+    #[test]
+    fn pieces_shaped_as_a_transliterations_syllables_are_one_stretch() {
+        // `คา` `รา` `อา` `เกะ` are listed words, each weak: together, a stretch as unknown
+        // as one no word covers, cut at its edge before between its pieces, even where a
+        // corpus writes two of them side by side (`คา` + `รา`).
+        assert_cut_before("เพิ่มเมนูคาราอาเกะด้ง", "เมนู|คา", "คา|รา");
+        assert_cut_before("เพิ่มเมนูคาราอาเกะด้ง", "เมนู|คา", "อา|เกะ");
+    }
+
+    #[test]
+    fn a_weak_open_syllable_holds_an_open_neighbour() {
+        // `โพ` `ซิ` `ตา` `โน`: a weak open syllable and an open neighbour, even a common
+        // word (`ตา`), are one word's syllables; a line may not end between them.
+        let found = opportunities("ชายหาดโพซิตาโนคนแน่น");
+        assert!(
+            !found.contains("ซิ|ตา") && !found.contains("ตา|โน"),
+            "{found}"
+        );
+        // Not a function word: `เปา|ทำ` stays a place where a line may end.
+        assert!(opportunities("เสี่ยวหลงเปาทำเอง").contains("เปา|ทำ"));
     }
 
     #[test]
