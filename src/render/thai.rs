@@ -440,35 +440,31 @@ fn cluster_boundary(chars: &[char], k: usize) -> bool {
             return false;
         }
     }
+    // Vowels written only closed: the consonant after them is their final, not the next
+    // syllable's first, unless a vowel or tone mark of its own follows it.
+    let final_consonant = is_consonant(next)
+        && !chars
+            .get(k + 1)
+            .is_some_and(|&c| matches!(c, '\u{0E30}'..='\u{0E39}') || is_tone_mark(c));
     // ◌็อ is short `o` closed by the consonant after it (`บ็อบ`, `ล็อก`, `ช็อป`): a
-    // transliteration writes no open syllable so. That consonant begins no syllable of
-    // its own unless a vowel follows it (`บ็อบ|สเลด`, never `บ็อ` + `บส` + `เลด`).
-    if is_consonant(next)
+    // transliteration writes no open syllable so (`บ็อบ|สเลด`, never `บ็อ` + `บส` + `เลด`).
+    if final_consonant
         && prev == 'อ'
         && k >= 3
         && chars[k - 2] == MAITAIKHU
         && is_consonant(chars[k - 3])
         && !(chars[k - 3] == 'ก' && (k < 4 || !is_consonant(chars[k - 4])))
-        && !chars
-            .get(k + 1)
-            .is_some_and(|&c| matches!(c, '\u{0E30}'..='\u{0E39}') || is_tone_mark(c))
     {
         return false;
     }
-    // เ◌ิ◌ (the vowel `oe`) is always closed: the consonant after it is its final, not the
-    // next syllable's first (`ดูเดิล|กลิ่น`, never `เดิ` + `ลก`), unless a vowel of its own
-    // follows it.
-    if is_consonant(next)
+    // เ◌ิ◌ (the vowel `oe`) after `เ` and one consonant (`ดูเดิล|กลิ่น`, never `เดิ` +
+    // `ลก`). After two, `เ` may be the first's and `ิ` the second's (`เซ` + `มิ`, `เพ` +
+    // `ริ` of `เพริดอต`).
+    if final_consonant
         && prev == SARA_I
-        && !chars
-            .get(k + 1)
-            .is_some_and(|&c| matches!(c, '\u{0E30}'..='\u{0E39}') || is_tone_mark(c))
+        && matches!(chars[..k - 1], [.., '\u{0E40}', c] if is_consonant(c))
     {
-        // `เ` and one consonant: after two, `เ` may be the first's and `ิ` the second's
-        // (`เซ` + `มิ`, `เพ` + `ริ` of `เพริดอต`).
-        if matches!(chars[..k - 1], [.., '\u{0E40}', c] if is_consonant(c)) {
-            return false;
-        }
+        return false;
     }
     // เ◌็◌ / แ◌็◌: MAITAIKHU shortens a syllable that still has its final consonant.
     if prev == MAITAIKHU && is_consonant(next) {
