@@ -806,7 +806,7 @@ pub fn ladder(run: &[char]) -> Vec<Vec<usize>> {
     // unknown as one no word covers. Places between them are no words' edges; they wait
     // for the syllables' rungs (by how likely a word ends there), after the stretch's own
     // edges (`loose_end`).
-    let loose = |p: Piece| matches!(run.strength(p), Strength::Weak | Strength::Unknown);
+    let loose = |p: Piece| run.strength(p).loose();
     let chained = |k: usize| run.pieces_at(k).is_some_and(|(l, r)| loose(l) && loose(r));
     // The open word boundaries between two pieces that pass `pair`, where a loanword does
     // (`glued`: `inside_a_word`) or not, or either (`None`); not between two words a
@@ -1474,11 +1474,11 @@ impl<'a> Analysed<'a> {
     ///
     /// [`Weak`]: Strength::Weak
     fn doubtful(&self, k: usize) -> bool {
-        use Strength::{Common, Unknown, Weak};
+        use Strength::Common;
         self.pieces_at(k).is_some_and(|(l, r)| {
             let (sl, sr) = (self.strength(l), self.strength(r));
-            matches!(sl, Unknown | Weak)
-                || matches!(sr, Unknown | Weak)
+            sl.loose()
+                || sr.loose()
                 || (self.syllable_count(l) <= 1
                     && self.syllable_count(r) <= 1
                     && !(sl == Common && sr == Common)
@@ -1895,6 +1895,15 @@ enum Strength {
     /// Less frequent than [`COMMON`], native in shape.
     Rare,
     Common,
+}
+
+impl Strength {
+    /// No more a word of its own than a transliteration's syllable is, or no word at all:
+    /// a line had better not end beside it (`Analysed::doubtful`), and two side by side are
+    /// one stretch to the ladder (`ladder`).
+    fn loose(self) -> bool {
+        matches!(self, Strength::Weak | Strength::Unknown)
+    }
 }
 
 /// The names of the Latin letters as Thai spells them in acronyms, and whether each is
