@@ -344,7 +344,13 @@ fn split_words(
 /// rebuilt with closed vowels kept closed, move where a stretch too wide is cut:
 /// `ปาตา|โกเนีย` in dev 8's card and at 56 px, 1 → 2 each, and `บากา|ลาว` in held out
 /// 28 at 36 px, 1 → 2, while the read sets, the twenty-ninth now among them, fell
-/// 215 → 195, the unread 33 → 30, and the thirtieth, unread, 52 → 40).
+/// 215 → 195, the unread 33 → 30, and the thirtieth, unread, 52 → 40; a card's title set
+/// smaller rather than end a line at a doubtful opportunity, and a line ending inside a
+/// chain of them counted as twice the risk when lines are balanced, move lines elsewhere:
+/// `เรที|นา` in the held-out loanwords' card, 3 → 4, and `ปัน|นาคอตตา` in held out 26's
+/// card, at 36 px and at 56 px, `เอม|ปานาดา` in its card, [2, 1, 7] → [3, 2, 8], while the
+/// read sets, the thirty-first now among them, fell 215 → 179, the unread 30 → 25, the
+/// thirtieth 40 → 37 and the thirty-second, both unread, 16 → 12).
 ///
 /// The twenty-ninth set (`thai-news-heldout-29.txt`) judged the round that wrote it: its
 /// bounds were the number of its breaks until that round's last rule, then took what it
@@ -373,17 +379,17 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
         (
             "thai-loanwords-heldout.txt",
             include_str!("data/thai-loanwords-heldout.txt"),
-            [3, 0, 1],
+            [4, 0, 1],
         ),
         (
             "thai-news-heldout.txt",
             include_str!("data/thai-news-heldout.txt"),
-            [4, 1, 3],
+            [3, 1, 3],
         ),
         (
             "thai-news-heldout-2.txt",
             include_str!("data/thai-news-heldout-2.txt"),
-            [2, 1, 3],
+            [1, 1, 3],
         ),
         (
             "thai-news-heldout-3.txt",
@@ -408,7 +414,7 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
         (
             "thai-news-dev-7.txt",
             include_str!("data/thai-news-dev-7.txt"),
-            [3, 1, 5],
+            [2, 1, 5],
         ),
         (
             "thai-news-heldout-7.txt",
@@ -423,7 +429,7 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
         (
             "thai-news-heldout-8.txt",
             include_str!("data/thai-news-heldout-8.txt"),
-            [4, 2, 2],
+            [1, 2, 2],
         ),
         (
             "thai-news-dev-9.txt",
@@ -433,7 +439,7 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
         (
             "thai-news-heldout-9.txt",
             include_str!("data/thai-news-heldout-9.txt"),
-            [2, 0, 1],
+            [1, 0, 1],
         ),
         (
             "thai-news-dev-10.txt",
@@ -463,17 +469,17 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
         (
             "thai-news-heldout-12.txt",
             include_str!("data/thai-news-heldout-12.txt"),
-            [6, 0, 5],
+            [5, 0, 5],
         ),
         (
             "thai-news-heldout-13.txt",
             include_str!("data/thai-news-heldout-13.txt"),
-            [4, 2, 5],
+            [2, 2, 5],
         ),
         (
             "thai-news-heldout-14.txt",
             include_str!("data/thai-news-heldout-14.txt"),
-            [4, 1, 7],
+            [3, 1, 6],
         ),
         (
             "thai-news-heldout-15.txt",
@@ -493,7 +499,7 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
         (
             "thai-news-heldout-18.txt",
             include_str!("data/thai-news-heldout-18.txt"),
-            [3, 1, 2],
+            [2, 1, 2],
         ),
         (
             "thai-news-heldout-19.txt",
@@ -508,12 +514,12 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
         (
             "thai-news-heldout-21.txt",
             include_str!("data/thai-news-heldout-21.txt"),
-            [0, 0, 1],
+            [0, 0, 0],
         ),
         (
             "thai-news-heldout-22.txt",
             include_str!("data/thai-news-heldout-22.txt"),
-            [2, 0, 3],
+            [0, 0, 2],
         ),
         (
             "thai-news-heldout-23.txt",
@@ -528,42 +534,42 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
         (
             "thai-news-heldout-25.txt",
             include_str!("data/thai-news-heldout-25.txt"),
-            [8, 1, 5],
+            [1, 1, 5],
         ),
         (
             "thai-news-heldout-26.txt",
             include_str!("data/thai-news-heldout-26.txt"),
-            [2, 1, 7],
+            [3, 2, 8],
         ),
         (
             "thai-news-heldout-27.txt",
             include_str!("data/thai-news-heldout-27.txt"),
-            [14, 5, 13],
+            [6, 5, 13],
         ),
         (
             "thai-news-heldout-28.txt",
             include_str!("data/thai-news-heldout-28.txt"),
-            [7, 2, 4],
+            [3, 2, 4],
         ),
         (
             "thai-news-heldout-29.txt",
             include_str!("data/thai-news-heldout-29.txt"),
-            [5, 1, 2],
+            [1, 1, 2],
         ),
         (
             "thai-news-heldout-30.txt",
             include_str!("data/thai-news-heldout-30.txt"),
-            [15, 9, 16],
+            [12, 9, 16],
         ),
         (
             "thai-news-heldout-31.txt",
             include_str!("data/thai-news-heldout-31.txt"),
-            [10, 1, 9],
+            [6, 1, 8],
         ),
         (
             "thai-news-heldout-32.txt",
             include_str!("data/thai-news-heldout-32.txt"),
-            [7, 1, 8],
+            [3, 1, 8],
         ),
     ] {
         for ((name, slot, assets), bound) in [
@@ -741,15 +747,58 @@ fn a_doubtful_line_end_gives_way_to_one_line_more_where_the_box_holds_it() {
 /// (`ผ่าน` + `อเล็กซ่า`, through Alexa, is `ผ่า¦นอ¦เล็ก¦ซ่า` to the word list).
 #[test]
 fn a_line_that_must_end_in_a_chain_of_doubtful_places_ends_at_its_edge() {
-    let card = Assets::load(None).unwrap();
-    let title = card_title_at(&card, 420.0);
-    // However four lines are broken, one ends in `เสียง¦ผ่า¦นอ¦เล็ก¦ซ่า`: at its first
-    // place, not at `ผ่า¦นอ` inside it, as when every doubtful place cost the same
-    // (`…เสียงผ่า` / `นอเล็กซ่า`).
+    let narrow = Assets::load(Some(Path::new("tests/data/templates"))).unwrap();
+    let mut title = narrow
+        .templates
+        .get("narrow")
+        .unwrap()
+        .slot("title")
+        .unwrap()
+        .clone();
+    title.width = 240.0;
+    // At 36 px in a 240 px box (no smaller size), however the lines are broken, one
+    // ends in `เสียง¦ผ่า¦นอ¦เล็ก¦ซ่า`: at its first place, not at `ผ่า¦นอ` inside it, as when
+    // every doubtful place cost the same (`…เสียงผ่า` / `นอเล็กซ่า`).
     assert_eq!(
-        lines("บ้านอัจฉริยะควบคุมด้วยเสียงผ่านอเล็กซ่า", &title, &card),
+        lines("บ้านอัจฉริยะควบคุมด้วยเสียงผ่านอเล็กซ่า", &title, &narrow),
         ["บ้านอัจฉริยะ", "ควบคุม", "ด้วยเสียง", "ผ่านอเล็กซ่า"]
     );
+}
+
+/// Where every way of breaking a card's title at its size ends a line at a doubtful
+/// place, the title is set smaller, as it is before a word wider than its box is cut: a
+/// title a step smaller reads better than a word the lists lack broken across two lines.
+/// The largest size that ends no line at one is kept, or, where none does, the largest
+/// that risks least (a line ending inside a chain of doubtful places risks twice as much
+/// as one ending at its edge).
+#[test]
+fn a_title_is_set_smaller_before_a_line_ends_at_a_doubtful_place() {
+    let card = Assets::load(None).unwrap();
+    // At 64 px in a 420 px box every way of breaking it ends a line in
+    // `เสียง¦ผ่า¦นอ¦เล็ก¦ซ่า` (four lines: `…ด้วยเสียง` / `ผ่านอเล็กซ่า`); at 56 px three
+    // lines end at sure places.
+    assert_eq!(
+        laid_out(
+            "บ้านอัจฉริยะควบคุมด้วยเสียงผ่านอเล็กซ่า",
+            &card_title_at(&card, 420.0),
+            &card
+        ),
+        (
+            56.0,
+            ["บ้านอัจฉริยะ", "ควบคุมด้วย", "เสียงผ่านอเล็กซ่า"]
+                .map(String::from)
+                .to_vec()
+        )
+    );
+    // `ชิน¦คัน¦เซ็น` (Shinkansen) is three listed words to the lists: at 64 px in a 560 px
+    // box a line ended inside it (`…รถไฟชินคัน` / `เซ็นสายใหม่`).
+    let (size, lines) = laid_out(
+        "ญี่ปุ่นเปิดรถไฟชินคันเซ็นสายใหม่",
+        &card_title_at(&card, 560.0),
+        &card,
+    );
+    assert!(size < 64.0, "{size}");
+    assert!(lines.iter().any(|l| l.contains("ชินคันเซ็น")), "{lines:?}");
 }
 
 /// The card's title shrinks (64 px down to 40) before a word wider than its box is cut: a

@@ -9,7 +9,8 @@
 //! with `…` at a break opportunity. A short last line is rebalanced with the lines above it
 //! (like CSS `text-wrap: pretty`), and so are lines ending where a Thai word the lists lack
 //! may lie across the break (a doubtful opportunity: no line ends there when the same
-//! number of lines can end elsewhere); lines are put in visual order for right-to-left text.
+//! number of lines can end elsewhere, and a smaller size is tried where every way ends one
+//! there); lines are put in visual order for right-to-left text.
 //!
 //! Work is linear in the text, whatever its characters: the paragraph is shaped once
 //! (prefix sums of advances, in em, so every size reuses them), line ends are found on the
@@ -123,6 +124,13 @@ pub fn layout_slot(
     // so far (`Lines::cut`), and the rung the smallest size cuts on: no size cuts better.
     let mut best: Option<(Option<usize>, f32, Vec<Span>)> = None;
     let mut floor: Option<Option<usize>> = None;
+    // A line that ends at a doubtful opportunity may end inside a word no list has
+    // (`แสง|เหนือ`, `ชิน|คันเซ็น`): a title set a step smaller reads better than one with
+    // a word broken across two lines, so sizes are tried on down while the lines set so
+    // far end at one, and the set that cuts least deep on the ladder, then risks least
+    // at its line ends (`Paragraph::doubt`), the largest first among equals, is kept:
+    // (rung cut, doubt, size, lines).
+    let mut doubted: Option<(Option<usize>, usize, f32, Vec<Span>)> = None;
     loop {
         let max_lines = lines_that_fit(slot, size);
         let at_min = size <= slot.min_font_size + EPSILON;
@@ -131,13 +139,14 @@ pub fn layout_slot(
             size = next;
             continue;
         }
+        let mut cut_now = None;
         let broken = match paragraph.break_lines(size, slot.width, max_lines) {
             // Text was left unmeasured: what was measured fitting does not make it all.
             Ok(fit) if paragraph.cut_off => Err(fit.lines),
             other => other,
         };
         paragraph.check()?;
-        let (size, lines) = match broken {
+        let (set, lines) = match broken {
             // A word wider than the box is cut only as deep as the smallest size must cut
             // it: a title set a step smaller reads better than one with a word broken
             // across two lines (a Thai loanword, a stretch no word list covers, cut
@@ -156,6 +165,7 @@ pub fn layout_slot(
                 });
                 paragraph.check()?;
                 if least <= floor || at_min {
+                    cut_now = least;
                     (at, kept)
                 } else {
                     best = Some((least, at, kept));
@@ -164,6 +174,10 @@ pub fn layout_slot(
                 }
             }
             // Not seen (a smaller size holds what a larger one does), but should it be.
+            Err(_) if let Some((_, _, size, lines)) = doubted.take() => {
+                let lines = lines.into_iter().map(|l| measured[l].to_string()).collect();
+                return Ok(place(slot, size, lines, false, fonts, &chain, rtl));
+            }
             Err(_) if let Some((_, size, lines)) = best.take() => (size, lines),
             Err(lines) if at_min => {
                 let lines = paragraph.ellipsize(lines, size, slot.width);
@@ -176,9 +190,20 @@ pub fn layout_slot(
             }
         };
         let lines = paragraph
-            .balance(&lines, size, slot.width, lines_that_fit(slot, size))
+            .balance(&lines, set, slot.width, lines_that_fit(slot, set))
             .unwrap_or(lines);
         paragraph.check()?;
+        let doubts = paragraph.doubt(&lines);
+        let better = |d: &(Option<usize>, usize, f32, Vec<Span>)| (cut_now, doubts) < (d.0, d.1);
+        if doubted.as_ref().is_none_or(better) {
+            doubted = Some((cut_now, doubts, set, lines));
+        }
+        let least = doubted.as_ref().map_or(0, |d| d.1);
+        if least > 0 && !at_min {
+            size = next;
+            continue;
+        }
+        let (_, _, size, lines) = doubted.take().expect("set above");
         let lines = lines.into_iter().map(|l| measured[l].to_string()).collect();
         return Ok(place(slot, size, lines, false, fonts, &chain, rtl));
     }
@@ -353,14 +378,42 @@ impl Paragraph<'_> {
         Ok(Lines { lines, cut })
     }
 
+    /// What ending a line at `end` risks: nothing at a sure opportunity, 1 at a doubtful
+    /// one, 2 inside a chain of them (doubtful ones on both sides of it), a chain of short
+    /// pieces that may be one word's syllables (`ชิน¦คัน¦เซ็น`, `ผ่า¦นอ¦เล็ก¦ซ่า`): where a
+    /// line must end in such a chain, it had better end at an edge.
+    fn doubt_at(&self, end: usize) -> usize {
+        let doubtful = |b: usize| self.doubtful.binary_search(&b).is_ok();
+        if !doubtful(end) {
+            return 0;
+        }
+        let inside = self.breaks.binary_search(&end).is_ok_and(|i| {
+            i > 0
+                && doubtful(self.breaks[i - 1])
+                && self.breaks.get(i + 1).is_some_and(|&b| doubtful(b))
+        });
+        1 + usize::from(inside)
+    }
+
+    /// The `doubt_at` the ends of `lines` but the last add up to.
+    fn doubt(&self, lines: &[Span]) -> usize {
+        lines
+            .iter()
+            .rev()
+            .skip(1)
+            .map(|l| self.doubt_at(l.end))
+            .sum()
+    }
+
     /// Like CSS `text-wrap: pretty`: when greedy breaking leaves a short last line (under a
     /// third of the box), or ends a line at a doubtful opportunity (a Thai compound or
     /// loanword the lists lack may lie across it), the same number of lines broken as evenly
     /// as the opportunities allow (least sum of squared slack), ending fewer lines at
-    /// doubtful ones where they can (each costs as much as a line left empty). Where the
-    /// same number of lines must still end at one and the box holds another line
-    /// (`max_lines`), one line more when it ends fewer there: a line more reads better than a
-    /// word broken across two. `None` keeps the greedy lines: when neither is better.
+    /// doubtful ones where they can (each unit of `doubt_at` costs as much as a line left
+    /// empty). Where the same number of lines must still end at one and the box holds
+    /// another line (`max_lines`), one line more when it risks less there: a line more
+    /// reads better than a word broken across two. `None` keeps the greedy lines: when
+    /// neither is better.
     fn balance(
         &self,
         lines: &[Span],
@@ -371,13 +424,7 @@ impl Paragraph<'_> {
         let n = lines.len();
         let last = lines.last()?;
         // A line ending at a Thai opportunity ends at it: no space is trimmed there.
-        let doubtful = |end: usize| self.doubtful.binary_search(&end).is_ok();
-        let doubts = |lines: &[Span]| {
-            lines[..lines.len() - 1]
-                .iter()
-                .filter(|l| doubtful(l.end))
-                .count()
-        };
+        let doubts = |lines: &[Span]| self.doubt(lines);
         let greedy_doubts = doubts(lines);
         let short = self.estimate(last, size) < width / 3.0;
         if n < 2 || (!short && greedy_doubts == 0) {
@@ -389,23 +436,12 @@ impl Paragraph<'_> {
             .chain(std::iter::once(self.text.len()))
             .collect();
         let k = stops.len();
-        // What ending a line at each stop costs besides its slack, found once: a doubtful
-        // one as much as an empty line, twice that with doubtful ones on both sides of it,
-        // inside a chain of short pieces that may be one word's syllables (`ชิน¦คัน¦เซ็น`,
-        // `ผ่า¦นอ¦เล็ก¦ซ่า`): where a line must end in such a chain, it ends at an edge.
-        let flagged: Vec<bool> = stops
-            .iter()
-            .enumerate()
-            .map(|(j, &b)| j + 1 < k && doubtful(b))
-            .collect();
+        // What ending a line at each stop costs besides its slack, found once: each unit of
+        // `doubt_at` as much as an empty line.
         let doubt: Vec<f32> = (0..k)
-            .map(|j| {
-                let inside = j > 0 && j + 1 < k && flagged[j - 1] && flagged[j + 1];
-                match (flagged[j], inside) {
-                    (true, false) => width * width,
-                    (true, true) => 2.0 * width * width,
-                    (false, _) => 0.0,
-                }
+            .map(|j| match j > 0 && j + 1 < k {
+                true => self.doubt_at(stops[j]) as f32 * width * width,
+                false => 0.0,
             })
             .collect();
         // cost[l][j]: least cost of `l` lines ending at stops[j]; from[l][j]: where the

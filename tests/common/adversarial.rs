@@ -31,6 +31,11 @@ pub fn inputs() -> Vec<(&'static str, String)> {
             "thai-stretch-cut-at-every-size",
             "ซูเปอร์คาลิฟราจิลิสติกเอ็กซ์เพียลิโดเชียส".repeat(2),
         ),
+        // Short pieces the lists have, each place between them doubtful
+        // (`ผ่า¦นอ¦เล็ก¦ซ่า`): at every size a line ends at one, so the title is laid out
+        // and balanced at all seven sizes, 64 px down to 40, looking for one that ends
+        // none there.
+        ("thai-doubtful-at-every-size", "ผ่านอเล็กซ่า".repeat(10)),
         // Open syllables that are rare words, back to back: every boundary looks for a
         // stretch no word covers through the open words on both sides (bounded at six
         // each way).
