@@ -346,10 +346,11 @@ fn split_words(
 /// 28 at 36 px, 1 → 2, while the read sets, the twenty-ninth now among them, fell
 /// 215 → 195, the unread 33 → 30, and the thirtieth, unread, 52 → 40; a card's title set
 /// smaller rather than end a line at a doubtful opportunity, and a line ending inside a
-/// chain of them counted as twice the risk when lines are balanced, move lines elsewhere:
+/// chain of them or between two rare words counted as more risk when lines are balanced,
+/// move lines elsewhere:
 /// `เรที|นา` in the held-out loanwords' card, 3 → 4, and `ปัน|นาคอตตา` in held out 26's
 /// card, at 36 px and at 56 px, `เอม|ปานาดา` in its card, [2, 1, 7] → [3, 2, 8], while the
-/// read sets, the thirty-first now among them, fell 215 → 179, the unread 30 → 25, the
+/// read sets, the thirty-first now among them, fell 215 → 170, the unread 30 → 25, the
 /// thirtieth 40 → 37 and the thirty-second, both unread, 16 → 12).
 ///
 /// The twenty-ninth set (`thai-news-heldout-29.txt`) judged the round that wrote it: its
@@ -474,7 +475,7 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
         (
             "thai-news-heldout-13.txt",
             include_str!("data/thai-news-heldout-13.txt"),
-            [2, 2, 5],
+            [2, 1, 4],
         ),
         (
             "thai-news-heldout-14.txt",
@@ -499,7 +500,7 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
         (
             "thai-news-heldout-18.txt",
             include_str!("data/thai-news-heldout-18.txt"),
-            [2, 1, 2],
+            [0, 1, 2],
         ),
         (
             "thai-news-heldout-19.txt",
@@ -544,7 +545,7 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
         (
             "thai-news-heldout-27.txt",
             include_str!("data/thai-news-heldout-27.txt"),
-            [6, 5, 13],
+            [5, 4, 11],
         ),
         (
             "thai-news-heldout-28.txt",
@@ -554,7 +555,7 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
         (
             "thai-news-heldout-29.txt",
             include_str!("data/thai-news-heldout-29.txt"),
-            [1, 1, 2],
+            [1, 1, 1],
         ),
         (
             "thai-news-heldout-30.txt",
@@ -762,6 +763,33 @@ fn a_line_that_must_end_in_a_chain_of_doubtful_places_ends_at_its_edge() {
     assert_eq!(
         lines("บ้านอัจฉริยะควบคุมด้วยเสียงผ่านอเล็กซ่า", &title, &narrow),
         ["บ้านอัจฉริยะ", "ควบคุม", "ด้วยเสียง", "ผ่านอเล็กซ่า"]
+    );
+}
+
+/// Where a line must end at a doubtful place, it ends where one side is a common word
+/// rather than between two rare ones (`แสง¦เหนือ`, `ชิน¦คัน`): a compound the lists lack
+/// or a loanword's syllables lies across such a place three times as often.
+#[test]
+fn a_line_that_must_end_at_a_doubtful_place_ends_beside_a_common_word() {
+    let narrow = Assets::load(Some(Path::new("tests/data/templates"))).unwrap();
+    let mut title = narrow
+        .templates
+        .get("narrow")
+        .unwrap()
+        .slot("title")
+        .unwrap()
+        .clone();
+    // At 36 px in a 220 px box, as evenly as it could: `ตามล่าแสง` / `เหนือกลางหิมะ`.
+    title.width = 220.0;
+    assert_eq!(
+        lines("ทัวร์ฟินแลนด์ตามล่าแสงเหนือกลางหิมะ", &title, &narrow),
+        ["ทัวร์ฟินแลนด์", "ตามล่า", "แสงเหนือ", "กลางหิมะ"]
+    );
+    // At 240 px: `ญี่ปุ่นเปิดชินคัน` / `เซ็นสายใหม่`.
+    title.width = 240.0;
+    assert_eq!(
+        lines("บริษัทรถไฟญี่ปุ่นเปิดชินคันเซ็นสายใหม่", &title, &narrow),
+        ["บริษัทรถไฟ", "ญี่ปุ่นเปิด", "ชินคันเซ็นสาย", "ใหม่"]
     );
 }
 

@@ -41,6 +41,9 @@ pub struct Opportunities {
     /// words that may be one word no list has, or at the edge of what no list has
     /// (`thai::Boundaries::doubtful`).
     pub doubtful: Vec<usize>,
+    /// Those of `doubtful` where a word is likelier than at the others to lie across the
+    /// break: between two rare Thai words (`thai::Boundaries::risky`).
+    pub risky: Vec<usize>,
 }
 
 /// Where a line may break in `text` (see [`Opportunities`]).
@@ -75,7 +78,7 @@ fn character_breaks(text: &str) -> Opportunities {
         .segment_str(text)
         .filter(|&b| b > 0 && b < text.len())
         .collect();
-    let mut doubtful = replace_thai_breaks(text, &mut breaks);
+    let (mut doubtful, mut risky) = replace_thai_breaks(text, &mut breaks);
     let graphemes: Vec<usize> = text.grapheme_indices(true).map(|(i, _)| i).collect();
     breaks.retain(|b| {
         graphemes.binary_search(b).is_ok()
@@ -83,7 +86,12 @@ fn character_breaks(text: &str) -> Opportunities {
             && !inside_number_or_word(&text[..*b], &text[*b..])
     });
     doubtful.retain(|b| breaks.binary_search(b).is_ok());
-    Opportunities { breaks, doubtful }
+    risky.retain(|b| breaks.binary_search(b).is_ok());
+    Opportunities {
+        breaks,
+        doubtful,
+        risky,
+    }
 }
 
 /// The model for the Japanese or Chinese in `text`: the one `lang` names, else Japanese
@@ -336,10 +344,11 @@ pub fn unknown_thai_spans(text: &str) -> Vec<std::ops::Range<usize>> {
 }
 
 /// Inside each run of Thai letters, ICU's opportunities give way to `thai::boundaries`.
-/// Returns the doubtful ones among them, ascending.
-fn replace_thai_breaks(text: &str, breaks: &mut Vec<usize>) -> Vec<usize> {
+/// Returns the doubtful ones among them and the risky ones among those, ascending.
+fn replace_thai_breaks(text: &str, breaks: &mut Vec<usize>) -> (Vec<usize>, Vec<usize>) {
     let mut thai_breaks = Vec::new();
     let mut doubtful = Vec::new();
+    let mut risky = Vec::new();
     for run in runs(text, thai::is_thai_letter) {
         let (start, end) = (run.byte_at[0], run.byte_at[run.letters.len()]);
         let icu: Vec<usize> = breaks
@@ -351,13 +360,14 @@ fn replace_thai_breaks(text: &str, breaks: &mut Vec<usize>) -> Vec<usize> {
         let found = thai::boundaries(&run.letters, &icu);
         thai_breaks.extend(found.at.into_iter().map(|k| run.byte_at[k]));
         doubtful.extend(found.doubtful.into_iter().map(|k| run.byte_at[k]));
+        risky.extend(found.risky.into_iter().map(|k| run.byte_at[k]));
     }
     if !thai_breaks.is_empty() {
         breaks.extend(thai_breaks);
         breaks.sort_unstable();
         breaks.dedup();
     }
-    doubtful
+    (doubtful, risky)
 }
 
 /// Our own rules, applied after UAX #14 and the dictionary/model.

@@ -94,7 +94,11 @@ pub fn layout_slot(
     // measured, and the paragraph ends where measuring stopped.
     let at_min = lines_that_fit(slot, slot.min_font_size) as f32 + 1.0;
     let limit_em = at_min * (slot.width / slot.min_font_size + 1.0) * 1.1;
-    let breaks::Opportunities { breaks, doubtful } = breaks::opportunities(text, lang);
+    let breaks::Opportunities {
+        breaks,
+        doubtful,
+        risky,
+    } = breaks::opportunities(text, lang);
     let (prefix, stop) = prefix_em_until(text, &runs, fonts, &breaks, limit_em);
     let measured = &text[..stop];
     deadline.check()?;
@@ -105,6 +109,7 @@ pub fn layout_slot(
         prefix,
         breaks: breaks.into_iter().filter(|&b| b < stop).collect(),
         doubtful: doubtful.into_iter().filter(|&b| b < stop).collect(),
+        risky: risky.into_iter().filter(|&b| b < stop).collect(),
         graphemes: measured
             .grapheme_indices(true)
             .map(|(i, _)| i)
@@ -242,6 +247,7 @@ struct Paragraph<'a> {
     breaks: Vec<usize>,
     /// Those of `breaks` where a line had better not end (`breaks::Opportunities`).
     doubtful: Vec<usize>,
+    risky: Vec<usize>,
     /// Grapheme cluster ends, ascending, the last being `text.len()`.
     graphemes: Vec<usize>,
     /// The weaker opportunities, found when a word first turns out wider than its box.
@@ -379,9 +385,10 @@ impl Paragraph<'_> {
     }
 
     /// What ending a line at `end` risks: nothing at a sure opportunity, 1 at a doubtful
-    /// one, 2 inside a chain of them (doubtful ones on both sides of it), a chain of short
-    /// pieces that may be one word's syllables (`ชิน¦คัน¦เซ็น`, `ผ่า¦นอ¦เล็ก¦ซ่า`): where a
-    /// line must end in such a chain, it had better end at an edge.
+    /// one, and 1 more for each of: inside a chain of them (doubtful ones on both sides of
+    /// it), a chain of short pieces that may be one word's syllables (`ชิน¦คัน¦เซ็น`,
+    /// `ผ่า¦นอ¦เล็ก¦ซ่า`), so that a line that must end in one ends at an edge; and between
+    /// two rare words (`Opportunities::risky`: `แสง¦เหนือ`).
     fn doubt_at(&self, end: usize) -> usize {
         let doubtful = |b: usize| self.doubtful.binary_search(&b).is_ok();
         if !doubtful(end) {
@@ -392,7 +399,7 @@ impl Paragraph<'_> {
                 && doubtful(self.breaks[i - 1])
                 && self.breaks.get(i + 1).is_some_and(|&b| doubtful(b))
         });
-        1 + usize::from(inside)
+        1 + usize::from(inside) + usize::from(self.risky.binary_search(&end).is_ok())
     }
 
     /// The `doubt_at` the ends of `lines` but the last add up to.
