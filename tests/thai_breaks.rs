@@ -351,7 +351,10 @@ fn split_words(
 /// `เรที|นา` in the held-out loanwords' card, 3 → 4, and `ปัน|นาคอตตา` in held out 26's
 /// card, at 36 px and at 56 px, `เอม|ปานาดา` in its card, [2, 1, 7] → [3, 2, 8], while the
 /// read sets, the thirty-first now among them, fell 215 → 170, the unread 30 → 25, the
-/// thirtieth 40 → 37 and the thirty-second, both unread, 16 → 12).
+/// thirtieth 40 → 37 and the thirty-second, both unread, 16 → 12; the ladder's syllable
+/// bands each half the odds of the one before, where three had been a third apart, move
+/// where a stretch too wide is cut: `ยืด|เหยียด` in held out 21 at 56 px, 0 → 1, while the
+/// read sets fell 170 → 163 and the thirty-second 12 → 11).
 ///
 /// The twenty-ninth set (`thai-news-heldout-29.txt`) judged the round that wrote it: its
 /// bounds were the number of its breaks until that round's last rule, then took what it
@@ -400,7 +403,7 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
         (
             "thai-news-heldout-4.txt",
             include_str!("data/thai-news-heldout-4.txt"),
-            [4, 1, 4],
+            [3, 1, 4],
         ),
         (
             "thai-news-heldout-5.txt",
@@ -425,7 +428,7 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
         (
             "thai-news-dev-8.txt",
             include_str!("data/thai-news-dev-8.txt"),
-            [2, 0, 2],
+            [0, 0, 1],
         ),
         (
             "thai-news-heldout-8.txt",
@@ -515,7 +518,7 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
         (
             "thai-news-heldout-21.txt",
             include_str!("data/thai-news-heldout-21.txt"),
-            [0, 0, 0],
+            [0, 0, 1],
         ),
         (
             "thai-news-heldout-22.txt",
@@ -540,7 +543,7 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
         (
             "thai-news-heldout-26.txt",
             include_str!("data/thai-news-heldout-26.txt"),
-            [3, 2, 8],
+            [2, 1, 6],
         ),
         (
             "thai-news-heldout-27.txt",
@@ -570,7 +573,7 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
         (
             "thai-news-heldout-32.txt",
             include_str!("data/thai-news-heldout-32.txt"),
-            [3, 1, 8],
+            [3, 1, 7],
         ),
     ] {
         for ((name, slot, assets), bound) in [
