@@ -365,7 +365,12 @@ fn split_words(
 /// that round built anything, was measured once at its end (20 of 1 936) and once with
 /// the code before it (20 of 1 940). The thirty-second, written after that round's rules
 /// were final, was measured once with them (16 of 1 440) and once without (15 of 1 441);
-/// its splits are not read.
+/// its splits are not read, and the next round judged its rules by its totals (11 of
+/// 1 409 at that round's end). The thirty-third, written before that round built
+/// anything, was measured once at its end (24 of 1 666) and once with the code before it
+/// (29 of 1 705); its splits are not read. The thirty-fourth, written after that round's
+/// rules were final, was measured once with them (12 of 1 342) and once without (15 of
+/// 1 386); its splits are not read.
 #[test]
 fn loanwords_no_list_has_are_not_split_at_five_widths() {
     const WIDTHS: [u32; 5] = [1040, 700, 560, 420, 300];
@@ -574,6 +579,16 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
             "thai-news-heldout-32.txt",
             include_str!("data/thai-news-heldout-32.txt"),
             [3, 1, 7],
+        ),
+        (
+            "thai-news-heldout-33.txt",
+            include_str!("data/thai-news-heldout-33.txt"),
+            [5, 4, 15],
+        ),
+        (
+            "thai-news-heldout-34.txt",
+            include_str!("data/thai-news-heldout-34.txt"),
+            [3, 2, 7],
         ),
     ] {
         for ((name, slot, assets), bound) in [
