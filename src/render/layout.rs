@@ -247,6 +247,8 @@ struct Paragraph<'a> {
     breaks: Vec<usize>,
     /// Those of `breaks` where a line had better not end (`breaks::Opportunities`).
     doubtful: Vec<usize>,
+    /// Those of `doubtful` where a word is likelier to lie across the break
+    /// (`breaks::Opportunities::risky`).
     risky: Vec<usize>,
     /// Grapheme cluster ends, ascending, the last being `text.len()`.
     graphemes: Vec<usize>,
@@ -431,8 +433,7 @@ impl Paragraph<'_> {
         let n = lines.len();
         let last = lines.last()?;
         // A line ending at a Thai opportunity ends at it: no space is trimmed there.
-        let doubts = |lines: &[Span]| self.doubt(lines);
-        let greedy_doubts = doubts(lines);
+        let greedy_doubts = self.doubt(lines);
         let short = self.estimate(last, size) < width / 3.0;
         if n < 2 || (!short && greedy_doubts == 0) {
             return None;
@@ -504,14 +505,14 @@ impl Paragraph<'_> {
         };
         let same = build(n);
         if top > n {
-            let least = same.as_deref().map_or(greedy_doubts, doubts);
-            if let Some(more) = build(top).filter(|more| doubts(more) < least) {
+            let least = same.as_deref().map_or(greedy_doubts, |s| self.doubt(s));
+            if let Some(more) = build(top).filter(|more| self.doubt(more) < least) {
                 return Some(more);
             }
         }
         let spans = same?;
         let balanced_last = spans.last().map_or(0.0, |s| self.estimate(s, size));
-        match doubts(&spans).cmp(&greedy_doubts) {
+        match self.doubt(&spans).cmp(&greedy_doubts) {
             std::cmp::Ordering::Less => Some(spans),
             std::cmp::Ordering::Equal if short => {
                 (balanced_last > self.estimate(last, size)).then_some(spans)
