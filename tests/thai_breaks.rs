@@ -107,6 +107,19 @@ fn card_title_at(card: &Assets, width: f32) -> Slot {
     title
 }
 
+/// The narrow test template's title slot (36 px, one size), its box `width` wide.
+fn narrow_title_at(narrow: &Assets, width: f32) -> Slot {
+    let mut title = narrow
+        .templates
+        .get("narrow")
+        .unwrap()
+        .slot("title")
+        .unwrap()
+        .clone();
+    title.width = width;
+    title
+}
+
 fn lines(text: &str, slot: &Slot, assets: &Assets) -> Vec<String> {
     laid_out(text, slot, assets).1
 }
@@ -767,14 +780,7 @@ fn a_doubtful_line_end_gives_way_to_one_line_more_where_the_box_holds_it() {
 #[test]
 fn a_line_that_must_end_in_a_chain_of_doubtful_places_ends_at_its_edge() {
     let narrow = Assets::load(Some(Path::new("tests/data/templates"))).unwrap();
-    let mut title = narrow
-        .templates
-        .get("narrow")
-        .unwrap()
-        .slot("title")
-        .unwrap()
-        .clone();
-    title.width = 240.0;
+    let title = narrow_title_at(&narrow, 240.0);
     // At 36 px in a 240 px box (no smaller size), however the lines are broken, one
     // ends in `เสียง¦ผ่า¦นอ¦เล็ก¦ซ่า`: at its first place, not at `ผ่า¦นอ` inside it, as when
     // every doubtful place cost the same (`…เสียงผ่า` / `นอเล็กซ่า`).
@@ -790,23 +796,22 @@ fn a_line_that_must_end_in_a_chain_of_doubtful_places_ends_at_its_edge() {
 #[test]
 fn a_line_that_must_end_at_a_doubtful_place_ends_beside_a_common_word() {
     let narrow = Assets::load(Some(Path::new("tests/data/templates"))).unwrap();
-    let mut title = narrow
-        .templates
-        .get("narrow")
-        .unwrap()
-        .slot("title")
-        .unwrap()
-        .clone();
     // At 36 px in a 220 px box, as evenly as it could: `ตามล่าแสง` / `เหนือกลางหิมะ`.
-    title.width = 220.0;
     assert_eq!(
-        lines("ทัวร์ฟินแลนด์ตามล่าแสงเหนือกลางหิมะ", &title, &narrow),
+        lines(
+            "ทัวร์ฟินแลนด์ตามล่าแสงเหนือกลางหิมะ",
+            &narrow_title_at(&narrow, 220.0),
+            &narrow
+        ),
         ["ทัวร์ฟินแลนด์", "ตามล่า", "แสงเหนือ", "กลางหิมะ"]
     );
     // At 240 px: `ญี่ปุ่นเปิดชินคัน` / `เซ็นสายใหม่`.
-    title.width = 240.0;
     assert_eq!(
-        lines("บริษัทรถไฟญี่ปุ่นเปิดชินคันเซ็นสายใหม่", &title, &narrow),
+        lines(
+            "บริษัทรถไฟญี่ปุ่นเปิดชินคันเซ็นสายใหม่",
+            &narrow_title_at(&narrow, 240.0),
+            &narrow
+        ),
         ["บริษัทรถไฟ", "ญี่ปุ่นเปิด", "ชินคันเซ็นสาย", "ใหม่"]
     );
 }

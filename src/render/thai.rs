@@ -2167,18 +2167,7 @@ mod tests {
 
     /// `s` with `|` at its opportunities and `¦` at the doubtful ones among them.
     fn doubts(s: &str) -> String {
-        let chars: Vec<char> = s.chars().collect();
-        let found = boundaries(&chars, &[]);
-        let mut out = String::new();
-        for (k, c) in chars.iter().enumerate() {
-            if found.doubtful.contains(&k) {
-                out.push('¦');
-            } else if found.at.contains(&k) {
-                out.push('|');
-            }
-            out.push(*c);
-        }
-        out
+        risks(s).replace('!', "¦")
     }
 
     #[test]
