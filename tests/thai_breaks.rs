@@ -367,7 +367,8 @@ fn split_words(
 /// thirtieth 40 → 37 and the thirty-second, both unread, 16 → 12; the ladder's syllable
 /// bands each half the odds of the one before, where three had been a third apart, move
 /// where a stretch too wide is cut: `ยืด|เหยียด` in held out 21 at 56 px, 0 → 1, while the
-/// read sets fell 170 → 163 and the thirty-second 12 → 11).
+/// read sets fell 170 → 163 and the thirty-second 12 → 11, and held out 26 came down to
+/// [2, 1, 6], under where the round began).
 ///
 /// The twenty-ninth set (`thai-news-heldout-29.txt`) judged the round that wrote it: its
 /// bounds were the number of its breaks until that round's last rule, then took what it
