@@ -490,7 +490,7 @@ const NOMINALISERS: [&str; 2] = ["การ", "ผู้"];
 /// length, ascending.
 pub struct Boundaries {
     pub at: Vec<usize>,
-    /// Those of `at` where a line had better not end (`Analysed::doubtful`).
+    /// Those of `at` where a line had better not end (`Analysed::doubt`).
     pub doubtful: Vec<usize>,
     /// Those of `doubtful` between two rare words of native shape ([`Strength::Rare`]; one
     /// syllable each, as `doubtful` has them): a compound the lists lack or a loanword's
@@ -578,16 +578,15 @@ pub fn boundaries(run: &[char], icu: &[usize]) -> Boundaries {
             && !run.inside_an_acronym(k)
             && !run.after_an_english_prefix(k)
     });
-    let doubtful: Vec<usize> = out.iter().copied().filter(|&k| run.doubtful(k)).collect();
-    let risky = doubtful
-        .iter()
-        .copied()
-        .filter(|&k| {
-            run.pieces_at(k).is_some_and(|(l, r)| {
-                run.strength(l) == Strength::Rare && run.strength(r) == Strength::Rare
-            })
-        })
-        .collect();
+    let (mut doubtful, mut risky) = (Vec::new(), Vec::new());
+    for &k in &out {
+        if let Some(is_risky) = run.doubt(k) {
+            doubtful.push(k);
+            if is_risky {
+                risky.push(k);
+            }
+        }
+    }
     Boundaries {
         at: out,
         doubtful,
@@ -1493,20 +1492,24 @@ impl<'a> Analysed<'a> {
     /// where it meets a word it could not take in: the word it does not know may go on
     /// across it (`[โพร]|มี·[ธีอุส]`, `สาร|พี|[ฟาส]`, `กัน|[พลา]`). On the read titles 8 of
     /// 431 such places lay inside a word (2 %). Layout ends no line at a doubtful place when
-    /// as many lines can end elsewhere, or one line more where the box holds it.
+    /// as many lines can end elsewhere, or one line more where the box holds it, or a size
+    /// smaller.
+    ///
+    /// `None` where a line may end without doubt; else whether the place is risky too
+    /// (`Boundaries::risky`): both words rare ones of native shape.
     ///
     /// [`Weak`]: Strength::Weak
-    fn doubtful(&self, k: usize) -> bool {
-        use Strength::Common;
-        self.pieces_at(k).is_some_and(|(l, r)| {
-            let (sl, sr) = (self.strength(l), self.strength(r));
-            sl.loose()
-                || sr.loose()
-                || (self.syllable_count(l) <= 1
-                    && self.syllable_count(r) <= 1
-                    && !(sl == Common && sr == Common)
-                    && l.class.max(r.class).unwrap_or(0) < FUNCTION_WORD)
-        })
+    fn doubt(&self, k: usize) -> Option<bool> {
+        use Strength::{Common, Rare};
+        let (l, r) = self.pieces_at(k)?;
+        let (sl, sr) = (self.strength(l), self.strength(r));
+        let doubtful = sl.loose()
+            || sr.loose()
+            || (self.syllable_count(l) <= 1
+                && self.syllable_count(r) <= 1
+                && !(sl == Common && sr == Common)
+                && l.class.max(r.class).unwrap_or(0) < FUNCTION_WORD);
+        doubtful.then_some(sl == Rare && sr == Rare)
     }
 
     /// Whether `k` lies between the word `นัก` and a listed word after it: `นัก` makes a
@@ -1922,7 +1925,7 @@ enum Strength {
 
 impl Strength {
     /// No more a word of its own than a transliteration's syllable is, or no word at all:
-    /// a line had better not end beside it (`Analysed::doubtful`), and two side by side are
+    /// a line had better not end beside it (`Analysed::doubt`), and two side by side are
     /// one stretch to the ladder (`ladder`).
     fn loose(self) -> bool {
         matches!(self, Strength::Weak | Strength::Unknown)
