@@ -562,7 +562,7 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
         (
             "thai-news-heldout-26.txt",
             include_str!("data/thai-news-heldout-26.txt"),
-            [2, 1, 6],
+            [2, 1, 5],
         ),
         (
             "thai-news-heldout-27.txt",

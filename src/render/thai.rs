@@ -857,10 +857,12 @@ pub fn ladder(run: &[char]) -> Vec<Vec<usize>> {
     // native shape: not a piece of the unknown word that the list happens to have, which
     // is rare (`ดา` of `ดาต้า`), spelt as English (`เซมิ` of `เซมินาร์`) or open with no
     // tone mark (`ยา` of `ไฮยาลูรอน`).
-    // `ใ` is written in some twenty native words and never in a loanword (`ใน`, `ให้`).
+    // `ใ` is written in some twenty native words and never in a loanword (`ใน`, `ให้`);
+    // `ำ` closes a syllable with `m` and stands in 2 of the transliteration dictionary's
+    // 3 868 words, both Thai (`ทองคำ`, `กำมะถัน`): `ทำ` and `นำ` are Thai words.
     let native = |p: Piece| {
         let s = &run.chars[p.start..p.end];
-        !is_open_unmarked(s) || s.contains(&'ใ')
+        !is_open_unmarked(s) || s.contains(&'ใ') || s.contains(&'ำ')
     };
     // A one-syllable word short of common is sure too when it is of Thai origin, native
     // shape and frequent (`ปลูก|ฟิโลเดนดรอน`, `ปลูก` of class 12): not a rarer one, which
@@ -2572,6 +2574,14 @@ mod tests {
         // `สนาม|บ็อบ` and `บ็อบ|สเลด` are as likely word edges by their syllables; only
         // the first is one the segmentation found.
         assert_cut_before("สนามบ็อบสเลดแห่งใหม่", "สนาม|บ็อบ", "บ็อบ|สเลด");
+    }
+
+    #[test]
+    fn a_common_word_written_with_sara_am_is_a_trusted_edge() {
+        // `ทำ` (to make) ends in its vowel sign with no tone mark, as `ยา` of `ไฮยาลูรอน`
+        // does, but `ำ` is no loanword's: beside a stretch no word covers (`จาจังมยอน`,
+        // jajangmyeon), `ทำ|จา` is cut before the stretch's own syllables.
+        assert_cut_before("ทำจาจังมยอน", "ทำ|จา", "จา|จัง");
     }
 
     #[test]
