@@ -136,6 +136,11 @@ pub fn layout_slot(
     // at its line ends (`Paragraph::doubt`), the largest first among equals, is kept:
     // (rung cut, doubt, size, lines).
     let mut doubted: Option<(Option<usize>, usize, f32, Vec<Span>)> = None;
+    // Lines that fit, set at `size` as the slot shows them.
+    let placed = |size: f32, lines: Vec<Span>| {
+        let lines = lines.into_iter().map(|l| measured[l].to_string()).collect();
+        place(slot, size, lines, false, fonts, &chain, rtl)
+    };
     loop {
         let max_lines = lines_that_fit(slot, size);
         let at_min = size <= slot.min_font_size + EPSILON;
@@ -180,8 +185,7 @@ pub fn layout_slot(
             }
             // Not seen (a smaller size holds what a larger one does), but should it be.
             Err(_) if let Some((_, _, size, lines)) = doubted.take() => {
-                let lines = lines.into_iter().map(|l| measured[l].to_string()).collect();
-                return Ok(place(slot, size, lines, false, fonts, &chain, rtl));
+                return Ok(placed(size, lines));
             }
             Err(_) if let Some((_, size, lines)) = best.take() => (size, lines),
             Err(lines) if at_min => {
@@ -209,8 +213,7 @@ pub fn layout_slot(
             continue;
         }
         let (_, _, size, lines) = doubted.take().expect("set above");
-        let lines = lines.into_iter().map(|l| measured[l].to_string()).collect();
-        return Ok(place(slot, size, lines, false, fonts, &chain, rtl));
+        return Ok(placed(size, lines));
     }
 }
 
