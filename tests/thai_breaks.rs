@@ -384,9 +384,13 @@ fn split_words(
 /// anything, was measured once at its end (24 of 1 666) and once with the code before it
 /// (29 of 1 705); the next round read its splits. The thirty-fourth, written after that
 /// round's rules were final, was measured once with them (12 of 1 342) and once without
-/// (15 of 1 386); the next round judged its rules by its totals. The thirty-fifth, written
+/// (15 of 1 386); the next round judged its rules by its totals, and the one after read its
+/// splits (12 of 1 342 then, 6 of 1 351 after its rule). The thirty-fifth, written
 /// before the twenty-seventh round built anything, was measured once with that round's
-/// rule and once with the code before it (19 of 1 677 both); its splits are not read.
+/// rule and once with the code before it (19 of 1 677 both); its splits are not read, and
+/// the next round judged its rule by its totals. The thirty-sixth, written before the
+/// twenty-eighth round built anything, was measured once with that round's rule (15 of
+/// 1 341) and once with the code before it (15 of 1 340); its splits are not read.
 #[test]
 fn loanwords_no_list_has_are_not_split_at_five_widths() {
     const WIDTHS: [u32; 5] = [1040, 700, 560, 420, 300];
@@ -610,6 +614,11 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
             "thai-news-heldout-35.txt",
             include_str!("data/thai-news-heldout-35.txt"),
             [5, 4, 10],
+        ),
+        (
+            "thai-news-heldout-36.txt",
+            include_str!("data/thai-news-heldout-36.txt"),
+            [8, 0, 7],
         ),
     ] {
         for ((name, slot, assets), bound) in [
