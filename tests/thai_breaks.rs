@@ -385,12 +385,13 @@ fn split_words(
 /// (29 of 1 705); the next round read its splits. The thirty-fourth, written after that
 /// round's rules were final, was measured once with them (12 of 1 342) and once without
 /// (15 of 1 386); the next round judged its rules by its totals, and the one after read its
-/// splits (12 of 1 342 then, 6 of 1 351 after its rule). The thirty-fifth, written
-/// before the twenty-seventh round built anything, was measured once with that round's
-/// rule and once with the code before it (19 of 1 677 both); its splits are not read, and
-/// the next round judged its rule by its totals. The thirty-sixth, written before the
-/// twenty-eighth round built anything, was measured once with that round's rule (15 of
-/// 1 341) and once with the code before it (15 of 1 340); its splits are not read.
+/// splits. The thirty-fifth, written before the twenty-seventh round built anything, was
+/// measured once with that round's rule and once with the code before it (19 of 1 677
+/// both); its splits are not read, and the next round judged its rule by its totals. The
+/// thirty-sixth, written before the twenty-eighth round built anything, was measured once
+/// with that round's rule (15 of 1 341) and once with the code before it (15 of 1 340);
+/// the thirty-seventh, written after that rule was built, likewise: 18 of 1 148 with it,
+/// 14 of 1 144 without. The rule was dropped; the splits of both are not read.
 #[test]
 fn loanwords_no_list_has_are_not_split_at_five_widths() {
     const WIDTHS: [u32; 5] = [1040, 700, 560, 420, 300];
@@ -573,7 +574,7 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
         (
             "thai-news-heldout-27.txt",
             include_str!("data/thai-news-heldout-27.txt"),
-            [4, 3, 10],
+            [5, 4, 11],
         ),
         (
             "thai-news-heldout-28.txt",
@@ -588,7 +589,7 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
         (
             "thai-news-heldout-30.txt",
             include_str!("data/thai-news-heldout-30.txt"),
-            [12, 9, 15],
+            [12, 9, 16],
         ),
         (
             "thai-news-heldout-31.txt",
@@ -608,7 +609,7 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
         (
             "thai-news-heldout-34.txt",
             include_str!("data/thai-news-heldout-34.txt"),
-            [2, 0, 4],
+            [3, 2, 7],
         ),
         (
             "thai-news-heldout-35.txt",
@@ -619,6 +620,11 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
             "thai-news-heldout-36.txt",
             include_str!("data/thai-news-heldout-36.txt"),
             [8, 0, 7],
+        ),
+        (
+            "thai-news-heldout-37.txt",
+            include_str!("data/thai-news-heldout-37.txt"),
+            [6, 1, 7],
         ),
     ] {
         for ((name, slot, assets), bound) in [

@@ -824,19 +824,7 @@ pub fn ladder(run: &[char]) -> Vec<Vec<usize>> {
     // unknown as one no word covers. Places between them are no words' edges; they wait
     // for the syllables' rungs (by how likely a word ends there), after the stretch's own
     // edges (`loose_end`).
-    // And a listed word short of common caught between a piece no word covers and another
-    // loose one (`วัง`, a palace, in `[สตา]วัง[เงร์]` of `สตาวังเงร์`, Stavanger): it is a
-    // syllable of the word no list has far more often than a word of its own. Not between
-    // two listed loose pieces (`ไส้` of `ซาลาเปา|ไส้|ลาวา`), nor a common word (`และ`).
-    let caught = |p: Piece| {
-        let side = |rightwards| run.neighbour(p, rightwards).map(|q| run.strength(q));
-        let (left, right) = (side(false), side(true));
-        let unknown = |s: Option<Strength>| s == Some(Strength::Unknown);
-        let weak = |s: Option<Strength>| s.is_some_and(Strength::loose);
-        p.class.is_none_or(|c| c < COMMON)
-            && ((unknown(left) && weak(right)) || (weak(left) && unknown(right)))
-    };
-    let loose = |p: Piece| run.strength(p).loose() || caught(p);
+    let loose = |p: Piece| run.strength(p).loose();
     let chained = |k: usize| run.pieces_at(k).is_some_and(|(l, r)| loose(l) && loose(r));
     // The open word boundaries between two pieces that pass `pair`, where a loanword does
     // (`glued`: `inside_a_word`) or not, or either (`None`); not between two words a
@@ -2594,17 +2582,6 @@ mod tests {
         // does, but `ำ` is no loanword's: beside a stretch no word covers (`จาจังมยอน`,
         // jajangmyeon), `ทำ|จา` is cut before the stretch's own syllables.
         assert_cut_before("ทำจาจังมยอน", "ทำ|จา", "จา|จัง");
-    }
-
-    #[test]
-    fn a_listed_word_caught_in_a_stretch_no_word_covers_is_its_syllable() {
-        // `วัง` (a palace, class 11) between `สตา` and `เงร์`, which no word covers, is a
-        // syllable of `สตาวังเงร์` (Stavanger): the name's edge is cut before either side
-        // of `วัง`.
-        assert_cut_before("เที่ยวสตาวังเงร์", "เที่ยว|สตา", "สตา|วัง");
-        assert_cut_before("เที่ยวสตาวังเงร์", "เที่ยว|สตา", "วัง|เงร์");
-        // A common word between two such names stays a word of its own.
-        assert_eq!(split("สตาวังเงร์และเพรคสโตเลน"), "สตาวังเงร์|และ|เพรคสโตเลน");
     }
 
     #[test]
