@@ -857,12 +857,10 @@ pub fn ladder(run: &[char]) -> Vec<Vec<usize>> {
     // native shape: not a piece of the unknown word that the list happens to have, which
     // is rare (`ดา` of `ดาต้า`), spelt as English (`เซมิ` of `เซมินาร์`) or open with no
     // tone mark (`ยา` of `ไฮยาลูรอน`).
-    // `ใ` is written in some twenty native words and never in a loanword (`ใน`, `ให้`);
-    // `ำ` closes a syllable with `m` and stands in 2 of the transliteration dictionary's
-    // 3 868 words, both Thai (`ทองคำ`, `กำมะถัน`): `ทำ` and `นำ` are Thai words.
+    // `ใ` is written in some twenty native words and never in a loanword (`ใน`, `ให้`).
     let native = |p: Piece| {
         let s = &run.chars[p.start..p.end];
-        !is_open_unmarked(s) || s.contains(&'ใ') || s.contains(&'ำ')
+        !is_open_unmarked(s) || s.contains(&'ใ')
     };
     // A one-syllable word short of common is sure too when it is of Thai origin, native
     // shape and frequent (`ปลูก|ฟิโลเดนดรอน`, `ปลูก` of class 12): not a rarer one, which
@@ -2025,9 +2023,11 @@ fn is_open_unmarked(s: &[char]) -> bool {
 }
 
 /// Whether a syllable ends in its vowel (no final consonant): `มิ`, `ฟี`, `เค`, `แฟ`.
+/// Not `ำ` (U+0E33, inside the vowels' block), which closes its syllable with `m`: `ทำ`
+/// and `นำ` are closed, native words.
 fn is_open(s: &[char]) -> bool {
     match s {
-        [.., last] if matches!(*last, '\u{0E30}' | '\u{0E32}'..='\u{0E39}') => true,
+        [.., last] if matches!(*last, '\u{0E30}' | '\u{0E32}' | '\u{0E34}'..='\u{0E39}') => true,
         [lead, _] => is_leading_vowel(*lead),
         _ => false,
     }
@@ -2577,11 +2577,15 @@ mod tests {
     }
 
     #[test]
-    fn a_common_word_written_with_sara_am_is_a_trusted_edge() {
-        // `ทำ` (to make) ends in its vowel sign with no tone mark, as `ยา` of `ไฮยาลูรอน`
-        // does, but `ำ` is no loanword's: beside a stretch no word covers (`จาจังมยอน`,
-        // jajangmyeon), `ทำ|จา` is cut before the stretch's own syllables.
+    fn a_common_word_written_with_sara_am_is_closed_and_a_trusted_edge() {
+        // `ทำ` (to make) is written with no tone mark, as `ยา` of `ไฮยาลูรอน` is, but
+        // `ำ` closes it with `m`: no open syllable, so of native shape. Beside a stretch no
+        // word covers (`จาจังมยอน`, jajangmyeon), `ทำ|จา` is cut before the stretch's own
+        // syllables.
         assert_cut_before("ทำจาจังมยอน", "ทำ|จา", "จา|จัง");
+        let chars = |s: &str| s.chars().collect::<Vec<_>>();
+        assert!(!is_open(&chars("ทำ")) && !is_open(&chars("คำ")));
+        assert!(is_open(&chars("ยา")) && is_open(&chars("มิ")) && is_open(&chars("ดู")));
     }
 
     #[test]
