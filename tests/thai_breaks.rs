@@ -625,7 +625,7 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
         (
             "thai-news-heldout-36.txt",
             include_str!("data/thai-news-heldout-36.txt"),
-            [5, 0, 5],
+            [4, 0, 4],
         ),
         (
             "thai-news-heldout-37.txt",

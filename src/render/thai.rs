@@ -327,6 +327,9 @@ const MAX_CLASS: u8 = 20;
 /// `ล`, `น`, `ม`, `อ`, …
 const CLUSTER_FIRST: &str = "กขคตปพผบดฟทสซศจห";
 
+/// The consonants a leading `ห` is written before (`หง` `หญ` `หน` `หม` `หย` `หร` `หล` `หว`).
+const SONORANTS: &str = "งญนมยรลว";
+
 /// The letters Thai spells the second sound of an English `s` cluster with (`สก` `สค`
 /// `สต` `สท` `สป` `สพ` `สม` `สน` `สล` `สว`: skate, scan, stop, spa, smart, snap, slide,
 /// swing).
@@ -1356,13 +1359,22 @@ impl<'a> Analysed<'a> {
                     let prev = &self.chars[p.start..p.end];
                     !is_open(prev) && prev.last() != Some(&THANTHAKHAT)
                 });
+            // Nor a lone `ห` before a sonorant: `ห` is no final consonant, and written so it
+            // leads the syllable after it (`สไตล์` + `หลุย`, as in `หลาย`, `หนึ่ง`).
+            let leading_h = matches!(stretch, ['ห'])
+                && matches!(self.chars.get(end), Some(c) if SONORANTS.contains(*c));
             // A syllable grown so is no word the list knows.
             match out.last_mut() {
                 // A stretch waiting for its syllable grows by the first letter of a
                 // cluster (`ส` + `ค` + `ริปต์`), rather than the syllable before it.
                 _ if vowelless && cluster_first && onset.is_some() && !hard[j] && j < m - 1 => {}
                 Some(prev)
-                    if vowelless && !s_cluster && !glide_cluster && !hard[i] && onset.is_none() =>
+                    if vowelless
+                        && !s_cluster
+                        && !glide_cluster
+                        && !leading_h
+                        && !hard[i]
+                        && onset.is_none() =>
                 {
                     prev.end = end;
                     prev.class = None;
@@ -2354,6 +2366,18 @@ mod tests {
         assert_eq!(syllables("วอตส์แอปป์"), ["วอตส์", "แอปป์"]);
         // `จ` and a leading `ห` are written before `ร ล ว` (`จริง`, `หรือ`).
         assert_eq!(syllables("จรวดจรี"), ["จรวด", "จรี"]);
+    }
+
+    #[test]
+    fn a_lone_h_before_a_sonorant_leads_the_syllable_after_it() {
+        // `ห` is no final consonant: after a closed syllable, even one silenced with `์`,
+        // it is the leading `ห` of the next (`หลุย`), never the last letter of `สไตล์ห`.
+        assert_eq!(syllables("สไตล์หลุย")[0], "สไตล์");
+        assert_eq!(
+            unknown_spans(&"สไตล์หลุยเซียนา".chars().collect::<Vec<_>>()),
+            [5..15]
+        );
+        assert_eq!(syllables("กั้นหนึ่ง"), ["กั้น", "หนึ่ง"]);
     }
 
     #[test]
