@@ -821,8 +821,9 @@ pub fn loanword_list() -> String {
 }
 
 /// Weaker places to break a run of Thai letters, for a word wider than its box, strongest
-/// first: the boundaries between two listed words of two syllables or more that were held
-/// together, then the edges of a word no list has beside a word that can be trusted,
+/// first: the place before an English prefix, then the boundaries between two listed
+/// words of two syllables or more that were held together, then the edges of a word no
+/// list has beside a word that can be trusted,
 /// then where a listed word of two syllables or more meets one of native shape, then
 /// where a Thai word meets an English one (`english_like`), then after an English prefix,
 /// then between the dictionary words a word is made of (a compound's parts, then their
@@ -868,6 +869,20 @@ pub fn ladder(run: &[char]) -> Vec<Vec<usize>> {
             .collect()
     };
     let between = |pair: &dyn Fn(Piece, Piece) -> bool| meeting(pair, Some(false));
+    // First, the place before an English prefix the list has, written before a word it
+    // has (`ชาร์จ|ซูเปอร์ชาร์จเจอร์`, `เทคโนโลยี|นาโนเซลลูโลส`): the prefix begins an
+    // English word, so whatever stands before it ends one. The place after the prefix
+    // is a word's edge too, but of the one English word Thai spells in two (below).
+    let before_prefix = boundaries.iter().filter_map(|&k| {
+        let (prefix, word) = run.pieces_at(k)?;
+        let spelt = ENGLISH_PREFIXES.contains(&run.piece(prefix.start, prefix.end));
+        (prefix.known && word.known && spelt).then_some(prefix.start)
+    });
+    rungs.push(
+        before_prefix
+            .filter(|&k| boundaries.binary_search(&k).is_ok() && open(k) && !chained(k))
+            .collect(),
+    );
     // Next, where two listed words of two syllables or more meet but the line was held
     // for want of evidence (`ฮาร์ดแวร์|โอเพนซอร์ส`, `เฟซบุ๊ก|มาร์เก็ตเพลส`): between two
     // whole words the list has is a better guess than inside either.
@@ -2630,6 +2645,14 @@ mod tests {
             a.is_some() && b.is_some() && a < b,
             "{first} before {later}: {rungs:?}"
         );
+    }
+
+    #[test]
+    fn a_held_stretch_is_cut_before_an_english_prefix_first() {
+        // `ซูเปอร์` begins the English word `ซูเปอร์ชาร์จเจอร์`: the one-syllable `ชาร์จ`
+        // before it ends another, though no rung of words vouches for it.
+        assert_cut_before("สถานีชาร์จซูเปอร์ชาร์จเจอร์เพิ่ม", "ชาร์จ|ซูเปอร์", "ซูเปอร์|ชาร์จ");
+        assert_cut_before("เทคโนโลยีนาโนเซลลูโลส", "โลยี|นาโน", "นาโน|เซล");
     }
 
     #[test]
