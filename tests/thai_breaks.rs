@@ -585,7 +585,7 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
         (
             "thai-news-heldout-28.txt",
             include_str!("data/thai-news-heldout-28.txt"),
-            [3, 2, 4],
+            [1, 1, 2],
         ),
         (
             "thai-news-heldout-29.txt",

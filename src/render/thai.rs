@@ -1660,6 +1660,14 @@ impl<'a> Analysed<'a> {
             || (self.foreign(left) && (r == Unknown || right_taken) && self.english_like(right))
             || ((l == Unknown || left_taken) && self.english_like(left) && self.foreign(right))
             || (unthai(left, l) && unthai(right, r))
+            // A syllable silenced as English writes one (`คอร์`, `คาร์`, `แบรนด์`), and an
+            // open syllable with no tone mark after it is most often its next syllable
+            // (`คอร์` + `ตา` + `โด`, `คาร์` + `ตา` + `เฮนา`), a common word or not: held, at
+            // the cost of a break before such a word (`ซอฟต์แวร์|มา`, which the ladder cuts
+            // first when the line must break).
+            || (silenced_as_english(&self.chars[left.start..left.end])
+                && takeable(right)
+                && self.open_syllable(right))
             || inside_unit
             || (at_edge && (l == Weak || r == Weak))
             || (!at_edge && ((l == Weak && matches!(r, Weak | Rare)) || (r == Weak && l == Rare)))
@@ -2645,6 +2653,16 @@ mod tests {
             a.is_some() && b.is_some() && a < b,
             "{first} before {later}: {rungs:?}"
         );
+    }
+
+    #[test]
+    fn a_syllable_silenced_as_english_holds_the_open_syllable_after_it() {
+        // `คอร์` + `ตา` (eye, a common word) + `โด`: cortado, one word.
+        assert!(!split("เสิร์ฟคอร์ตาโด").contains("คอร์|ตา"));
+        assert!(!split("เที่ยวคาร์ตาเฮนา").contains("คาร์|ตา"));
+        // A syllable with a tone mark or a final after it is no such piece.
+        assert_eq!(split("ซอฟต์แวร์ใหม่"), "ซอฟต์แวร์|ใหม่");
+        assert_eq!(split("ซอฟต์แวร์ทำงาน"), "ซอฟต์แวร์|ทำงาน");
     }
 
     #[test]
