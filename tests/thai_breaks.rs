@@ -397,7 +397,12 @@ fn split_words(
 /// `ดำเนิน|สะดวก` gone (4 → 0), the thirty-seventh 14 of 1 147 still. The thirty-eighth,
 /// written before that round built anything, was measured once at its end and once
 /// without the names: 30 of 1 063 both; its splits are not read. The thirty-ninth,
-/// written after the names were taken, likewise: 11 of 1 084 with them and without.
+/// written after the names were taken, likewise: 11 of 1 084 with them and without. The
+/// thirtieth round read the thirty-sixth's splits (10 → 8 with its rules) and judged them
+/// by the totals of the thirtieth, thirty-second, thirty-seventh, thirty-eighth and
+/// thirty-ninth and the unread seventh to twelfth (128 → 127). The fortieth, written
+/// before that round built anything, was measured once at its end and once with the code
+/// before it: 17 of 1 398 both; its splits are not read.
 #[test]
 fn loanwords_no_list_has_are_not_split_at_five_widths() {
     const WIDTHS: [u32; 5] = [1040, 700, 560, 420, 300];
@@ -641,6 +646,11 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
             "thai-news-heldout-39.txt",
             include_str!("data/thai-news-heldout-39.txt"),
             [4, 1, 6],
+        ),
+        (
+            "thai-news-heldout-40.txt",
+            include_str!("data/thai-news-heldout-40.txt"),
+            [7, 2, 8],
         ),
     ] {
         for ((name, slot, assets), bound) in [
