@@ -2396,10 +2396,9 @@ mod tests {
         // `ห` is no final consonant: after a closed syllable, even one silenced with `์`,
         // it is the leading `ห` of the next (`หลุย`), never the last letter of `สไตล์ห`.
         assert_eq!(syllables("สไตล์หลุย")[0], "สไตล์");
-        assert_eq!(
-            unknown_spans(&"สไตล์หลุยเซียนา".chars().collect::<Vec<_>>()),
-            [5..15]
-        );
+        let spans = unknown_spans(&"สไตล์หลุยเซียนา".chars().collect::<Vec<_>>());
+        assert_eq!(spans.len(), 1);
+        assert_eq!(spans[0], 5..15, "หลุยเซียนา, held whole");
         // So in a listed word: `กั้น` + `หยั่น`, once counted as `กั้นห` + `ยั่น`.
         assert_eq!(syllables("กั้นหยั่น"), ["กั้น", "หยั่น"]);
     }
