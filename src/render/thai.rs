@@ -823,13 +823,13 @@ pub fn loanword_list() -> String {
 /// Weaker places to break a run of Thai letters, for a word wider than its box, strongest
 /// first: the place before an English prefix, then the boundaries between two listed
 /// words of two syllables or more that were held together, then the edges of a word no
-/// list has beside a word that can be trusted,
-/// then where a listed word of two syllables or more meets one of native shape, then
-/// where a Thai word meets an English one (`english_like`), then after an English prefix,
-/// then between the dictionary words a word is made of (a compound's parts, then their
-/// parts, …), then the syllable boundaries by how likely a word ends there (`edge_odds`, in
-/// `EDGE_BANDS`; outside the words the dictionary can be trusted with before inside
-/// them), then any other syllable boundary (not inside a stretch no syllable covers).
+/// list has beside a word that can be trusted, then where a listed word of two syllables
+/// or more meets one of native shape, then where a Thai word meets an English one
+/// (`english_like`), then after an English prefix, then between the dictionary words a
+/// word is made of (a compound's parts, then their parts, …), then the syllable
+/// boundaries by how likely a word ends there (`edge_odds`, in `EDGE_BANDS`; outside the
+/// words the dictionary can be trusted with before inside them), then any other syllable
+/// boundary (not inside a stretch no syllable covers).
 /// Each rung's character offsets ascending.
 pub fn ladder(run: &[char]) -> Vec<Vec<usize>> {
     let run = Analysed::new(run);
@@ -875,8 +875,7 @@ pub fn ladder(run: &[char]) -> Vec<Vec<usize>> {
     // is a word's edge too, but of the one English word Thai spells in two (below).
     let before_prefix = boundaries.iter().filter_map(|&k| {
         let (prefix, word) = run.pieces_at(k)?;
-        let spelt = ENGLISH_PREFIXES.contains(&run.piece(prefix.start, prefix.end));
-        (prefix.known && word.known && spelt).then_some(prefix.start)
+        (run.english_prefix(prefix) && word.known).then_some(prefix.start)
     });
     rungs.push(
         before_prefix
@@ -1783,9 +1782,12 @@ impl<'a> Analysed<'a> {
         let Some((left, right)) = self.pieces_at(k) else {
             return false;
         };
-        left.known
-            && ENGLISH_PREFIXES.contains(&self.piece(left.start, left.end))
-            && matches!(self.strength(right), Strength::Weak | Strength::Rare)
+        self.english_prefix(left) && matches!(self.strength(right), Strength::Weak | Strength::Rare)
+    }
+
+    /// Whether `piece` is an English prefix the list has as a word ([`ENGLISH_PREFIXES`]).
+    fn english_prefix(&self, piece: Piece) -> bool {
+        piece.known && ENGLISH_PREFIXES.contains(&self.piece(piece.start, piece.end))
     }
 
     /// Whether characters `lo..hi` spell one English word (`LOANWORDS`).
