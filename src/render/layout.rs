@@ -392,8 +392,9 @@ impl Paragraph<'_> {
     /// What ending a line at `end` risks: nothing at a sure opportunity, 1 at a doubtful
     /// one, and 1 more for each of: inside a chain of them (doubtful ones on both sides of
     /// it), a chain of short pieces that may be one word's syllables (`ชิน¦คัน¦เซ็น`,
-    /// `ผ่า¦นอ¦เล็ก¦ซ่า`), so that a line that must end in one ends at an edge; and between
-    /// two rare words (`Opportunities::risky`: `แสง¦เหนือ`).
+    /// `แอชวา¦กัน¦ดา`), so that a line that must end in one ends at an edge; and between
+    /// two rare words or two neither of Thai origin (`Opportunities::risky`: `แสง¦เหนือ`,
+    /// `ดี¦บัก`).
     fn doubt_at(&self, end: usize) -> usize {
         let doubtful = |b: usize| self.doubtful.binary_search(&b).is_ok();
         if !doubtful(end) {
