@@ -94,8 +94,8 @@ const WORDS: &str = include_str!("../../data/thai-words.tsv");
 /// `WORDS`: `ซาลซ์บูร์ก`, `ลักซอร์`, `ดำเนินสะดวก`. See `data/place-names/README.md`.
 const PLACE_NAMES: &str = include_str!("../../data/place-names/names.txt");
 
-/// What segmentation looks words up in: the listed words, and the place names as words
-/// of the rarest class. The names are not counted in the tables derived from the list
+/// What segmentation looks words up in: the listed words, the place names as words of
+/// the rarest class, and the listed syllables that are no word (`NOT_A_WORD`). The names are not counted in the tables derived from the list
 /// (`listed_words`): how a syllable stands in the language's words, not in the names of
 /// foreign towns (counted, they moved which syllables look English and where words
 /// end, and the splits on the titles read went 217 → 223 where the names alone took
@@ -112,8 +112,29 @@ static WORD_LIST: LazyLock<Lexicon> = LazyLock::new(|| {
         merged.push(entry);
     }
     merged.extend(names);
-    Lexicon::new(merged.into_iter())
+    // The listed syllables that are no listed word, valued `NOT_A_WORD` (`word_class`
+    // leaves them out): segmentation takes them where no word covers a stretch.
+    let mut syllables = SYLLABLES
+        .lines()
+        .filter_map(|l| Some(l.split_once('\t')?.0))
+        .peekable();
+    let mut all = Vec::with_capacity(merged.len() + 4096);
+    for entry in merged {
+        while let Some(syllable) = syllables.next_if(|s| *s <= entry.0) {
+            if syllable != entry.0 {
+                all.push((syllable, NOT_A_WORD));
+            }
+        }
+        all.push(entry);
+    }
+    all.extend(syllables.map(|s| (s, NOT_A_WORD)));
+    Lexicon::new(all.into_iter())
 });
+
+/// The frequency class of `word` if it is a listed word or a place name.
+fn word_class(word: &str) -> Option<u8> {
+    WORD_LIST.get(word).filter(|&class| class != NOT_A_WORD)
+}
 
 /// `WORDS` as `(word, class)`, without the entries that are no words (`ends_in_a_final_h`):
 /// what segmentation looks words up in, and what the tables derived from the list count.
@@ -1181,7 +1202,6 @@ impl<'a> Analysed<'a> {
     /// syllable list, then `choice`; not into one word spanning it all unless `whole`.
     fn segment(&self, choice: Choice, lo: usize, hi: usize, whole: bool) -> Segmentation {
         let lexicon = &*WORD_LIST;
-        let syllables = &*SYLLABLE_LIST;
         let first = self.clusters.partition_point(|&b| b < lo);
         let last = self.clusters.partition_point(|&b| b <= hi);
         let bounds = &self.clusters[first..last];
@@ -1213,34 +1233,29 @@ impl<'a> Analysed<'a> {
                 i + 1,
                 None,
             );
-            // A listed syllable, as a piece no word covers but of characters the lists
-            // know: a run no words cover whole is cut where its syllables are, not into
-            // rare words that fit it across them (`ไทย` `ลอง` + `ควอน`, never `ไท` `ยล`
-            // `องค` `วอน`; `ผ่าน` + `อเล็ก` `ซ่า`, never `ผ่า` `นอ` `เล็ก` `ซ่า`). Rarer than
-            // any word, so a word of the same span is taken first.
-            let mut range = syllables.starting_with(self.chars[from]);
-            for j in i + 1..m {
-                let found = syllables.narrow(&mut range, self.piece(from, bounds[j]));
-                if range.is_empty() {
-                    break;
-                }
-                if found.is_some() && (whole || i > 0 || j < m - 1) {
-                    let cost = add(best[j].0, 0, u32::from(MAX_CLASS) + 1);
-                    if cost < pick.0 {
-                        pick = (cost, j, None);
-                    }
-                }
-            }
             let mut range = lexicon.starting_with(self.chars[from]);
             for j in i + 1..m {
                 let found = lexicon.narrow(&mut range, self.piece(from, bounds[j]));
                 if range.is_empty() {
                     break;
                 }
+                let allowed = whole || i > 0 || j < m - 1;
+                // A listed syllable that is no word, as a piece no word covers but of
+                // characters the lists know: a run no words cover whole is cut where its
+                // syllables are, not into rare words that fit it across them (`ไทย`
+                // `ลอง` + `ควอน`, never `ไท` `ยล` `องค` `วอน`; `ผ่าน` + `อเล็ก` `ซ่า`,
+                // never `ผ่า` `นอ` `เล็ก` `ซ่า`). Rarer than any word.
+                if found == Some(NOT_A_WORD) {
+                    let cost = add(best[j].0, 0, u32::from(MAX_CLASS) + 1);
+                    if allowed && cost < pick.0 {
+                        pick = (cost, j, None);
+                    }
+                    continue;
+                }
                 if let Some(class) = found.filter(|_| rates_compounds) {
                     words_at[i].push((j, class));
                 }
-                if let Some(class) = found.filter(|_| whole || i > 0 || j < m - 1) {
+                if let Some(class) = found.filter(|_| allowed) {
                     let rated = if rates_compounds && class == 0 {
                         compound_class(&words_at, i, j)
                     } else {
@@ -1614,7 +1629,7 @@ impl<'a> Analysed<'a> {
                 let part = |start, end| Piece {
                     start,
                     end,
-                    class: WORD_LIST.get(self.piece(start, end)),
+                    class: word_class(self.piece(start, end)),
                     ..*p
                 };
                 Some((part(p.start, k), part(k, p.end)))
@@ -1973,7 +1988,7 @@ fn spelled_suffix(a: &[char], b: &[char]) -> bool {
         let y = matches!(rest, [] | ['\u{0E48}' | '\u{0E49}']);
         if y && !is_open(a) && a.last() == Some(c) {
             let word: String = b.iter().collect();
-            return WORD_LIST.get(&word).is_none_or(|class| class < COMMON);
+            return word_class(&word).is_none_or(|class| class < COMMON);
         }
     }
     if let Some(c) = er_suffix(b) {
@@ -2187,7 +2202,7 @@ mod tests {
             ("เทคนิคแคชชิ่งสำหรับเว็บ", "แคชชิ่ง"),
             ("ใช้โปรไฟเลอร์หาคอขวด", "ไฟเลอร์"),
         ] {
-            assert_eq!(WORD_LIST.get(word), None, "{word} is in the dictionary");
+            assert_eq!(word_class(word), None, "{word} is in the dictionary");
             let parts = split(title);
             assert!(parts.split('|').any(|p| p.contains(word)), "{parts}");
         }
@@ -2357,8 +2372,8 @@ mod tests {
         // A one-syllable English word is not taken from it: `บราว` (brow) stays unknown,
         // held with `นี่` as the piece of `บราวนี่` it is in titles.
         assert!(LOANWORDS.get("บราว").is_some());
-        assert!(WORD_LIST.get("บราว").is_none());
-        assert!(WORD_LIST.get("คาร์โบนารา").is_some());
+        assert!(word_class("บราว").is_none());
+        assert!(word_class("คาร์โบนารา").is_some());
     }
 
     #[test]
@@ -2963,7 +2978,7 @@ mod tests {
             .filter(|l| !l.starts_with('#') && !l.is_empty())
         {
             assert!(
-                WORD_LIST.get(word).is_some(),
+                word_class(word).is_some(),
                 "{word}: run scripts/thai-data.py"
             );
         }
