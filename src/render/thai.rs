@@ -95,12 +95,14 @@ const WORDS: &str = include_str!("../../data/thai-words.tsv");
 const PLACE_NAMES: &str = include_str!("../../data/place-names/names.txt");
 
 /// What segmentation looks words up in: the listed words, the place names as words of
-/// the rarest class, and the listed syllables that are no word (`NOT_A_WORD`). The names are not counted in the tables derived from the list
-/// (`listed_words`): how a syllable stands in the language's words, not in the names of
-/// foreign towns (counted, they moved which syllables look English and where words
-/// end, and the splits on the titles read went 217 → 223 where the names alone took
-/// them to 213). Both lists are sorted: merged in order, `Lexicon::new` need not sort
-/// them (a sort of the two chained cost ~4 ms at startup).
+/// the rarest class, and the 3 978 listed syllables that are no word (`NOT_A_WORD`; every
+/// other lookup asks `word_class`, which leaves them out). The names are not counted in
+/// the tables derived from the list (`listed_words`): how a syllable stands in the
+/// language's words, not in the names of foreign towns (counted, they moved which
+/// syllables look English and where words end, and the splits on the titles read went
+/// 217 → 223 where the names alone took them to 213). The three lists are sorted: merged
+/// in order, `Lexicon::new` need not sort them (a sort of them chained cost ~4 ms at
+/// startup).
 static WORD_LIST: LazyLock<Lexicon> = LazyLock::new(|| {
     let listed = listed_words().filter_map(|(word, class)| Some((word, class.parse().ok()?)));
     let mut names = PLACE_NAMES.lines().map(|name| (name, 0)).peekable();
@@ -112,13 +114,13 @@ static WORD_LIST: LazyLock<Lexicon> = LazyLock::new(|| {
         merged.push(entry);
     }
     merged.extend(names);
-    // The listed syllables that are no listed word, valued `NOT_A_WORD` (`word_class`
-    // leaves them out): segmentation takes them where no word covers a stretch.
+    // The listed syllables that are no listed word, valued `NOT_A_WORD`: segmentation
+    // takes them where no word covers a stretch. Sorted too, merged the same way.
     let mut syllables = SYLLABLES
         .lines()
         .filter_map(|l| Some(l.split_once('\t')?.0))
         .peekable();
-    let mut all = Vec::with_capacity(merged.len() + 4096);
+    let mut all = Vec::with_capacity(merged.len() + 4_000);
     for entry in merged {
         while let Some(syllable) = syllables.next_if(|s| *s <= entry.0) {
             if syllable != entry.0 {
@@ -1124,7 +1126,8 @@ struct Piece {
     class: Option<u8>,
 }
 
-/// A run cut into pieces; consecutive unknown clusters form one unknown piece.
+/// A run cut into pieces; consecutive pieces no word covers (clusters no list has,
+/// syllables that are no word) form one unknown piece.
 struct Segmentation {
     pieces: Vec<Piece>,
 }
@@ -1270,7 +1273,7 @@ impl<'a> Analysed<'a> {
             best[i] = pick;
         }
 
-        // Walk the chosen path; consecutive unknown clusters form one piece.
+        // Walk the chosen path; consecutive pieces no word covers form one piece.
         let mut pieces: Vec<Piece> = Vec::new();
         let mut i = 0;
         while i < m - 1 {
@@ -2342,9 +2345,9 @@ mod tests {
         // titles, 3 % of the others.
         let found = risks("การดีบักแอป");
         assert!(found.contains("ดี!บัก"), "{found}");
-        // No doubtful place before: two words of more than one syllable, one common.
-        // Neither of Thai origin, and one ends in an open syllable with no tone mark, a
-        // transliteration's shape (`ไตร` of `ไตรกีฬา`, triathlon): now doubtful too.
+        // No doubtful place before (`กีฬา` has two syllables). Neither word of Thai
+        // origin, and one ends in an open syllable with no tone mark, a transliteration's
+        // shape (`ไตร` of `ไตรกีฬา`, triathlon): doubtful now.
         let found = doubts("แข่งไตรกีฬา");
         assert!(found.contains("ไตร¦กีฬา"), "{found}");
     }
