@@ -105,33 +105,32 @@ const PLACE_NAMES: &str = include_str!("../../data/place-names/names.txt");
 /// startup).
 static WORD_LIST: LazyLock<Lexicon> = LazyLock::new(|| {
     let listed = listed_words().filter_map(|(word, class)| Some((word, class.parse().ok()?)));
-    let mut names = PLACE_NAMES.lines().map(|name| (name, 0)).peekable();
-    let mut merged = Vec::new();
-    for entry in listed {
-        while let Some(name) = names.next_if(|name| name.0 < entry.0) {
-            merged.push(name);
-        }
-        merged.push(entry);
-    }
-    merged.extend(names);
-    // The listed syllables that are no listed word, valued `NOT_A_WORD`: segmentation
-    // takes them where no word covers a stretch. Sorted too, merged the same way.
-    let mut syllables = SYLLABLES
+    let names = PLACE_NAMES.lines().map(|name| (name, 0));
+    // The listed syllables, valued `NOT_A_WORD` where they are no listed word:
+    // segmentation takes them where no word covers a stretch.
+    let syllables = SYLLABLES
         .lines()
-        .filter_map(|l| Some(l.split_once('\t')?.0))
-        .peekable();
-    let mut all = Vec::with_capacity(merged.len() + 4_000);
-    for entry in merged {
-        while let Some(syllable) = syllables.next_if(|s| *s <= entry.0) {
-            if syllable != entry.0 {
-                all.push((syllable, NOT_A_WORD));
-            }
-        }
-        all.push(entry);
-    }
-    all.extend(syllables.map(|s| (s, NOT_A_WORD)));
-    Lexicon::new(all.into_iter())
+        .filter_map(|l| Some((l.split_once('\t')?.0, NOT_A_WORD)));
+    Lexicon::new(merged(merged(listed, names), syllables))
 });
+
+/// The entries of two lists sorted by entry, in order; where both hold an entry, the
+/// first list's.
+fn merged<'a, V>(
+    first: impl Iterator<Item = (&'a str, V)>,
+    second: impl Iterator<Item = (&'a str, V)>,
+) -> impl Iterator<Item = (&'a str, V)> {
+    let (mut first, mut second) = (first.peekable(), second.peekable());
+    std::iter::from_fn(move || match (first.peek(), second.peek()) {
+        (Some(a), Some(b)) if b.0 < a.0 => second.next(),
+        (Some(a), Some(b)) if b.0 == a.0 => {
+            second.next();
+            first.next()
+        }
+        (Some(_), _) => first.next(),
+        (None, _) => second.next(),
+    })
+}
 
 /// The frequency class of `word` if it is a listed word or a place name.
 fn word_class(word: &str) -> Option<u8> {
@@ -1594,12 +1593,14 @@ impl<'a> Analysed<'a> {
                 && self.syllable_count(r) <= 1
                 && !(sl == Common && sr == Common)
                 && !function);
+        let open = |p: Piece| is_open_unmarked(&self.chars[p.start..p.end]);
+        if !doubtful && (function || !(open(l) || open(r))) {
+            return None;
+        }
         // Neither word of Thai origin (`thai_like`): a loanword's syllables that the list
         // happens to have as words, or two words of one English compound.
         let foreign = !self.thai_like(l) && !self.thai_like(r);
-        let open = |p: Piece| is_open_unmarked(&self.chars[p.start..p.end]);
-        let shaped = foreign && (open(l) || open(r)) && !function;
-        (doubtful || shaped).then_some((sl == Rare && sr == Rare) || foreign)
+        (doubtful || foreign).then_some((sl == Rare && sr == Rare) || foreign)
     }
 
     /// Whether `k` lies between the word `นัก` and a listed word after it: `นัก` makes a
