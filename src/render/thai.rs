@@ -847,7 +847,8 @@ pub fn loanword_list() -> String {
 /// Weaker places to break a run of Thai letters, for a word wider than its box, strongest
 /// first: the place before an English prefix, then the boundaries between two listed
 /// words of two syllables or more that were held together, then the edges of a word no
-/// list has beside a word that can be trusted, then where a listed word of two syllables
+/// list has beside a word that can be trusted (first where that word ends the stretch,
+/// then where the stretch goes on past it), then where a listed word of two syllables
 /// or more meets one of native shape, then where a Thai word meets an English one
 /// (`english_like`), then after an English prefix, then between the dictionary words a
 /// word is made of (a compound's parts, then their parts, …), then the syllable
@@ -939,9 +940,20 @@ pub fn ladder(run: &[char]) -> Vec<Vec<usize>> {
     let loose_end = |p: Piece, rightwards: bool| {
         unknown(p) || (loose(p) && run.neighbour(p, rightwards).is_some_and(loose))
     };
-    rungs.push(between(&|l, r| {
-        (loose_end(l, false) && sure(r)) || (sure(l) && loose_end(r, true))
-    }));
+    let edges =
+        between(&|l, r| (loose_end(l, false) && sure(r)) || (sure(l) && loose_end(r, true)));
+    // Those where the sure word has a loose piece on its far side too (`[สตา]วัง[เงร์]`)
+    // come after the others: such a word is likelier one of the stretch's syllables that
+    // the list has as a word. On the read titles, a word lay across 11 of 32 such edges
+    // that were no break opportunity (34 %), and across 30 of the other 553 (5 %).
+    let (inner, outer): (Vec<usize>, Vec<usize>) = edges.into_iter().partition(|&k| {
+        run.pieces_at(k).is_some_and(|(l, r)| {
+            let (word, rightwards) = if sure(r) { (r, true) } else { (l, false) };
+            run.neighbour(word, rightwards).is_some_and(loose)
+        })
+    });
+    rungs.push(outer);
+    rungs.push(inner);
     // Next, the same edge where a silent letter held a whole word to the stretch
     // (`เฟรมเวิร์ก|ฟรอนต์เอนด์`): a listed word of two syllables or more is likelier one
     // word than its parts are two (`เฟรม|เวิร์ก`, which the parts' rung would cut first).
@@ -2732,6 +2744,15 @@ mod tests {
         // A syllable with a tone mark or a final after it is no such piece.
         assert_eq!(split("ซอฟต์แวร์ใหม่"), "ซอฟต์แวร์|ใหม่");
         assert_eq!(split("ซอฟต์แวร์ทำงาน"), "ซอฟต์แวร์|ทำงาน");
+    }
+
+    #[test]
+    fn a_stretch_is_cut_where_a_sure_word_ends_it_before_where_it_goes_on_past_one() {
+        // `วัง` (palace) is a common word, but with a piece no word covers on each side it
+        // is likelier a syllable of `สตาวังเงร์` (Stavanger): the stretch is cut after
+        // `เที่ยว` first, and beside `วัง` only after.
+        assert_cut_before("เที่ยวสตาวังเงร์", "เที่ยว|สตา", "วัง|เงร์");
+        assert_cut_before("เที่ยวสตาวังเงร์", "เที่ยว|สตา", "สตา|วัง");
     }
 
     #[test]
