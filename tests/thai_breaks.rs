@@ -372,7 +372,13 @@ fn split_words(
 /// sure word that has a loose piece on its far side too, cut after the stretch's other
 /// edges, move where a stretch too wide is cut: `ฟรีไดฟ์|วิ่ง` (`วิ่ง`, to run, spells
 /// `-ving`) in held out 27's card, 4 → 5, while the read sets, the thirty-eighth now among
-/// them, fell 229 → 224 and the judges 88 → 84).
+/// them, fell 229 → 224 and the judges 88 → 84; `ๆ` written with no space ending the word
+/// it repeats, where it had been glued into a stretch no word covers (`ง่ายสุดๆ`), and a
+/// function word whose syllable stands in loanwords as often (`มา`) no sure edge, move
+/// lines elsewhere: `มาการ|อง` in the development loanwords, [2, 0, 1] → [3, 1, 2] (a
+/// wrong opportunity the held stretch had kept out of reach), and `อาตากา|มา` in held
+/// out 27's card and at 56 px, 5 → 6 and 9 → 10, while the read sets, the thirty-ninth
+/// now among them, fell 233 → 227 and the judges 91 → 89).
 ///
 /// The twenty-ninth set (`thai-news-heldout-29.txt`) judged the round that wrote it: its
 /// bounds were the number of its breaks until that round's last rule, then took what it
@@ -417,6 +423,11 @@ fn split_words(
 /// thirty-ninth to forty-first and the unread seventh to twelfth (88 → 84). The
 /// forty-second, written before that round built anything, was measured once at its end
 /// and once with the code before it: 16 of 1 673 and 20 of 1 673; its splits are not read.
+/// The thirty-third round read the thirty-ninth's splits and judged its rules by the
+/// totals of the thirtieth, thirty-second and fortieth to forty-second and the unread
+/// seventh to twelfth (91 → 89). The forty-third, written before that round built
+/// anything, was measured once at its end and once with the code before it: 28 of 1 912
+/// and 28 of 1 916; its splits are not read.
 #[test]
 fn loanwords_no_list_has_are_not_split_at_five_widths() {
     const WIDTHS: [u32; 5] = [1040, 700, 560, 420, 300];
@@ -429,7 +440,7 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
         (
             "thai-loanwords-dev.txt",
             include_str!("data/thai-loanwords-dev.txt"),
-            [2, 0, 1],
+            [3, 1, 2],
         ),
         (
             "thai-loanwords-heldout.txt",
@@ -599,7 +610,7 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
         (
             "thai-news-heldout-27.txt",
             include_str!("data/thai-news-heldout-27.txt"),
-            [5, 3, 9],
+            [6, 3, 10],
         ),
         (
             "thai-news-heldout-28.txt",
@@ -644,22 +655,22 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
         (
             "thai-news-heldout-36.txt",
             include_str!("data/thai-news-heldout-36.txt"),
-            [4, 0, 4],
+            [2, 0, 3],
         ),
         (
             "thai-news-heldout-37.txt",
             include_str!("data/thai-news-heldout-37.txt"),
-            [5, 1, 6],
+            [5, 1, 5],
         ),
         (
             "thai-news-heldout-38.txt",
             include_str!("data/thai-news-heldout-38.txt"),
-            [7, 3, 16],
+            [4, 2, 14],
         ),
         (
             "thai-news-heldout-39.txt",
             include_str!("data/thai-news-heldout-39.txt"),
-            [3, 1, 5],
+            [3, 1, 4],
         ),
         (
             "thai-news-heldout-40.txt",
@@ -674,7 +685,12 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
         (
             "thai-news-heldout-42.txt",
             include_str!("data/thai-news-heldout-42.txt"),
-            [4, 3, 9],
+            [3, 3, 8],
+        ),
+        (
+            "thai-news-heldout-43.txt",
+            include_str!("data/thai-news-heldout-43.txt"),
+            [8, 4, 16],
         ),
     ] {
         for ((name, slot, assets), bound) in [

@@ -254,7 +254,7 @@ enum Script {
 
 fn script_of(c: char) -> Option<Script> {
     match c {
-        _ if thai::is_thai_letter(c) => Some(Script::Thai),
+        _ if thai::in_run(c) => Some(Script::Thai),
         '\u{0E81}'..='\u{0ECE}' => Some(Script::Lao),
         '\u{1780}'..='\u{17D2}' | '\u{17DD}' => Some(Script::Khmer),
         '\u{1000}'..='\u{103F}' | '\u{1050}'..='\u{109F}' => Some(Script::Burmese),
@@ -333,7 +333,7 @@ fn syllable_starts(chars: &[char], k: usize) -> bool {
 /// The stretches of Thai `text` the dictionary does not know (`thai::unknown_spans`), as
 /// byte ranges: no line breaks inside one or at its edges.
 pub fn unknown_thai_spans(text: &str) -> Vec<std::ops::Range<usize>> {
-    runs(text, thai::is_thai_letter)
+    runs(text, thai::in_run)
         .iter()
         .flat_map(|run| {
             thai::unknown_spans(&run.letters)
@@ -349,7 +349,7 @@ fn replace_thai_breaks(text: &str, breaks: &mut Vec<usize>) -> (Vec<usize>, Vec<
     let mut thai_breaks = Vec::new();
     let mut doubtful = Vec::new();
     let mut risky = Vec::new();
-    for run in runs(text, thai::is_thai_letter) {
+    for run in runs(text, thai::in_run) {
         let (start, end) = (run.byte_at[0], run.byte_at[run.letters.len()]);
         let icu: Vec<usize> = breaks
             .iter()
@@ -451,6 +451,13 @@ mod tests {
         let parts = split("เร็ว ๆ นี้ เรื่องดีๆ กำลังจะมา");
         assert!(parts.contains(&"เร็ว ๆ "), "{parts:?}");
         assert!(parts.iter().any(|p| p.ends_with("ดีๆ ")), "{parts:?}");
+        // Written with no space, it ends the word it repeats: the word is found whole
+        // (`บาง`, `ร้อน`), and a line may end after the mark, never inside the word.
+        assert_eq!(
+            split("หั่นบางๆกินกับเมลอน"),
+            ["หั่น", "บางๆ", "กิน", "กับ", "เมลอน"]
+        );
+        assert_eq!(split("ขนมปังร้อนๆริมถนน")[1..], ["ร้อนๆ", "ริมถนน"]);
     }
 
     #[test]
