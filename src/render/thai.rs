@@ -1899,7 +1899,6 @@ impl<'a> Analysed<'a> {
         o_open
             && english(o)
             && english(self.syllables[at - 2])
-            && right.start == k
             && right.known
             && self.syllable_count(right) >= 2
             && self.english_like(right)
