@@ -36,7 +36,7 @@ use hyper::body::Incoming;
 use hyper_util::rt::TokioIo;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{watch, Notify, Semaphore};
+use tokio::sync::{oneshot, watch, Notify, OwnedSemaphorePermit, Semaphore};
 use tokio::task::JoinSet;
 use tokio::time::Instant;
 use tower::ServiceExt;
@@ -94,24 +94,27 @@ pub async fn serve(
             () = sleep_until_some(drain_end) => break,
             accepted = listener.accept() => match accepted {
                 Ok((stream, _)) => {
-                    let permit = match Arc::clone(&slots).try_acquire_owned() {
-                        Ok(permit) => Some(permit),
-                        Err(_) if open.evict_idlest() => {
-                            metrics.connection_evicted();
-                            None
-                        }
-                        Err(_) => {
-                            metrics.connection_refused();
-                            // Best effort: the socket buffer of a fresh connection has room.
-                            let _ = stream.try_write(REFUSAL);
-                            continue;
-                        }
+                    let place = match Arc::clone(&slots).try_acquire_owned() {
+                        Ok(permit) => Place::Given(permit),
+                        Err(_) => match open.evict_idlest() {
+                            Some(handed) => {
+                                metrics.connection_evicted();
+                                Place::Handed(handed)
+                            }
+                            None => {
+                                metrics.connection_refused();
+                                // Best effort: the socket buffer of a fresh connection has
+                                // room.
+                                let _ = stream.try_write(REFUSAL);
+                                continue;
+                            }
+                        },
                     };
-                    let (app, options, slots) = (app.clone(), options.clone(), Arc::clone(&slots));
+                    let (app, options) = (app.clone(), options.clone());
                     let (metrics, stopping, open) =
                         (Arc::clone(&metrics), stopping.clone(), Arc::clone(&open));
                     connections.spawn(async move {
-                        let Some(permit) = admitted(permit, slots).await else {
+                        let Some(permit) = admitted(place).await else {
                             metrics.connection_refused();
                             let _ = stream.try_write(REFUSAL);
                             return;
@@ -119,8 +122,15 @@ pub async fn serve(
                         let _open = metrics.connection_opened();
                         let registered = Open::register(&open);
                         connection(stream, app, &options, stopping, &metrics, &registered.1).await;
+                        // Closed for a new connection: its place goes to that one, not
+                        // back to the pool, where a connection accepted meanwhile or one
+                        // still waiting for an earlier eviction could take it.
+                        let heir = registered.1.heir.lock().unwrap_or_else(|p| p.into_inner()).take();
                         drop(registered);
-                        drop(permit);
+                        match heir {
+                            Some(heir) => drop(heir.send(permit)),
+                            None => drop(permit),
+                        }
                     });
                 }
                 Err(e) if out_of_descriptors(&e) => {
@@ -162,18 +172,20 @@ pub async fn serve(
 /// How long a connection admitted by evicting an idle one waits for that one's place.
 const EVICTION_WAIT: Duration = Duration::from_secs(1);
 
-/// A connection's place: the one it was given, or the one an evicted connection gives back
-/// as it closes (moments later); `None` if that does not come within [`EVICTION_WAIT`].
-async fn admitted(
-    given: Option<tokio::sync::OwnedSemaphorePermit>,
-    slots: Arc<Semaphore>,
-) -> Option<tokio::sync::OwnedSemaphorePermit> {
-    match given {
-        Some(permit) => Some(permit),
-        None => tokio::time::timeout(EVICTION_WAIT, slots.acquire_owned())
-            .await
-            .ok()?
-            .ok(),
+/// Where a new connection's place comes from.
+enum Place {
+    /// A free one.
+    Given(OwnedSemaphorePermit),
+    /// The one the connection evicted for it hands over as it closes, moments later.
+    Handed(oneshot::Receiver<OwnedSemaphorePermit>),
+}
+
+/// A connection's place; `None` if the evicted connection kept serving (a request arrived
+/// as it was chosen) or did not close within [`EVICTION_WAIT`].
+async fn admitted(place: Place) -> Option<OwnedSemaphorePermit> {
+    match place {
+        Place::Given(permit) => Some(permit),
+        Place::Handed(handed) => tokio::time::timeout(EVICTION_WAIT, handed).await.ok()?.ok(),
     }
 }
 
@@ -205,22 +217,20 @@ impl Open {
         self.all.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Asks the connection idle the longest to close; `false` when none is idle. Only at
+    /// Asks the connection idle the longest to close, and to hand its place to the new
+    /// one: the place arrives on the receiver returned; `None` when none is idle. Only at
     /// the cap, so a scan of at most `max_connections` entries.
-    fn evict_idlest(&self) -> bool {
+    fn evict_idlest(&self) -> Option<oneshot::Receiver<OwnedSemaphorePermit>> {
         let all = self.lock();
         let idlest = all
             .values()
             .filter(|a| a.idle() && !a.evicting.load(Ordering::Relaxed))
-            .max_by_key(|a| a.idle_for());
-        match idlest {
-            Some(activity) => {
-                activity.evicting.store(true, Ordering::Relaxed);
-                activity.evict.notify_one();
-                true
-            }
-            None => false,
-        }
+            .max_by_key(|a| a.idle_for())?;
+        let (heir, handed) = oneshot::channel();
+        *idlest.heir.lock().unwrap_or_else(|p| p.into_inner()) = Some(heir);
+        idlest.evicting.store(true, Ordering::Relaxed);
+        idlest.evict.notify_one();
+        Some(handed)
     }
 }
 
@@ -299,7 +309,9 @@ async fn connection(
                     tracing::debug!("closing the longest idle connection for a new one");
                     return;
                 }
-                // A request arrived meanwhile: keep serving it.
+                // A request arrived meanwhile: keep serving it, and tell the new
+                // connection at once that no place is coming.
+                activity.heir.lock().unwrap_or_else(|p| p.into_inner()).take();
                 activity.evicting.store(false, Ordering::Relaxed);
             }
             changed = stopping.changed(), if !closing => {
@@ -327,6 +339,8 @@ struct Activity {
     /// Chosen to close for a new connection at the cap (`evict` wakes it).
     evicting: AtomicBool,
     evict: Notify,
+    /// The new connection it was chosen for, to hand its place to.
+    heir: Mutex<Option<oneshot::Sender<OwnedSemaphorePermit>>>,
 }
 
 const NONE: u64 = u64::MAX;
@@ -341,6 +355,7 @@ impl Activity {
             head_bytes: AtomicBool::new(false),
             evicting: AtomicBool::new(false),
             evict: Notify::new(),
+            heir: Mutex::new(None),
         }
     }
 
