@@ -124,9 +124,11 @@ pub async fn serve(
                         connection(stream, app, &options, stopping, &metrics, &registered.1).await;
                         // Closed for a new connection: its place goes to that one, not
                         // back to the pool, where a connection accepted meanwhile or one
-                        // still waiting for an earlier eviction could take it.
-                        let heir = registered.1.heir.lock().unwrap_or_else(|p| p.into_inner()).take();
+                        // still waiting for an earlier eviction could take it. Looked at
+                        // once it is out of `open`, where no eviction can choose it any more.
+                        let activity = Arc::clone(&registered.1);
                         drop(registered);
+                        let heir = activity.heir.lock().unwrap_or_else(|p| p.into_inner()).take();
                         match heir {
                             Some(heir) => drop(heir.send(permit)),
                             None => drop(permit),
