@@ -128,8 +128,7 @@ pub async fn serve(
                         // once it is out of `open`, where no eviction can choose it any more.
                         let activity = Arc::clone(&registered.1);
                         drop(registered);
-                        let heir = activity.heir.lock().unwrap_or_else(|p| p.into_inner()).take();
-                        match heir {
+                        match activity.take_heir() {
                             Some(heir) => drop(heir.send(permit)),
                             None => drop(permit),
                         }
@@ -229,7 +228,7 @@ impl Open {
             .filter(|a| a.idle() && !a.evicting.load(Ordering::Relaxed))
             .max_by_key(|a| a.idle_for())?;
         let (heir, handed) = oneshot::channel();
-        *idlest.heir.lock().unwrap_or_else(|p| p.into_inner()) = Some(heir);
+        *idlest.heir() = Some(heir);
         idlest.evicting.store(true, Ordering::Relaxed);
         idlest.evict.notify_one();
         Some(handed)
@@ -313,7 +312,7 @@ async fn connection(
                 }
                 // A request arrived meanwhile: keep serving it, and tell the new
                 // connection at once that no place is coming.
-                activity.heir.lock().unwrap_or_else(|p| p.into_inner()).take();
+                activity.take_heir();
                 activity.evicting.store(false, Ordering::Relaxed);
             }
             changed = stopping.changed(), if !closing => {
@@ -359,6 +358,15 @@ impl Activity {
             evict: Notify::new(),
             heir: Mutex::new(None),
         }
+    }
+
+    fn heir(&self) -> std::sync::MutexGuard<'_, Option<oneshot::Sender<OwnedSemaphorePermit>>> {
+        self.heir.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The new connection it was chosen for, if any, no longer its to hand a place to.
+    fn take_heir(&self) -> Option<oneshot::Sender<OwnedSemaphorePermit>> {
+        self.heir().take()
     }
 
     /// Between requests: none running and no head arriving.

@@ -1892,13 +1892,12 @@ impl<'a> Analysed<'a> {
             ['โ', c, 'ร' | 'ล' | 'ว'] => CLUSTER_FIRST.contains(*c),
             _ => false,
         };
-        let english = |y: Piece| english_share(self.piece(y.start, y.end)) >= ORIGIN_TABLE.1;
         let Some((_, right)) = self.pieces_at(k) else {
             return false;
         };
         o_open
-            && english(o)
-            && english(self.syllables[at - 2])
+            && self.english_like(o)
+            && self.english_like(self.syllables[at - 2])
             && right.known
             && self.syllable_count(right) >= 2
             && self.english_like(right)
