@@ -94,24 +94,31 @@ const WORDS: &str = include_str!("../../data/thai-words.tsv");
 /// `WORDS`: `ซาลซ์บูร์ก`, `ลักซอร์`, `ดำเนินสะดวก`. See `data/place-names/README.md`.
 const PLACE_NAMES: &str = include_str!("../../data/place-names/names.txt");
 
-/// What segmentation looks words up in: the listed words, the place names as words of
-/// the rarest class, and the 3 978 listed syllables that are no word (`NOT_A_WORD`; every
-/// other lookup asks `word_class`, which leaves them out). The names are not counted in
-/// the tables derived from the list (`listed_words`): how a syllable stands in the
-/// language's words, not in the names of foreign towns (counted, they moved which
-/// syllables look English and where words end, and the splits on the titles read went
-/// 217 → 223 where the names alone took them to 213). The three lists are sorted: merged
-/// in order, `Lexicon::new` need not sort them (a sort of them chained cost ~4 ms at
-/// startup).
+/// Words no list has that running text holds (loanwords, names: `ซอฟต์พาวเวอร์`,
+/// `พาราลิมปิก`), found in public-domain and CC0 corpora by how many contexts they stand
+/// in (`scripts/thai-mined-words.py`); one a line, sorted, none of them in `WORDS` or
+/// `PLACE_NAMES`. See `data/mined-words/README.md`.
+const MINED_WORDS: &str = include_str!("../../data/mined-words/words.txt");
+
+/// What segmentation looks words up in: the listed words, the place names and the words
+/// found in running text (`MINED_WORDS`) as words of the rarest class, and the 3 978 listed
+/// syllables that are no word (`NOT_A_WORD`; every other lookup asks `word_class`, which
+/// leaves them out). The names and the found words are not counted in the tables derived
+/// from the list (`listed_words`): how a syllable stands in the language's words, not in
+/// the names of foreign towns (counted, they moved which syllables look English and where
+/// words end, and the splits on the titles read went 217 → 223 where the names alone took
+/// them to 213). The four lists are sorted: merged in order, `Lexicon::new` need not sort
+/// them (a sort of them chained cost ~4 ms at startup).
 static WORD_LIST: LazyLock<Lexicon> = LazyLock::new(|| {
     let listed = listed_words().filter_map(|(word, class)| Some((word, class.parse().ok()?)));
     let names = PLACE_NAMES.lines().map(|name| (name, 0));
+    let mined = MINED_WORDS.lines().map(|word| (word, 0));
     // The listed syllables, valued `NOT_A_WORD` where they are no listed word:
     // segmentation takes them where no word covers a stretch.
     let syllables = SYLLABLES
         .lines()
         .filter_map(|l| Some((l.split_once('\t')?.0, NOT_A_WORD)));
-    Lexicon::new(merged(merged(listed, names), syllables))
+    Lexicon::new(merged(merged(merged(listed, names), mined), syllables))
 });
 
 /// The entries of two lists sorted by entry, in order; where both hold an entry, the
@@ -2647,6 +2654,30 @@ mod tests {
         assert!(names.iter().all(|n| n.chars().all(is_thai_letter)));
         let listed: std::collections::HashSet<&str> = listed_words().map(|(w, _)| w).collect();
         assert!(names.iter().all(|n| !listed.contains(n)));
+    }
+
+    #[test]
+    fn a_word_running_text_holds_is_one_word() {
+        // `พาราลิมปิก` and `ซอฟต์พาวเวอร์` are in no list: `[ลิมปิก]` was a stretch no word
+        // covers, held with its neighbours as one unit from `นัก` to `ไทย` that a narrow
+        // box cut first at `พารา|ลิมปิก`; `[ซอฟต์]` a stretch beside `พาว`. The news of the
+        // corpora holds each as one word in many contexts.
+        assert_eq!(opportunities("นักกีฬาพาราลิมปิกไทย"), "นักกีฬา|พาราลิมปิก|ไทย");
+        assert_eq!(
+            opportunities("เปิดตัวซอฟต์พาวเวอร์ไทย"),
+            "เปิดตัว|ซอฟต์พาวเวอร์|ไทย"
+        );
+        // Sorted, Thai letters only, at least two syllables' worth, and none a listed
+        // word or a place name (each would otherwise be looked up twice).
+        let mined: Vec<&str> = MINED_WORDS.lines().collect();
+        assert!(mined.len() > 500 && mined.is_sorted());
+        assert!(mined.iter().all(|w| w.chars().count() >= 3));
+        assert!(mined.iter().all(|w| w.chars().all(is_thai_letter)));
+        let listed: std::collections::HashSet<&str> = listed_words()
+            .map(|(w, _)| w)
+            .chain(PLACE_NAMES.lines())
+            .collect();
+        assert!(mined.iter().all(|w| !listed.contains(w)));
     }
 
     #[test]
