@@ -20,12 +20,14 @@ the longer stands in 80 % of its runs or more (`ธิเบศร` inside `ช�
 longer goes when the shorter stands in twice its runs or more (a word with a neighbour
 glued to it). Written out: candidates of two syllables or more, with no one-letter
 syllable at an edge (text cut short: `ความส`), no function word at an edge (`กับนายคริส`)
-and no `เเ` (`แ` mistyped).
+and no `เเ` (`แ` mistyped), none a listed word or place name.
 """
 import collections
+import os
 import re
 import sys
 
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 MARKS = set("|¦0123456789·[]")
 
 # Function words that begin or end no loanword or name (`นาย`, `กับ`, `และ`).
@@ -143,7 +145,12 @@ def mine(breaks_path, runs_path):
     glued = lambda w: any(
         (w.startswith(f) and len(w) - len(f) >= 2) for f in LEADING
     ) or any((w.endswith(f) and len(w) - len(f) >= 2) for f in TRAILING)
-    for w in sorted(found - dropped):
+    # The words the segmenter already has: `words.txt` holds none of them.
+    listed = set()
+    for name in ["data/thai-words.tsv", "data/place-names/names.txt"]:
+        with open(os.path.join(ROOT, name), encoding="utf-8") as f:
+            listed.update(line.rstrip("\n").split("\t")[0] for line in f)
+    for w in sorted(found - dropped - listed):
         p = parts[w]
         if len(p) >= 2 and not lone(p[0]) and not lone(p[-1]) and not glued(w) and "เเ" not in w:
             print(w)

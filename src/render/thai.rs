@@ -2647,13 +2647,22 @@ mod tests {
             opportunities("เที่ยวดำเนินสะดวกคนแน่น"),
             "เที่ยว|ดำเนินสะดวก|คน|แน่น"
         );
-        // The names are sorted, Thai letters only, and none is a listed word (each
-        // would otherwise be looked up twice, with two classes).
-        let names: Vec<&str> = PLACE_NAMES.lines().collect();
-        assert!(names.len() > 2000 && names.is_sorted());
-        assert!(names.iter().all(|n| n.chars().all(is_thai_letter)));
-        let listed: std::collections::HashSet<&str> = listed_words().map(|(w, _)| w).collect();
-        assert!(names.iter().all(|n| !listed.contains(n)));
+        // The names are sorted, Thai letters only, and none is a listed word.
+        let names = words_beside_the_list(PLACE_NAMES, std::iter::empty());
+        assert!(names.len() > 2000);
+    }
+
+    /// The lines of a list merged into `WORD_LIST` beside the listed words, checked as
+    /// `merged` needs them: sorted, Thai letters only, and none a listed word or one of
+    /// `others` (each would otherwise be looked up twice, with two classes).
+    fn words_beside_the_list(list: &str, others: impl Iterator<Item = &'static str>) -> Vec<&str> {
+        let words: Vec<&str> = list.lines().collect();
+        assert!(words.is_sorted());
+        assert!(words.iter().all(|w| w.chars().all(is_thai_letter)));
+        let listed: std::collections::HashSet<&str> =
+            listed_words().map(|(w, _)| w).chain(others).collect();
+        assert!(words.iter().all(|w| !listed.contains(w)));
+        words
     }
 
     #[test]
@@ -2667,17 +2676,11 @@ mod tests {
             opportunities("เปิดตัวซอฟต์พาวเวอร์ไทย"),
             "เปิดตัว|ซอฟต์พาวเวอร์|ไทย"
         );
-        // Sorted, Thai letters only, at least two syllables' worth, and none a listed
-        // word or a place name (each would otherwise be looked up twice).
-        let mined: Vec<&str> = MINED_WORDS.lines().collect();
-        assert!(mined.len() > 500 && mined.is_sorted());
+        // Sorted, Thai letters only, none a listed word or a place name, and at least
+        // two syllables' worth.
+        let mined = words_beside_the_list(MINED_WORDS, PLACE_NAMES.lines());
+        assert!(mined.len() > 500);
         assert!(mined.iter().all(|w| w.chars().count() >= 3));
-        assert!(mined.iter().all(|w| w.chars().all(is_thai_letter)));
-        let listed: std::collections::HashSet<&str> = listed_words()
-            .map(|(w, _)| w)
-            .chain(PLACE_NAMES.lines())
-            .collect();
-        assert!(mined.iter().all(|w| !listed.contains(w)));
     }
 
     #[test]
