@@ -539,6 +539,50 @@ fn cluster_boundary(chars: &[char], k: usize) -> bool {
     true
 }
 
+/// Whether a lone consonant, `chars[at]`, no vowel of its own, may close the syllable
+/// before it: not `ห` or `อ`, never a final consonant; not the first letter of a cluster
+/// with the letter after it (`ค` + `วอ`, `ส` + `ตา`).
+fn closes_before(chars: &[char], at: usize) -> bool {
+    let c = chars[at];
+    let next = match chars.get(at + 1..) {
+        Some([lead, c, ..]) if is_leading_vowel(*lead) => Some(*c),
+        Some([c, ..]) => Some(*c),
+        _ => None,
+    };
+    let onset = next.is_some_and(|next| {
+        (CLUSTER_FIRST.contains(c) && "รลว".contains(next))
+            || ("สซ".contains(c) && S_CLUSTER_SECOND.contains(next))
+    });
+    is_consonant(c) && c != 'ห' && c != 'อ' && !onset
+}
+
+/// Whether a listed word has more than one syllable: it is no listed syllable, and
+/// listed syllables spell it whole (`ระ` + `ยะ`; not `สูตร`, which `สู` + `ตร` is not).
+fn several_syllables(word: &str) -> bool {
+    let list = &*SYLLABLE_LIST;
+    if list.get(word).is_some() {
+        return false;
+    }
+    let chars: Vec<char> = word.chars().collect();
+    let n = chars.len();
+    let byte_at: Vec<usize> = word
+        .char_indices()
+        .map(|(b, _)| b)
+        .chain([word.len()])
+        .collect();
+    // spelled[k]: listed syllables spell chars[k..] whole.
+    let mut spelled = vec![false; n + 1];
+    spelled[n] = true;
+    for k in (0..n).rev() {
+        spelled[k] = (k + 1..=n).any(|j| {
+            spelled[j]
+                && (j == n || cluster_boundary(&chars, j))
+                && list.get(&word[byte_at[k]..byte_at[j]]).is_some()
+        });
+    }
+    spelled[0]
+}
+
 /// The frequency class from which a word the corpus counts is not cut by a segmentation
 /// into compounds it never counted (`boundaries`).
 const COUNTED_OFTEN: u8 = 10;
@@ -1262,6 +1306,10 @@ impl<'a> Analysed<'a> {
         };
         let m = bounds.len();
         let mut best: Vec<(Cost, usize, Option<u8>)> = vec![((0, 0, 0), m - 1, None); m];
+        // lone[i]: the cheapest segmentation from bounds[i] begins with a lone consonant no
+        // list covers, counted as an unknown character, which a listed word of several
+        // syllables before it takes back (below).
+        let mut lone = vec![false; m];
         // words_at[i]: the listed words from bounds[i], as (end bound index, class), for
         // `compound_class`: kept by the fewest-words choice only, which alone asks it.
         let rates_compounds = choice == Choice::FewestWords;
@@ -1271,11 +1319,27 @@ impl<'a> Analysed<'a> {
             let from = bounds[i];
             // An unknown cluster, to the next bound.
             let unknown = bounds[i + 1] - from;
+            // A lone consonant no list covers beside a listed word of several syllables is
+            // an unknown syllable's final (`บาบากานูช` + `มะเขือ`) or first letter
+            // (`ข้าวสาลี` + `สเปลต์`), not worse than a listed syllable across the word's
+            // edge that leaves no letter uncovered (`ชมะ` + `เขือ`, `ลีส` + `เปลต์`): it
+            // is counted as no unknown character. Not a letter that cannot close the
+            // syllable before it (`ห` + `ลุย`, `ค` + `วอ`: the word after it is a piece of
+            // a longer one).
+            let single = unknown == 1 && is_consonant(self.chars[from]);
+            let word_next = best[i + 1].2.is_some()
+                && several_syllables(self.piece(bounds[i + 1], bounds[best[i + 1].1]));
+            let waived = single && closes_before(self.chars, from) && word_next;
             let mut pick = (
-                add(best[i + 1].0, unknown, u32::from(MAX_CLASS)),
+                add(
+                    best[i + 1].0,
+                    if waived { 0 } else { unknown },
+                    u32::from(MAX_CLASS),
+                ),
                 i + 1,
                 None,
             );
+            let mut pick_lone = single && !waived && self.chars[from] != 'ห';
             let mut range = lexicon.starting_with(self.chars[from]);
             for j in i + 1..m {
                 let found = lexicon.narrow(&mut range, self.piece(from, bounds[j]));
@@ -1292,6 +1356,7 @@ impl<'a> Analysed<'a> {
                     let cost = add(best[j].0, 0, u32::from(MAX_CLASS) + 1);
                     if allowed && cost < pick.0 {
                         pick = (cost, j, None);
+                        pick_lone = false;
                     }
                     continue;
                 }
@@ -1304,13 +1369,18 @@ impl<'a> Analysed<'a> {
                     } else {
                         class
                     };
-                    let cost = add(best[j].0, 0, u32::from(MAX_CLASS.saturating_sub(rated)));
+                    let mut cost = add(best[j].0, 0, u32::from(MAX_CLASS.saturating_sub(rated)));
+                    if lone[j] && several_syllables(self.piece(from, bounds[j])) {
+                        cost.0 -= 1;
+                    }
                     if cost < pick.0 {
                         pick = (cost, j, Some(class));
+                        pick_lone = false;
                     }
                 }
             }
             best[i] = pick;
+            lone[i] = pick_lone;
         }
 
         // Walk the chosen path; consecutive pieces no word covers form one piece.
@@ -1342,13 +1412,20 @@ impl<'a> Analysed<'a> {
         let bounds = &self.clusters;
         let m = bounds.len();
         let pieces = &self.words.pieces;
-        // Whether bounds[i] is a boundary between two known words.
+        // Whether bounds[i] is a boundary between two known words, or between a known
+        // word of several syllables and a piece no word covers (`ข้าวสาลี` + `สเปลต์`, not
+        // `ลีส` across it); but not after a lone letter that cannot close the syllable
+        // before it, which begins the word's first (`ห` + `ลุยเซียนา`).
+        let multi = |p: &Piece| p.known && several_syllables(self.piece(p.start, p.end));
         let hard: Vec<bool> = bounds
             .iter()
             .map(|&b| {
                 let at = pieces.partition_point(|p| p.start < b);
                 at > 0 && at < pieces.len() && pieces[at].start == b && {
-                    pieces[at].known && pieces[at - 1].known
+                    let (l, r) = (&pieces[at - 1], &pieces[at]);
+                    (l.known && r.known)
+                        || multi(l)
+                        || (multi(r) && (l.end - l.start > 1 || closes_before(self.chars, l.start)))
                 }
             })
             .collect();
@@ -2528,6 +2605,24 @@ mod tests {
             .iter()
             .map(|y| run.piece(y.start, y.end).to_string())
             .collect()
+    }
+
+    #[test]
+    fn a_lone_letter_beside_a_word_of_several_syllables_leaves_the_word_whole() {
+        // `บาบากานูช` (baba ghanoush) + `มะเขือ`: the `ช` closes `นูช`; it is no `ชมะ` that
+        // left `เขือ` alone and `มะเขือ` cut.
+        let dip = syllables("บาบากานูชมะเขือม่วง");
+        assert_eq!(dip[3..], ["นูช", "มะ", "เขือ", "ม่วง"], "{dip:?}");
+        // `ข้าวสาลี` + `สเปลต์` (spelt): the `ส` begins the stretch no word covers, it does
+        // not close `ลีส` across the word's edge.
+        assert_eq!(syllables("ข้าวสาลีสเปลต์"), ["ข้าว", "สา", "ลี", "สเปลต์"]);
+        let spelt: Vec<char> = "ข้าวสาลีสเปลต์".chars().collect();
+        assert_eq!(unknown_spans(&spelt), vec![8..spelt.len()]);
+        // `ฮอลแลนด์` + `ลอป`: the `ล` after the listed name begins `ลอป`.
+        assert_eq!(syllables("กระต่ายฮอลแลนด์ลอป")[3..], ["แลนด์", "ลอป"]);
+        // Not a letter that cannot close the syllable before it: `ห` leads `หลุย`, whatever
+        // the list has after it.
+        assert!(syllables("สไตล์หลุยเซียนา").contains(&"หลุย".to_string()));
     }
 
     #[test]
