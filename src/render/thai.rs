@@ -1327,9 +1327,10 @@ impl<'a> Analysed<'a> {
             // syllable before it (`ห` + `ลุย`, `ค` + `วอ`: the word after it is a piece of
             // a longer one).
             let single = unknown == 1 && is_consonant(self.chars[from]);
-            let word_next = best[i + 1].2.is_some()
+            let waived = single
+                && closes_before(self.chars, from)
+                && best[i + 1].2.is_some()
                 && several_syllables(self.piece(bounds[i + 1], bounds[best[i + 1].1]));
-            let waived = single && closes_before(self.chars, from) && word_next;
             let mut pick = (
                 add(
                     best[i + 1].0,
