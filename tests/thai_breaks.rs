@@ -448,7 +448,13 @@ fn split_words(
 /// of its split words shown), so it judges; the forty-seventh (66 titles), written then
 /// and before any other rule was tried (none was), was measured once at the round's end
 /// and once with the code before it: 20 of 1 118 and 21 of 1 117; its splits are not
-/// read.
+/// read. The thirty-seventh round read the forty-sixth's splits, cut the likelier edge
+/// first among places a ladder's rule ranks alike (chosen by the read sets: 246 → 237)
+/// and judged it by the totals of the thirtieth, thirty-second, forty-third to
+/// forty-fifth, forty-seventh and the unread seventh to twelfth (170 → 167). The
+/// forty-eighth, written after the thirty-sixth round's rule was final, was measured once
+/// at the thirty-seventh's end and once with the code before it: 15 of 1 249 and 15 of
+/// 1 243; its splits are not read.
 #[test]
 fn loanwords_no_list_has_are_not_split_at_five_widths() {
     const WIDTHS: [u32; 5] = [1040, 700, 560, 420, 300];
@@ -626,7 +632,7 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
         (
             "thai-news-heldout-26.txt",
             include_str!("data/thai-news-heldout-26.txt"),
-            [2, 1, 5],
+            [2, 1, 4],
         ),
         (
             "thai-news-heldout-27.txt",
@@ -646,7 +652,7 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
         (
             "thai-news-heldout-30.txt",
             include_str!("data/thai-news-heldout-30.txt"),
-            [12, 9, 15],
+            [12, 8, 14],
         ),
         (
             "thai-news-heldout-31.txt",
@@ -661,7 +667,7 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
         (
             "thai-news-heldout-33.txt",
             include_str!("data/thai-news-heldout-33.txt"),
-            [3, 2, 10],
+            [3, 2, 9],
         ),
         (
             "thai-news-heldout-34.txt",
@@ -691,7 +697,7 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
         (
             "thai-news-heldout-39.txt",
             include_str!("data/thai-news-heldout-39.txt"),
-            [3, 1, 4],
+            [1, 0, 3],
         ),
         (
             "thai-news-heldout-40.txt",
@@ -706,12 +712,12 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
         (
             "thai-news-heldout-42.txt",
             include_str!("data/thai-news-heldout-42.txt"),
-            [3, 3, 7],
+            [2, 2, 6],
         ),
         (
             "thai-news-heldout-43.txt",
             include_str!("data/thai-news-heldout-43.txt"),
-            [8, 4, 15],
+            [8, 4, 14],
         ),
         (
             "thai-news-heldout-44.txt",
@@ -732,6 +738,11 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
             "thai-news-heldout-47.txt",
             include_str!("data/thai-news-heldout-47.txt"),
             [6, 4, 10],
+        ),
+        (
+            "thai-news-heldout-48.txt",
+            include_str!("data/thai-news-heldout-48.txt"),
+            [3, 2, 10],
         ),
     ] {
         for ((name, slot, assets), bound) in [
