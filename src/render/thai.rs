@@ -1180,16 +1180,17 @@ pub fn ladder(run: &[char]) -> Vec<Vec<usize>> {
     rungs
 }
 
+/// The `edge_odds` from which a place one of the ladder's rules ranks comes before the
+/// places the same rule ranks with less likely edges (on the read titles, 246 → 237 split
+/// words; 0.05, 0.02 and 0.2 gave 239, 240 and 238).
+const LIKELY_EDGE: f32 = 0.1;
+
 /// The `edge_odds` bands of syllable boundaries, likeliest first: a stretch too wide for
 /// its box is cut in the first band with a place that fits. Each band holds odds down to
 /// half the band before's (three bands a third apart, 0.15, 0.05, 0.015, ranked
 /// `เอม|ปา` of `เอมปานาดา` with `เสิร์ฟ|เอม` before it, and a line took the furthest
 /// that fitted: the read titles' splits 170 → 163 with halves, 162 to 164 with other
 /// finer spacings tried).
-/// The `edge_odds` from which a place one of the ladder's rules ranks comes before the
-/// places the same rule ranks with less likely edges (on the read titles, 246 → 237 split
-/// words; 0.05, 0.02 and 0.2 gave 239, 240 and 238).
-const LIKELY_EDGE: f32 = 0.1;
 const EDGE_BANDS: [f32; 6] = [0.48, 0.24, 0.12, 0.06, 0.03, 0.015];
 
 /// The frequency class of a listed word the corpus never counted (class 0), from bound `i`
