@@ -544,16 +544,21 @@ fn cluster_boundary(chars: &[char], k: usize) -> bool {
 /// with the letter after it (`ค` + `วอ`, `ส` + `ตา`).
 fn closes_before(chars: &[char], at: usize) -> bool {
     let c = chars[at];
-    let next = match chars.get(at + 1..) {
-        Some([lead, c, ..]) if is_leading_vowel(*lead) => Some(*c),
-        Some([c, ..]) => Some(*c),
-        _ => None,
-    };
-    let onset = next.is_some_and(|next| {
+    let onset = first_letter(chars, at + 1).is_some_and(|next| {
         (CLUSTER_FIRST.contains(c) && "รลว".contains(next))
             || ("สซ".contains(c) && S_CLUSTER_SECOND.contains(next))
     });
     is_consonant(c) && c != 'ห' && c != 'อ' && !onset
+}
+
+/// The letter the syllable at `chars[at..]` begins with: past a leading vowel written
+/// before it (`เ` of `เปลต์`).
+fn first_letter(chars: &[char], at: usize) -> Option<char> {
+    match chars.get(at..) {
+        Some([lead, c, ..]) if is_leading_vowel(*lead) => Some(*c),
+        Some([c, ..]) => Some(*c),
+        _ => None,
+    }
 }
 
 /// Whether a listed word has more than one syllable: it is no listed syllable, and
@@ -1520,11 +1525,7 @@ impl<'a> Analysed<'a> {
             // `บาส` are) and the letter after it begins an English `s` cluster with it:
             // `ท่า` + `สควอต`, `กีฬา` + `สเกเลตัน`, not `ท่าส`, `ฬาส`; but `เซส` + `ชัน`,
             // `ปิซ` + `ซ่า`.
-            let second = match self.chars.get(end..) {
-                Some([lead, c, ..]) if is_leading_vowel(*lead) => Some(*c),
-                Some([c, ..]) => Some(*c),
-                _ => None,
-            };
+            let second = first_letter(self.chars, end);
             let s_cluster = matches!(stretch, ['ส' | 'ซ'])
                 && out.last().is_some_and(|p| {
                     let prev = &self.chars[p.start..p.end];
