@@ -454,7 +454,13 @@ fn split_words(
 /// forty-fifth, forty-seventh and the unread seventh to twelfth (170 → 167). The
 /// forty-eighth, written after the thirty-sixth round's rule was final, was measured once
 /// at the thirty-seventh's end and once with the code before it: 15 of 1 249 and 15 of
-/// 1 243; its splits are not read.
+/// 1 243; its splits are not read. The thirty-eighth round read the forty-seventh's
+/// splits, made a place doubtful where another cut into as many listed words puts a word
+/// across it (chosen by the read sets: 257 → 253) and judged it by the totals of the
+/// thirtieth, thirty-second, forty-third to forty-fifth, forty-eighth and the unread
+/// seventh to twelfth (162 → 151). The forty-ninth, written before that round built
+/// anything, was measured once at its end and once with the code before it: 47 of 1 290
+/// both; its splits are not read.
 #[test]
 fn loanwords_no_list_has_are_not_split_at_five_widths() {
     const WIDTHS: [u32; 5] = [1040, 700, 560, 420, 300];
@@ -652,7 +658,7 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
         (
             "thai-news-heldout-30.txt",
             include_str!("data/thai-news-heldout-30.txt"),
-            [12, 8, 14],
+            [10, 8, 14],
         ),
         (
             "thai-news-heldout-31.txt",
@@ -712,7 +718,7 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
         (
             "thai-news-heldout-42.txt",
             include_str!("data/thai-news-heldout-42.txt"),
-            [2, 2, 6],
+            [1, 0, 5],
         ),
         (
             "thai-news-heldout-43.txt",
@@ -727,7 +733,7 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
         (
             "thai-news-heldout-45.txt",
             include_str!("data/thai-news-heldout-45.txt"),
-            [16, 12, 29],
+            [12, 10, 26],
         ),
         (
             "thai-news-heldout-46.txt",
@@ -743,6 +749,11 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
             "thai-news-heldout-48.txt",
             include_str!("data/thai-news-heldout-48.txt"),
             [3, 2, 10],
+        ),
+        (
+            "thai-news-heldout-49.txt",
+            include_str!("data/thai-news-heldout-49.txt"),
+            [16, 10, 21],
         ),
     ] {
         for ((name, slot, assets), bound) in [
