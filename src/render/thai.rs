@@ -1780,19 +1780,25 @@ impl<'a> Analysed<'a> {
         if !(l.known && r.known) || NOMINALISERS.contains(&self.piece(l.start, l.end)) {
             return false;
         }
-        let listed = |a: usize, b: usize| {
-            WORD_LIST
-                .get(self.piece(a, b))
-                .is_some_and(|class| class != NOT_A_WORD)
-        };
-        // The cluster boundaries strictly inside `a..b`.
-        let inside = |a: usize, b: usize| {
-            let from = self.clusters.partition_point(|&c| c <= a);
-            let to = self.clusters.partition_point(|&c| c < b);
-            self.clusters[from..to.max(from)].iter().copied()
-        };
-        inside(k, r.end).any(|e| listed(l.start, e) && listed(e, r.end))
-            || inside(l.start, k).any(|s| listed(l.start, s) && listed(s, r.end))
+        // Where the other cut's words meet: a place `e` inside the two words, not `k`, with
+        // the letters from the left word's start to `e` a listed word and those from `e` to
+        // the right word's end another (`แม่ค้า` + `ส่ง` against `แม่` + `ค้าส่ง`). The
+        // first is found as `segment` finds words, by narrowing the prefix.
+        let lexicon = &*WORD_LIST;
+        let word = |found: Option<u8>| found.is_some_and(|class| class != NOT_A_WORD);
+        let mut range = lexicon.starting_with(self.chars[l.start]);
+        let from = self.clusters.partition_point(|&c| c <= l.start);
+        let to = self.clusters.partition_point(|&c| c < r.end);
+        for &e in &self.clusters[from..to.max(from)] {
+            let found = lexicon.narrow(&mut range, self.piece(l.start, e));
+            if range.is_empty() {
+                return false;
+            }
+            if e != k && word(found) && word(lexicon.get(self.piece(e, r.end))) {
+                return true;
+            }
+        }
+        false
     }
 
     /// Whether `k` lies between the word `นัก` and a listed word after it: `นัก` makes a
