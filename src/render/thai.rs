@@ -2226,10 +2226,15 @@ fn spelled_suffix(a: &[char], b: &[char]) -> bool {
     matches!(b, ['ช' | 'ซ', MAI_HAN_AKAT, '\u{0E48}', 'น']) && is_open(a)
 }
 
-/// The consonant of a syllable spelling English `-er` (`เตอร์`, `เดอร์`, `เกอร์`).
+/// The consonant of a syllable spelling English `-er` (`เตอร์`, `เดอร์`, `เกอร์`), or
+/// `-ers` (`เกอร์ส` of `ทรักเกอร์ส`, trucker's: no native syllable ends in `ร์ส`).
 fn er_suffix(s: &[char]) -> Option<char> {
     match *s {
-        ['เ', c, 'อ', 'ร', THANTHAKHAT] if is_consonant(c) => Some(c),
+        ['เ', c, 'อ', 'ร', THANTHAKHAT] | ['เ', c, 'อ', 'ร', THANTHAKHAT, 'ส']
+            if is_consonant(c) =>
+        {
+            Some(c)
+        }
         _ => None,
     }
 }
@@ -3239,6 +3244,15 @@ mod tests {
         // Not a counted word of that shape beside a Thai word (`ไป|มา` stays apart from
         // `ใน`).
         assert!(split("เดินไปมาในบ้าน").contains("|ใน|"));
+    }
+
+    #[test]
+    fn an_english_plural_er_spells_the_suffix_as_er_does() {
+        let chars = |s: &str| s.chars().collect::<Vec<char>>();
+        assert!(spelled_suffix(&chars("ทรัก"), &chars("เกอร์ส")));
+        // Trucker's hitch: a stretch too wide is cut between its two English words before
+        // inside the first.
+        assert_cut_before("ผูกเงื่อนทรักเกอร์สฮิตช์ขึงเชือก", "เกอร์ส|ฮิตช์", "ทรัก|เกอร์ส");
     }
 
     #[test]
