@@ -466,7 +466,12 @@ fn split_words(
 /// forty-fifth, forty-ninth and the unread seventh to twelfth (183 both). The fiftieth,
 /// written after the thirty-eighth round's rule was final, was measured once at the
 /// thirty-ninth's end and once with the code before it: 13 of 1 038 both; its splits are
-/// not read.
+/// not read. The fortieth round read the forty-ninth's splits, made a place doubtful where
+/// a pair of listed words the corpus writes together lies across it (chosen by the read
+/// sets: 311 → 305) and judged it by the totals of the thirtieth, thirty-second,
+/// forty-third to forty-fifth, fiftieth and the unread seventh to twelfth (149 both). The
+/// fifty-first, written before that round built anything, was measured once at its end
+/// and once with the code before it: 17 of 1 194 both; its splits are not read.
 #[test]
 fn loanwords_no_list_has_are_not_split_at_five_widths() {
     const WIDTHS: [u32; 5] = [1040, 700, 560, 420, 300];
@@ -584,7 +589,7 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
         (
             "thai-news-heldout-14.txt",
             include_str!("data/thai-news-heldout-14.txt"),
-            [3, 1, 5],
+            [3, 1, 4],
         ),
         (
             "thai-news-heldout-15.txt",
@@ -759,12 +764,17 @@ fn loanwords_no_list_has_are_not_split_at_five_widths() {
         (
             "thai-news-heldout-49.txt",
             include_str!("data/thai-news-heldout-49.txt"),
-            [16, 10, 21],
+            [13, 9, 20],
         ),
         (
             "thai-news-heldout-50.txt",
             include_str!("data/thai-news-heldout-50.txt"),
             [5, 1, 7],
+        ),
+        (
+            "thai-news-heldout-51.txt",
+            include_str!("data/thai-news-heldout-51.txt"),
+            [4, 2, 11],
         ),
     ] {
         for ((name, slot, assets), bound) in [
