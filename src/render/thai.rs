@@ -1841,8 +1841,7 @@ impl<'a> Analysed<'a> {
             return false;
         }
         // Each listed word that starts the right word, found as `segment` finds words, by
-        // narrowing the prefix. (The end of the left word and the right word are found
-        // by `overlapped`, which narrows the left word's prefix already.)
+        // narrowing the prefix.
         let mut range = lexicon.starting_with(self.chars[k]);
         let first = self.clusters.partition_point(|&c| c <= k);
         let last = self.clusters.partition_point(|&c| c < r.end);
@@ -3276,6 +3275,8 @@ mod tests {
         assert_eq!(pairs.len(), rows.len());
         assert!(pairs.is_sorted());
         assert!(pairs.iter().all(|&(a, b)| collocated(a, b)));
+        assert!(pairs.iter().all(|&(a, _)| begins_a_pair(a)));
+        assert!(!begins_a_pair("ทีมช") && !begins_a_pair(""));
         assert!(!collocated("ทีม", "ชาต") && !collocated("ที", "มชาติ"));
         // The lookup's key holds the longest pair listed (179 bytes).
         let longest = pairs.iter().map(|(a, b)| a.len() + b.len() + 2).max();
