@@ -225,46 +225,43 @@ fn collocated(first: &str, second: &str) -> bool {
 
 /// Whether `COLLOCATIONS` lists a pair whose first word is `first`.
 fn begins_a_pair(first: &str) -> bool {
-    let text = COLLOCATIONS.as_bytes();
-    let key = first.as_bytes();
-    let line = |at: u32| &text[at as usize..];
-    let at = COLLOCATED.partition_point(|&at| {
-        let l = line(at);
-        let n = l.iter().position(|&b| b == b'\t').unwrap_or(l.len());
-        &l[..n] < key
-    });
-    COLLOCATED
-        .get(at)
-        .is_some_and(|&at| line(at).starts_with(key) && line(at).get(key.len()) == Some(&b'\t'))
+    collocation_line(&[first]).is_some()
 }
 
-/// How `first` and `second` are one word, if `COLLOCATIONS` lists them (binary-searched:
-/// its lines are sorted by their bytes).
+/// How `first` and `second` are one word, if `COLLOCATIONS` lists them.
 fn joined(first: &str, second: &str) -> Option<Joined> {
-    // The key as the line begins, `first<TAB>second<TAB>`: a line begins with it exactly
-    // when it is that pair, and compares as its pair does.
-    let mut key = [0u8; 192];
-    let len = first.len() + second.len() + 2;
-    let Some(key) = key.get_mut(..len) else {
-        return None; // longer than any pair listed
-    };
-    key[..first.len()].copy_from_slice(first.as_bytes());
-    key[first.len()] = b'\t';
-    key[first.len() + 1..len - 1].copy_from_slice(second.as_bytes());
-    key[len - 1] = b'\t';
-    let text = COLLOCATIONS.as_bytes();
-    let found = COLLOCATED
-        .binary_search_by(|&at| {
-            let at = at as usize;
-            text[at..text.len().min(at + len)].cmp(key)
-        })
-        .ok()?;
+    let found = collocation_line(&[first, second])?;
     let line = COLLOCATIONS[COLLOCATED[found] as usize..].lines().next()?;
     Some(if line.ends_with("\t-") {
         Joined::Kept
     } else {
         Joined::Counted
     })
+}
+
+/// The index in `COLLOCATED` of a line of `COLLOCATIONS` that begins with `words`, each
+/// followed by a tab (binary-searched: its lines are sorted by their bytes). The key as
+/// the line begins, `first<TAB>second<TAB>`: a line begins with it exactly when it is
+/// that pair, and compares as its pair does; `first<TAB>` alone, when it is a pair of
+/// `first`'s.
+fn collocation_line(words: &[&str]) -> Option<usize> {
+    let mut key = [0u8; 192];
+    let mut len = 0;
+    for word in words {
+        // Longer than any pair listed: none begins with it.
+        let end = len + word.len() + 1;
+        key.get_mut(len..end - 1)?.copy_from_slice(word.as_bytes());
+        key[end - 1] = b'\t';
+        len = end;
+    }
+    let key = &key[..len];
+    let text = COLLOCATIONS.as_bytes();
+    COLLOCATED
+        .binary_search_by(|&at| {
+            let at = at as usize;
+            text[at..text.len().min(at + len)].cmp(key)
+        })
+        .ok()
 }
 
 /// How likely a word ends after syllable `a` and another begins with `b`, judged by where
@@ -1796,31 +1793,18 @@ impl<'a> Analysed<'a> {
     fn overlapped(&self, l: Piece, r: Piece, k: usize) -> bool {
         // Where the other cut's words meet: a place `e` inside the two words, not `k`, with
         // the letters from the left word's start to `e` a listed word and those from `e` to
-        // the right word's end another (`แม่ค้า` + `ส่ง` against `แม่` + `ค้าส่ง`). The
-        // first is found as `segment` finds words, by narrowing the prefix.
-        let lexicon = &*WORD_LIST;
-        let word = |found: Option<u8>| found.is_some_and(|class| class != NOT_A_WORD);
-        let mut range = lexicon.starting_with(self.chars[l.start]);
-        let from = self.clusters.partition_point(|&c| c <= l.start);
-        let to = self.clusters.partition_point(|&c| c < r.end);
-        for &e in &self.clusters[from..to.max(from)] {
-            let found = lexicon.narrow(&mut range, self.piece(l.start, e));
-            if range.is_empty() {
-                return false;
-            }
-            if e != k && word(found) && word(lexicon.get(self.piece(e, r.end))) {
-                return true;
-            }
-            // The pair the corpus writes together, the end of the left word and the right
-            // word, across `k` (`joined_across`), found on the way.
-            if e < k && word(found) {
-                let end = self.piece(e, k);
-                if collocated(end, self.piece(r.start, r.end)) && word(lexicon.get(end)) {
-                    return true;
-                }
-            }
-        }
-        false
+        // the right word's end another (`แม่ค้า` + `ส่ง` against `แม่` + `ค้าส่ง`).
+        let right = self.piece(r.start, r.end);
+        self.prefixes(l.start, r.end).any(|(e, found)| {
+            let listed = found.is_some_and(|class| class != NOT_A_WORD);
+            (e != k && listed && word_class(self.piece(e, r.end)).is_some())
+                // The pair the corpus writes together, the end of the left word and the
+                // right word, across `k` (`joined_across`), found on the way.
+                || (e < k && listed && {
+                    let end = self.piece(e, k);
+                    collocated(end, right) && word_class(end).is_some()
+                })
+        })
     }
 
     /// Whether a pair of listed words the corpus writes together (`COLLOCATIONS`) lies
@@ -1828,34 +1812,35 @@ impl<'a> Analysed<'a> {
     /// listed word (`ใต้|น้ำไทย` against `ใต้น้ำ|ไทย`, under water, Thai: `ใต้` + `น้ำ` is
     /// one word to a hand-cut corpus). The other way round, the end of `l` and `r`, the
     /// rest of `l` a listed word (`สายธาร|น้ำแข็ง` against `สาย|ธารน้ำแข็ง`, a glacier), is
-    /// found by `overlapped`, which narrows the left word's prefix already. The
+    /// found by `overlapped`, which walks the left word's prefixes already. The
     /// fewest-words segmentation does not see a compound the list lacks, so it took the cut
     /// with the longer word, and a word may lie across the place: a doubtful one. On the
     /// read titles, a word lay across 2 of the 64 places the two made doubtful (3 %, as
     /// across the other doubtful ones).
     fn joined_across(&self, l: Piece, r: Piece, k: usize) -> bool {
-        let lexicon = &*WORD_LIST;
-        let word = |found: Option<u8>| found.is_some_and(|class| class != NOT_A_WORD);
         let left = self.piece(l.start, l.end);
-        if !begins_a_pair(left) {
-            return false;
-        }
-        // Each listed word that starts the right word, found as `segment` finds words, by
-        // narrowing the prefix.
-        let mut range = lexicon.starting_with(self.chars[k]);
-        let first = self.clusters.partition_point(|&c| c <= k);
-        let last = self.clusters.partition_point(|&c| c < r.end);
-        for &e in &self.clusters[first..last.max(first)] {
-            let start = self.piece(k, e);
-            let found = lexicon.narrow(&mut range, start);
-            if range.is_empty() {
-                break;
-            }
-            if word(found) && collocated(left, start) && word(lexicon.get(self.piece(e, r.end))) {
-                return true;
-            }
-        }
-        false
+        begins_a_pair(left)
+            && self.prefixes(k, r.end).any(|(e, found)| {
+                found.is_some_and(|class| class != NOT_A_WORD)
+                    && collocated(left, self.piece(k, e))
+                    && word_class(self.piece(e, r.end)).is_some()
+            })
+    }
+
+    /// The cluster boundaries `e` strictly inside `from..to`, each with what the word list
+    /// has for the letters `from..e`, while some listed entry begins with them: found as
+    /// `segment` finds words, by narrowing the prefix.
+    fn prefixes(&self, from: usize, to: usize) -> impl Iterator<Item = (usize, Option<u8>)> + '_ {
+        let lexicon = &*WORD_LIST;
+        let mut range = lexicon.starting_with(self.chars[from]);
+        let first = self.clusters.partition_point(|&c| c <= from);
+        let last = self.clusters.partition_point(|&c| c < to);
+        self.clusters[first..last.max(first)]
+            .iter()
+            .map_while(move |&e| {
+                let found = lexicon.narrow(&mut range, self.piece(from, e));
+                (!range.is_empty()).then_some((e, found))
+            })
     }
 
     /// Whether `k` lies between the word `นัก` and a listed word after it: `นัก` makes a
