@@ -220,7 +220,7 @@ enum Joined {
 /// Whether a corpus writes `first` and `second` together far more often than chance, or
 /// a hand-cut one keeps them as one word.
 fn collocated(first: &str, second: &str) -> bool {
-    joined(first, second).is_some()
+    collocation_line(&[first, second]).is_some()
 }
 
 /// Whether `COLLOCATIONS` lists a pair whose first word is `first`.
